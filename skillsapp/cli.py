@@ -1,0 +1,66 @@
+"""The ``skillsapp`` command. No subcommand opens the app; subcommands do the rest.
+
+skillsapp                       open the app
+skillsapp --data-dir D          open the app with its data in D
+skillsapp info                  show version and where data lives
+skillsapp content check PATH    validate a content pack
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from skillsapp import __version__
+from skillsapp.errors import AppError
+from skillsapp.i18n import _
+
+# Subcommand modules register here: name -> (add_arguments, run).
+Command = tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
+
+
+def _commands() -> dict[str, Command]:
+    from skillsapp import cli_content, cli_info
+
+    return {
+        "info": cli_info.COMMAND,
+        "content": cli_content.COMMAND,
+    }
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="skillsapp", description=_("Kỹ Năng Số"))
+    parser.add_argument("--version", action="version", version=f"skillsapp {__version__}")
+    parser.add_argument("--data-dir", help=_("folder for this installation's data"))
+    parser.add_argument("--lang", choices=["vi", "en"], help=_("language of the interface"))
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help=_("open the store, load content, draw the window, exit"),
+    )
+    sub = parser.add_subparsers(dest="command")
+    for name, (add_arguments, _run) in _commands().items():
+        add_arguments(sub.add_parser(name))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.lang:
+        from skillsapp.i18n import set_language
+
+        set_language(args.lang)
+    if args.command is None:
+        from skillsapp.ui.app import run_app  # Qt is imported only for the window.
+
+        return run_app(args)
+    _add, run = _commands()[args.command]
+    try:
+        return run(args)
+    except AppError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,290 @@
+"""Numbered schema migrations, applied with sqlite-utils ``Migrations``.
+
+Each step runs in its own transaction together with the record that it ran.
+Never edit a released step: add a new one.
+
+>>> [m.name for m in MIGRATIONS._migrations][:2]
+['m001_initial', 'm002_indexes']
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+MIGRATIONS = Migrations("skillsapp")
+
+
+def known_names() -> list[str]:
+    return [m.name for m in MIGRATIONS._migrations]
+
+
+def schema_version(db: Database) -> int:
+    """How many of our migrations the database has applied."""
+    return len(MIGRATIONS.applied(db))
+
+
+def unknown_applied(db: Database) -> list[str]:
+    """Migrations recorded in the file that this version does not know (a newer app)."""
+    known = set(known_names())
+    return [m.name for m in MIGRATIONS.applied(db) if m.name not in known]
+
+
+@MIGRATIONS(name="m001_initial")
+def m001_initial(db: Database) -> None:
+    db.table("device").create({"key": str, "value": str}, pk="key")
+
+    # One shared PC serves many residents; a profile holds only what learning needs.
+    db.table("profiles").create(
+        {
+            "id": str,
+            "display_name": str,
+            "birth_year": int,
+            "province_code": str,
+            "commune_code": str,
+            "village": str,
+            "avatar": str,
+            "pin_hash": str,
+            "created_at": str,
+            "updated_at": str,
+            "archived_at": str,
+        },
+        pk="id",
+        not_null={"display_name", "created_at"},
+    )
+
+    # Index of installed content: startup reads these rows, not the pack files.
+    db.table("packs").create(
+        {
+            "id": str,
+            "version": str,
+            "title": str,
+            "title_en": str,
+            "language": str,
+            "path": str,
+            "checksum": str,
+            "installed_at": str,
+            "data": str,
+        },
+        pk="id",
+    )
+    db.table("lessons").create(
+        {
+            "id": str,
+            "pack_id": str,
+            "topic": str,
+            "ord": int,
+            "title": str,
+            "title_en": str,
+            "minutes": int,
+            "path": str,
+            "data": str,
+        },
+        pk="id",
+        foreign_keys=[("pack_id", "packs", "id")],
+    )
+    db.table("questions").create(
+        {"id": str, "pack_id": str, "topic": str, "difficulty": str, "data": str},
+        pk="id",
+        foreign_keys=[("pack_id", "packs", "id")],
+    )
+    # Contests from packs (source='pack') or made by an organiser (source='local').
+    # No foreign key to packs: removing a pack must never remove a contest or its results.
+    db.table("contests").create(
+        {
+            "id": str,
+            "pack_id": str,
+            "source": str,
+            "title": str,
+            "data": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+    )
+
+    # Progress and results refer to content by its stable id, not by foreign key,
+    # so updating or removing a pack never deletes them.
+    db.table("lesson_progress").create(
+        {
+            "id": str,
+            "profile_id": str,
+            "lesson_id": str,
+            "status": str,
+            "position": int,
+            "best_percent": float,
+            "completed_at": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"profile_id", "lesson_id", "status", "created_at"},
+        foreign_keys=[("profile_id", "profiles", "id")],
+    )
+    db.table("lesson_progress").create_index(["profile_id", "lesson_id"], unique=True)
+
+    db.table("registrations").create(
+        {
+            "id": str,
+            "profile_id": str,
+            "contest_id": str,
+            "full_name": str,
+            "date_of_birth": str,
+            "id_number": str,
+            "phone": str,
+            "province_code": str,
+            "commune_code": str,
+            "village": str,
+            "participant_group": str,
+            "complete": int,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"profile_id", "contest_id", "full_name", "created_at"},
+        foreign_keys=[("profile_id", "profiles", "id")],
+    )
+
+    db.table("attempts").create(
+        {
+            "id": str,
+            "profile_id": str,
+            "kind": str,  # practice | review | contest
+            "lesson_id": str,
+            "contest_id": str,
+            "round_id": str,
+            "registration_id": str,
+            "seed": int,
+            "layout": str,  # JSON: ordered question ids, each with its option order
+            "time_limit_s": int,
+            "started_at": str,
+            "deadline_at": str,
+            "submitted_at": str,
+            "status": str,  # open | submitted
+            "score": float,
+            "max_score": float,
+            "duration_ms": int,
+            "prediction": int,
+            "clock_events": str,
+            "device_id": str,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"profile_id", "kind", "status", "started_at", "created_at"},
+        foreign_keys=[("profile_id", "profiles", "id")],
+    )
+    db.table("answers").create(
+        {
+            "id": str,
+            "attempt_id": str,
+            "question_id": str,
+            "position": int,
+            "chosen": str,  # JSON list of option indexes in the question's own order
+            "mark": float,
+            "answered_at": str,
+            "elapsed_ms": int,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"attempt_id", "question_id", "chosen", "answered_at", "created_at"},
+        foreign_keys=[("attempt_id", "attempts", "id")],
+    )
+    db.table("answers").create_index(["attempt_id", "question_id"], unique=True)
+
+    db.table("review_items").create(
+        {
+            "id": str,
+            "profile_id": str,
+            "question_id": str,
+            "box": int,
+            "due_at": str,
+            "last_result": int,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        foreign_keys=[("profile_id", "profiles", "id")],
+    )
+    db.table("review_items").create_index(["profile_id", "question_id"], unique=True)
+
+    db.table("group_sessions").create(
+        {
+            "id": str,
+            "held_on": str,
+            "place": str,
+            "group_name": str,
+            "topic": str,
+            "leader": str,
+            "notes": str,
+            "created_at": str,
+            "closed_at": str,
+        },
+        pk="id",
+        not_null={"held_on", "created_at"},
+    )
+    db.table("attendance").create(
+        {"id": str, "session_id": str, "profile_id": str, "checked_in_at": str},
+        pk="id",
+        foreign_keys=[("session_id", "group_sessions", "id"), ("profile_id", "profiles", "id")],
+    )
+    db.table("attendance").create_index(["session_id", "profile_id"], unique=True)
+    db.table("session_quiz").create(
+        {
+            "id": str,
+            "session_id": str,
+            "question_id": str,
+            "counts": str,
+            "revealed_at": str,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("session_id", "group_sessions", "id")],
+    )
+
+    db.table("organisers").create(
+        {"id": str, "username": str, "password_hash": str, "role": str, "created_at": str},
+        pk="id",
+    )
+    db.table("organisers").create_index(["username"], unique=True)
+    db.table("audit_log").create(
+        {"id": int, "at": str, "actor": str, "action": str, "detail": str}, pk="id"
+    )
+    db.table("targets").create(
+        {
+            "id": str,
+            "year": int,
+            "province_code": str,
+            "commune_code": str,
+            "metric": str,
+            "target": int,
+            "created_at": str,
+        },
+        pk="id",
+    )
+
+    # Everything that must reach the province waits here until the server confirms it.
+    db.table("outbox").create(
+        {
+            "seq": int,
+            "record_type": str,
+            "record_id": str,
+            "payload": str,
+            "created_at": str,
+            "sent_at": str,
+            "tries": int,
+            "last_error": str,
+        },
+        pk="seq",
+        not_null={"record_type", "record_id", "payload", "created_at"},
+    )
+    db.table("sync_state").create({"key": str, "value": str}, pk="key")
+
+
+@MIGRATIONS(name="m002_indexes")
+def m002_indexes(db: Database) -> None:
+    db.table("attempts").create_index(["contest_id", "round_id"])
+    db.table("attempts").create_index(["profile_id", "kind"])
+    db.table("questions").create_index(["topic", "difficulty"])
+    db.table("lessons").create_index(["topic"])
+    db.table("outbox").create_index(["sent_at"])
+    db.table("registrations").create_index(["contest_id", "id_number"], unique=True)

@@ -1,0 +1,67 @@
+"""The sync outbox: records waiting to reach the provincial server.
+
+A record is queued in the same transaction as the change that produced it, so
+nothing can be saved without also being queued. Records leave the outbox only
+when the server has confirmed them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from skillsapp.storage.ids import utc_now_iso
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    seq: int
+    record_type: str
+    record_id: str
+    payload: dict
+
+
+class Outbox:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def queue(self, record_type: str, record_id: str, payload: dict) -> None:
+        """Queue a record (call inside the caller's ``db.atomic()`` block)."""
+        self.db.table("outbox").insert(
+            {
+                "record_type": record_type,
+                "record_id": record_id,
+                "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True),
+                "created_at": utc_now_iso(),
+                "tries": 0,
+            }
+        )
+
+    def pending_count(self) -> int:
+        row = self.db.execute("SELECT count(*) FROM outbox WHERE sent_at IS NULL").fetchone()
+        return int(row[0])
+
+    def next_batch(self, limit: int = 500) -> list[OutboxItem]:
+        rows = self.db.execute(
+            "SELECT seq, record_type, record_id, payload FROM outbox "
+            "WHERE sent_at IS NULL ORDER BY seq LIMIT ?",
+            [limit],
+        ).fetchall()
+        return [OutboxItem(r[0], r[1], r[2], json.loads(r[3])) for r in rows]
+
+    def mark_sent(self, seqs: Iterable[int]) -> None:
+        now = utc_now_iso()
+        with self.db.atomic():
+            for seq in seqs:
+                self.db.execute("UPDATE outbox SET sent_at = ? WHERE seq = ?", [now, seq])
+
+    def mark_failed(self, seqs: Iterable[int], error: str) -> None:
+        with self.db.atomic():
+            for seq in seqs:
+                self.db.execute(
+                    "UPDATE outbox SET tries = tries + 1, last_error = ? WHERE seq = ?",
+                    [error, seq],
+                )

@@ -1,0 +1,63 @@
+"""The one object that owns the open data, with a manager for each kind of record.
+
+>>> store = open_store(DataPaths(Path(tmp)))          # doctest: +SKIP
+>>> profile = store.profiles.create("Bà Lan", birth_year=1958)   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from skillsapp.paths import DataPaths
+from skillsapp.storage.database import OpenNotice, open_database
+from skillsapp.storage.ids import new_id, utc_now_iso
+from skillsapp.storage.outbox import Outbox
+from skillsapp.storage.profiles import Profiles
+
+
+class Store:
+    """Owns the database connection. Screens call its managers; they never run SQL."""
+
+    def __init__(self, db: Database, paths: DataPaths, notices: list[OpenNotice] | None = None):
+        self.db = db
+        self.paths = paths
+        self.notices = notices or []
+        self.device_id = self._device_id()
+        self.outbox = Outbox(db)
+        self.profiles = Profiles(db, self.outbox)
+
+    def _device_id(self) -> str:
+        row = self.db.execute("SELECT value FROM device WHERE key = 'device_id'").fetchone()
+        if row:
+            return str(row[0])
+        device_id = new_id()
+        with self.db.atomic():
+            self.db.table("device").insert({"key": "device_id", "value": device_id})
+            self.db.table("device").insert({"key": "created_at", "value": utc_now_iso()})
+        return device_id
+
+    def get_state(self, key: str, default: object = None) -> object:
+        row = self.db.execute("SELECT value FROM sync_state WHERE key = ?", [key]).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def set_state(self, key: str, value: object) -> None:
+        with self.db.atomic():
+            self.db.table("sync_state").upsert({"key": key, "value": json.dumps(value)}, pk="key")
+
+    def integrity_ok(self) -> bool:
+        row = self.db.execute("PRAGMA integrity_check").fetchone()
+        return bool(row and row[0] == "ok")
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def open_store(paths: DataPaths | Path) -> Store:
+    """Open the store under a data folder, creating, migrating or recovering as needed."""
+    if isinstance(paths, Path):
+        paths = DataPaths(paths)
+    opened = open_database(paths)
+    return Store(opened.db, paths, opened.notices)

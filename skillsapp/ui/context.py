@@ -1,0 +1,38 @@
+"""What every screen may use: the data paths, the settings and the open store."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+
+from skillsapp.paths import DataPaths
+from skillsapp.settings import Settings, save_settings
+
+if TYPE_CHECKING:  # the store (and sqlite-utils) load after the first paint
+    from skillsapp.storage import Store
+
+
+class AppContext(QObject):
+    """Shared state. Screens listen to its signals instead of reaching into each other."""
+
+    settings_changed = Signal()
+    store_opened = Signal()
+
+    def __init__(self, paths: DataPaths, settings: Settings) -> None:
+        super().__init__()
+        self.paths = paths
+        self.settings = settings
+        self.store: Store | None = None
+        self.notices: list[str] = []
+
+    def update_settings(self, **changes: object) -> None:
+        for key, value in changes.items():
+            setattr(self.settings, key, value)
+        self.settings.normalised()
+        save_settings(self.paths.settings, self.settings)
+        self.settings_changed.emit()
+
+    def set_store(self, store: Store) -> None:
+        self.store = store
+        self.store_opened.emit()

@@ -1,0 +1,197 @@
+"""The main window: a navigation bar on the left and one area at a time on the right."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from skillsapp import __version__
+from skillsapp.i18n import N_, _
+from skillsapp.ui.context import AppContext
+from skillsapp.ui.theme import palette_for
+
+
+@dataclass(frozen=True)
+class Area:
+    key: str
+    label: str  # marked with N_, translated when shown
+    icon: str
+    organiser_only: bool = False
+
+
+AREAS = (
+    Area("home", N_("Home"), "fa5s.home"),
+    Area("lessons", N_("Lessons"), "fa5s.book-open"),
+    Area("practice", N_("Practice"), "fa5s.pencil-alt"),
+    Area("contests", N_("Contests"), "fa5s.trophy"),
+    Area("sessions", N_("Group sessions"), "fa5s.users"),
+    Area("manage", N_("Manage"), "fa5s.user-shield"),
+    Area("sync", N_("Sync"), "fa5s.sync-alt"),
+)
+
+PageFactory = Callable[[AppContext], QWidget]
+
+
+class PlaceholderPage(QWidget):
+    """An area whose screens are not built yet says so plainly."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        heading = QLabel(title)
+        heading.setObjectName("title")
+        layout.addWidget(heading)
+        note = QLabel(_("This part of the app is not ready yet."))
+        note.setObjectName("muted")
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        layout.addStretch(1)
+
+
+class HomePage(QWidget):
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.context = context
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 32, 32, 32)
+        title = QLabel(_("Welcome to Kỹ Năng Số"))
+        title.setObjectName("title")
+        title.setWordWrap(True)
+        layout.addWidget(title)
+        intro = QLabel(
+            _(
+                "Learn to use digital services safely: VNeID, online public services, "
+                "cashless payment, spotting scams and more. Choose a part on the left to begin."
+            )
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.status = QLabel(_("Opening your data…"))
+        self.status.setObjectName("muted")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+        context.store_opened.connect(self._on_store)
+
+    def _on_store(self) -> None:
+        self.status.setText(_("Your data is ready."))
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, context: AppContext, pages: dict[str, PageFactory] | None = None) -> None:
+        super().__init__()
+        self.context = context
+        self.setWindowTitle(_("Kỹ Năng Số"))
+        self.resize(1200, 800)
+        self._factories = pages or {}
+        self._pages: dict[str, QWidget] = {}
+        self._nav_buttons: dict[str, QPushButton] = {}
+
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        self.setCentralWidget(central)
+
+        self.navbar = QWidget()
+        self.navbar.setObjectName("navbar")
+        nav = QVBoxLayout(self.navbar)
+        nav.setContentsMargins(12, 16, 12, 16)
+        brand = QLabel(_("Kỹ Năng Số"))
+        brand.setObjectName("subtitle")
+        nav.addWidget(brand)
+        self._group = QButtonGroup(self)
+        self._group.setExclusive(True)
+        for index, area in enumerate(AREAS, start=1):
+            button = QPushButton(_(area.label))
+            button.setObjectName("nav")
+            button.setIconSize(QSize(28, 28))
+            button.setCheckable(True)
+            button.setAccessibleName(_(area.label))
+            button.setToolTip(_("{area} (Alt+{key})").format(area=_(area.label), key=index))
+            button.clicked.connect(lambda _checked=False, key=area.key: self.show_area(key))
+            self._group.addButton(button)
+            self._nav_buttons[area.key] = button
+            nav.addWidget(button)
+            QShortcut(QKeySequence(f"Alt+{index}"), self, lambda key=area.key: self.show_area(key))
+        nav.addStretch(1)
+        self.settings_button = QPushButton(_("Settings"))
+        self.settings_button.setObjectName("nav")
+        self.settings_button.clicked.connect(self.open_settings)
+        nav.addWidget(self.settings_button)
+        self.about_button = QPushButton(_("About"))
+        self.about_button.setObjectName("nav")
+        self.about_button.clicked.connect(self.open_about)
+        nav.addWidget(self.about_button)
+        version = QLabel(_("Version {version}").format(version=__version__))
+        version.setObjectName("muted")
+        nav.addWidget(version)
+        row.addWidget(self.navbar)
+
+        self.stack = QStackedWidget()
+        row.addWidget(self.stack, 1)
+        self.show_area("home")
+
+    def load_icons(self) -> None:
+        """Add the icons once the window is on screen: qtawesome takes ~0.1 s to load."""
+        from skillsapp.ui.icons import icon
+
+        colour = palette_for(self.context.settings.high_contrast).text
+        for area in AREAS:
+            self._nav_buttons[area.key].setIcon(icon(area.icon, color=colour))
+        self.settings_button.setIcon(icon("fa5s.cog", color=colour))
+        self.about_button.setIcon(icon("fa5s.info-circle", color=colour))
+        for button in (self.settings_button, self.about_button):
+            button.setIconSize(QSize(28, 28))
+
+    def page(self, key: str) -> QWidget:
+        if key not in self._pages:
+            factory = self._factories.get(key)
+            if factory is not None:
+                widget = factory(self.context)
+            elif key == "home":
+                widget = HomePage(self.context)
+            else:
+                area = next(a for a in AREAS if a.key == key)
+                widget = PlaceholderPage(_(area.label))
+            self._pages[key] = widget
+            self.stack.addWidget(widget)
+        return self._pages[key]
+
+    def show_area(self, key: str) -> None:
+        widget = self.page(key)
+        self.stack.setCurrentWidget(widget)
+        self._nav_buttons[key].setChecked(True)
+
+    def current_area(self) -> str:
+        current = self.stack.currentWidget()
+        return next(k for k, w in self._pages.items() if w is current)
+
+    def open_settings(self) -> None:
+        from skillsapp.ui.settings_dialog import SettingsDialog
+
+        SettingsDialog(self.context, self).exec()
+
+    def open_about(self) -> None:
+        from skillsapp.ui.about import AboutDialog
+
+        AboutDialog(self.context, self).exec()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        if event.key() == Qt.Key.Key_F1:
+            self.open_about()
+            return
+        super().keyPressEvent(event)

@@ -1,0 +1,35 @@
+"""Shared fixtures. GUI tests run offscreen; every test gets its own data folder."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+from skillsapp.i18n import set_language  # noqa: E402
+from skillsapp.paths import DataPaths  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def vietnamese():
+    set_language("vi")
+    yield
+    set_language("vi")
+
+
+@pytest.fixture
+def data_paths(tmp_path) -> DataPaths:
+    paths = DataPaths(tmp_path / "data")
+    paths.ensure()
+    return paths
+
+
+@pytest.fixture
+def store(data_paths):
+    from skillsapp.storage import open_store
+
+    opened = open_store(data_paths)
+    yield opened
+    opened.close()
