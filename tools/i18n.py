@@ -67,7 +67,12 @@ def compile_all() -> None:
 def missing() -> int:
     with open(LOCALES / "vi" / "LC_MESSAGES" / "skillsapp.po", "rb") as handle:
         catalog = read_po(handle)
-    gaps = [m.id for m in catalog if m.id and not m.string]
+
+    def empty(message) -> bool:
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        return not all(strings)
+
+    gaps = [m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id and empty(m)]
     for gap in gaps:
         print(gap)
     return 1 if gaps else 0

@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from skillsapp.paths import DataPaths
+from skillsapp.storage.content_index import ContentIndex
 from skillsapp.storage.database import OpenNotice, open_database
 from skillsapp.storage.ids import new_id, utc_now_iso
 from skillsapp.storage.outbox import Outbox
@@ -28,6 +29,7 @@ class Store:
         self.device_id = self._device_id()
         self.outbox = Outbox(db)
         self.profiles = Profiles(db, self.outbox)
+        self.content = ContentIndex(db)
 
     def _device_id(self) -> str:
         row = self.db.execute("SELECT value FROM device WHERE key = 'device_id'").fetchone()

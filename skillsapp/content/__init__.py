@@ -1,0 +1,1 @@
+"""Content packs: format, loader, checker, install and import."""
