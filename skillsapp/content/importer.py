@@ -8,6 +8,7 @@ exporting a pack's questions back to GIFT or Excel.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,7 +79,8 @@ def question_to_yaml(question: Question) -> dict:
         entry["feedback"] = list(question.option_feedback)
     entry["explanation"] = question.explanation
     if question.image:
-        entry["image"] = question.image
+        # Question files live in questions/; the model keeps paths from the pack root.
+        entry["image"] = posixpath.relpath(question.image, "questions")
     return entry
 
 

@@ -17,6 +17,7 @@ The format is documented with a complete example in ``content/README.md``.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -305,7 +306,8 @@ def read_question(
     image = None
     if data.get("image"):
         image = _text(data["image"])
-        image = (Path(folder) / image).as_posix() if folder else image
+        # Stored relative to the pack root ("images/x.svg"), whatever folder the file is in.
+        image = posixpath.normpath(posixpath.join(folder, image)) if folder else image
     return Question(
         id=qid,
         topic=topic,

@@ -12,11 +12,14 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from skillsapp.paths import DataPaths
+from skillsapp.storage.attempts import Attempts
 from skillsapp.storage.content_index import ContentIndex
 from skillsapp.storage.database import OpenNotice, open_database
 from skillsapp.storage.ids import new_id, utc_now_iso
 from skillsapp.storage.outbox import Outbox
 from skillsapp.storage.profiles import Profiles
+from skillsapp.storage.progress import Progress
+from skillsapp.storage.registrations import Registrations
 
 
 class Store:
@@ -30,6 +33,9 @@ class Store:
         self.outbox = Outbox(db)
         self.profiles = Profiles(db, self.outbox)
         self.content = ContentIndex(db)
+        self.attempts = Attempts(db, self.outbox, self.device_id)
+        self.progress = Progress(db, self.outbox)
+        self.registrations = Registrations(db, self.outbox)
 
     def _device_id(self) -> str:
         row = self.db.execute("SELECT value FROM device WHERE key = 'device_id'").fetchone()

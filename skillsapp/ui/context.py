@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
@@ -11,6 +13,7 @@ from skillsapp.settings import Settings, save_settings
 
 if TYPE_CHECKING:  # the store (and sqlite-utils) load after the first paint
     from skillsapp.storage import Store
+    from skillsapp.storage.profiles import Profile
 
 
 class AppContext(QObject):
@@ -18,6 +21,9 @@ class AppContext(QObject):
 
     settings_changed = Signal()
     store_opened = Signal()
+    profile_changed = Signal()
+    # A screen asks the window to show an area: (area key, optional argument).
+    navigate = Signal(str, object)
 
     def __init__(self, paths: DataPaths, settings: Settings) -> None:
         super().__init__()
@@ -25,6 +31,19 @@ class AppContext(QObject):
         self.settings = settings
         self.store: Store | None = None
         self.notices: list[str] = []
+        self.profile: Profile | None = None
+        from skillsapp.ui.tasks import TaskRunner
+
+        self.tasks: TaskRunner = TaskRunner()
+        # Tests replace the clock; screens always ask the context for the time.
+        self.clock: Callable[[], datetime.datetime] = lambda: datetime.datetime.now(datetime.UTC)
+
+    def now(self) -> datetime.datetime:
+        return self.clock()
+
+    def set_profile(self, profile: Profile | None) -> None:
+        self.profile = profile
+        self.profile_changed.emit()
 
     def update_settings(self, **changes: object) -> None:
         for key, value in changes.items():

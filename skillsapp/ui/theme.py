@@ -85,5 +85,12 @@ def style_sheet(scale: float, high_contrast: bool) -> str:
     QLineEdit:focus, QComboBox:focus {{ border-color: {p.focus}; }}
     QCheckBox, QRadioButton {{ spacing: 10px; }}
     QLabel#good {{ color: {p.good}; font-weight: 600; }}
+    QLabel#badge {{ font-weight: 700; min-width: 32px; }}
+    QPushButton#option {{ text-align: left; padding: 0px; min-height: 56px; }}
+    QPushButton#option:checked {{ border: 4px solid {p.accent}; background: {p.panel}; }}
+    QPushButton#option[result="right"] {{ border: 4px solid {p.good}; }}
+    QPushButton#option[result="wrong"] {{ border: 4px solid {p.bad}; }}
+    QLabel#countdown {{ font-size: {big}pt; font-weight: 700; }}
+    QLabel#countdown[urgent="true"] {{ color: {p.bad}; }}
     QLabel#bad {{ color: {p.bad}; font-weight: 600; }}
     """

@@ -1,0 +1,1 @@
+"""The quiz and contest engine: pure functions over plain models."""

@@ -1,0 +1,137 @@
+"""Drawing the questions of an attempt, reproducibly.
+
+An attempt keeps its seed and the resulting layout (question order and each
+question's option order), so anyone can recompute the draw and re-score it.
+
+>>> bank = QuestionBank(questions)                        # doctest: +SKIP
+>>> layout = draw(bank, rules, seed=12345)               # doctest: +SKIP
+>>> draw(bank, rules, seed=12345) == layout               # doctest: +SKIP
+True
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from skillsapp.errors import AppError
+from skillsapp.i18n import _
+from skillsapp.models import ContestRules, Question, Quota
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One question of an attempt, with the order its options are shown in.
+
+    ``option_order[k]`` is the index (in the question's own order) of the option
+    shown in position k.
+    """
+
+    question_id: str
+    option_order: tuple[int, ...]
+
+
+Layout = tuple[Slot, ...]
+
+
+class DrawError(AppError):
+    """The bank cannot satisfy the contest's rules; ``detail`` says which."""
+
+    def user_message(self) -> str:
+        return _("The questions for this attempt cannot be drawn: {problem}").format(
+            problem=self.detail
+        )
+
+
+class QuestionBank:
+    """Questions indexed by topic and difficulty, built once, drawn from many times."""
+
+    def __init__(self, questions: Iterable[Question]) -> None:
+        self.by_id: dict[str, Question] = {}
+        self._groups: dict[tuple[str, str], list[str]] = {}
+        for question in sorted(questions, key=lambda q: q.id):
+            self.by_id[question.id] = question
+            self._groups.setdefault((question.topic, question.difficulty), []).append(question.id)
+
+    def __len__(self) -> int:
+        return len(self.by_id)
+
+    def restricted(self, topics: Sequence[str], packs: Sequence[str]) -> QuestionBank:
+        if not topics and not packs:
+            return self
+        return QuestionBank(
+            q
+            for q in self.by_id.values()
+            if (not topics or q.topic in topics) and (not packs or q.pack_id in packs)
+        )
+
+    def matching(self, quota: Quota) -> list[str]:
+        """Ids (sorted) of the questions a quota may draw from."""
+        found: list[str] = []
+        for (topic, difficulty), ids in self._groups.items():
+            if (quota.topic is None or topic == quota.topic) and (
+                quota.difficulty is None or difficulty == quota.difficulty
+            ):
+                found.extend(ids)
+        found.sort()
+        return found
+
+
+def _option_order(question: Question, shuffle: bool, rng: random.Random) -> tuple[int, ...]:
+    order = list(range(len(question.options)))
+    if shuffle and question.kind != "truefalse":  # "Đúng" before "Sai" reads naturally
+        rng.shuffle(order)
+    return tuple(order)
+
+
+def draw(bank: QuestionBank, rules: ContestRules, seed: int) -> Layout:
+    """Draw an attempt's questions and option orders from ``bank`` with ``seed``.
+
+    Quotas are filled in the order given; a question is never drawn twice.
+    Raises :class:`DrawError` when the bank cannot meet a quota.
+    """
+    rng = random.Random(seed)
+    pool = bank.restricted(rules.topics, rules.packs)
+    quotas = rules.quotas or (Quota(rules.questions_per_attempt),)
+    chosen: list[str] = []
+    taken: set[str] = set()
+    for quota in quotas:
+        candidates = [qid for qid in pool.matching(quota) if qid not in taken]
+        if len(candidates) < quota.count:
+            raise DrawError(
+                quota.topic or "*",
+                _(
+                    "{need} questions are needed (topic {topic}, difficulty {difficulty}) but only {have} are "
+                    "available"
+                ).format(
+                    need=quota.count,
+                    topic=quota.topic or "*",
+                    difficulty=quota.difficulty or "*",
+                    have=len(candidates),
+                ),
+            )
+        picked = rng.sample(candidates, quota.count)
+        chosen.extend(picked)
+        taken.update(picked)
+    if rules.shuffle_questions:
+        rng.shuffle(chosen)
+    return tuple(
+        Slot(qid, _option_order(pool.by_id[qid], rules.shuffle_options, rng)) for qid in chosen
+    )
+
+
+def draw_practice(questions: Sequence[Question], seed: int) -> Layout:
+    """A lesson quiz: all its questions, shuffled, options shuffled."""
+    rng = random.Random(seed)
+    order = list(questions)
+    rng.shuffle(order)
+    return tuple(Slot(q.id, _option_order(q, True, rng)) for q in order)
+
+
+def layout_to_json(layout: Layout) -> list[list]:
+    return [[slot.question_id, list(slot.option_order)] for slot in layout]
+
+
+def layout_from_json(data: list[list]) -> Layout:
+    return tuple(Slot(str(qid), tuple(int(i) for i in order)) for qid, order in data)

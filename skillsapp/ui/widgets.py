@@ -1,0 +1,137 @@
+"""Building blocks every screen shares: headings, big buttons that wrap long
+Vietnamese text, answer options, cards and scrolling pages.
+
+Sizes come from the application font, so the text-size setting applies everywhere.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+def heading(text: str, level: int = 1) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("title" if level == 1 else "subtitle")
+    label.setWordWrap(True)
+    label.setAccessibleName(text)
+    return label
+
+
+def paragraph(text: str, muted: bool = False) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if muted:
+        label.setObjectName("muted")
+    return label
+
+
+def big_button(text: str, primary: bool = False, accessible: str | None = None) -> QPushButton:
+    button = QPushButton(text)
+    if primary:
+        button.setObjectName("primary")
+    button.setAccessibleName(accessible or text)
+    button.setMinimumHeight(56)
+    button.setCursor(Qt.CursorShape.PointingHandCursor)
+    return button
+
+
+class WrapButton(QPushButton):
+    """A push button whose text wraps onto several lines (QPushButton alone never wraps).
+
+    ``key`` is shown in a badge on the left, e.g. "1" for the number key that picks it.
+    """
+
+    def __init__(self, text: str, key: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(14, 10, 14, 10)
+        row.setSpacing(14)
+        self.badge = QLabel(key)
+        self.badge.setObjectName("badge")
+        self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.badge.setVisible(bool(key))
+        self.label = QLabel(text)
+        self.label.setWordWrap(True)
+        for child in (self.badge, self.label):
+            child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            child.setStyleSheet("background: transparent; border: none;")
+            row.addWidget(child)
+        row.setStretch(1, 1)
+        self.setAccessibleName(f"{key}. {text}" if key else text)
+
+    def text(self) -> str:  # noqa: D401 - the visible text, for tests and screen readers
+        return self.label.text()
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt naming
+        self.label.setText(text)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt naming
+        hint = self.layout().sizeHint()
+        return QSize(hint.width(), max(hint.height(), 56))
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        return max(self.layout().heightForWidth(width), 56)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(120, 56)
+
+
+class OptionButton(WrapButton):
+    """An answer option: checkable, chosen with a click or its number key."""
+
+    chosen = Signal(int)
+
+    def __init__(self, position: int, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(text, key=str(position + 1), parent=parent)
+        self.position = position
+        self.setObjectName("option")
+        self.setCheckable(True)
+        self.clicked.connect(lambda: self.chosen.emit(self.position))
+
+    def mark(self, state: str) -> None:
+        """Show the result after answering: "right", "wrong" or "" (plain)."""
+        self.setProperty("result", state)
+        self.style().unpolish(self)
+        self.style().polish(self)
+
+
+def card() -> tuple[QFrame, QVBoxLayout]:
+    frame = QFrame()
+    frame.setObjectName("panel")
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(20, 16, 20, 16)
+    return frame, layout
+
+
+def scroll_page(inner: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(inner)
+    return area
+
+
+class Page(QWidget):
+    """A screen with margins and a vertical layout: ``self.body``."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.body = QVBoxLayout(self)
+        self.body.setContentsMargins(32, 24, 32, 24)
+        self.body.setSpacing(16)

@@ -1,0 +1,126 @@
+"""Ranking rules and their invariants."""
+
+import datetime
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from skillsapp.engine.ranking import (
+    AttemptResult,
+    counting_attempts,
+    rank,
+    rank_key,
+    rank_round,
+    true_figure,
+)
+
+BASE = datetime.datetime(2026, 12, 7, tzinfo=datetime.UTC)
+
+
+def result(aid, entrant, score, duration=600_000, minute=0, prediction=None, max_score=20):
+    return AttemptResult(
+        aid,
+        entrant,
+        score,
+        max_score,
+        duration,
+        (BASE + datetime.timedelta(minutes=minute)).isoformat(),
+        prediction,
+    )
+
+
+def test_order_score_then_prediction_then_time_then_submission():
+    entries = [
+        result("a", "An", 18, prediction=5),
+        result("b", "Bình", 20, prediction=100),
+        result("c", "Chi", 20, prediction=3, duration=500_000),
+        result("d", "Dũng", 20, prediction=3, duration=400_000, minute=5),
+        result("e", "Em", 20, prediction=3, duration=400_000, minute=1),
+    ]
+    ranked = rank(entries, true_figure=4)
+    assert [r.result.entrant for r in ranked] == ["Em", "Dũng", "Chi", "Bình", "An"]
+    assert [r.rank for r in ranked] == [1, 2, 3, 4, 5]
+    assert ranked[0].prediction_gap == 1
+
+
+def test_exact_ties_share_a_rank_and_are_not_broken_at_random():
+    entries = [
+        result("a", "An", 20, prediction=3),
+        result("b", "Bình", 20, prediction=3),
+        result("c", "Chi", 10),
+    ]
+    ranked = rank(entries, true_figure=3)
+    assert [r.rank for r in ranked] == [1, 1, 3]
+
+
+def test_missing_prediction_ranks_after_any_prediction():
+    ranked = rank([result("a", "An", 20), result("b", "Bình", 20, prediction=1000)], true_figure=1)
+    assert [r.result.entrant for r in ranked] == ["Bình", "An"]
+
+
+def test_counting_best_first_last():
+    attempts = [
+        result("1", "An", 12, minute=0),
+        result("2", "An", 18, minute=10),
+        result("3", "An", 15, minute=20),
+    ]
+    assert counting_attempts(attempts, "best")[0].attempt_id == "2"
+    assert counting_attempts(attempts, "first")[0].attempt_id == "1"
+    assert counting_attempts(attempts, "last")[0].attempt_id == "3"
+
+
+def test_true_figure_comes_from_counting_attempts():
+    attempts = [
+        result("1", "An", 20),
+        result("2", "An", 20),
+        result("3", "Bình", 19),
+        result("4", "Chi", 20),
+    ]
+    counted = counting_attempts(attempts, "best")
+    assert true_figure(counted, "full_score_count") == 2
+    assert true_figure(counted, "entrant_count") == 3
+    assert true_figure(counted, "none") is None
+    ranked, figure = rank_round(attempts, "best", "full_score_count")
+    assert figure == 2 and len(ranked) == 3
+
+
+results_strategy = st.lists(
+    st.builds(
+        result,
+        aid=st.uuids().map(str),
+        entrant=st.sampled_from(["An", "Bình", "Chi", "Dũng", "Em", "Giang"]),
+        score=st.integers(0, 20),
+        duration=st.integers(1, 900_000),
+        minute=st.integers(0, 10_000),
+        prediction=st.one_of(st.none(), st.integers(0, 50)),
+    ),
+    max_size=40,
+)
+
+
+@given(results_strategy, st.integers(0, 50))
+@settings(max_examples=150, deadline=None)
+def test_ranking_is_a_total_preorder_consistent_with_its_key(results, figure):
+    counted = counting_attempts(results, "best")
+    ranked = rank(counted, figure)
+    assert len(ranked) == len(counted)
+    for earlier, later in zip(ranked, ranked[1:], strict=False):
+        k1, k2 = rank_key(earlier.result, figure), rank_key(later.result, figure)
+        assert k1 <= k2
+        assert (earlier.rank == later.rank) == (k1 == k2)
+        assert earlier.rank <= later.rank
+    if ranked:
+        assert ranked[0].rank == 1
+
+
+@given(results_strategy, st.integers(0, 50))
+@settings(max_examples=150, deadline=None)
+def test_a_worse_attempt_never_changes_the_leaders(results, figure):
+    counted = counting_attempts(results, "best")
+    before = rank(counted, figure)
+    worst = result("new", "Người mới", -1, duration=10**9, minute=10**6)
+    after = rank([*counted, worst], figure)
+    assert [(r.rank, r.result.attempt_id) for r in after[: len(before)]] == [
+        (r.rank, r.result.attempt_id) for r in before
+    ]
+    assert after[-1].result.attempt_id == "new"
