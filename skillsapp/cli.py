@@ -21,11 +21,12 @@ Command = tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Na
 
 
 def _commands() -> dict[str, Command]:
-    from skillsapp import cli_content, cli_info
+    from skillsapp import cli_content, cli_export, cli_info
 
     return {
         "info": cli_info.COMMAND,
         "content": cli_content.COMMAND,
+        "export": cli_export.COMMAND,
     }
 
 

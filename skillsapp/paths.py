@@ -50,6 +50,19 @@ def bundled_content_dir() -> Path:
     return resource_root() / "content" / "packs"
 
 
+def font_dir() -> Path:
+    """The Be Vietnam Pro TTF files: bundled beside the app, else from the font package."""
+    bundled = resource_root() / "fonts"
+    if bundled.is_dir():
+        return bundled
+    try:
+        import fontpkg_be_vietnam_pro
+
+        return Path(fontpkg_be_vietnam_pro.ROOT) / "files"
+    except ImportError:
+        return bundled
+
+
 def default_data_dir() -> Path:
     """The per-user data directory: %APPDATA% on Windows, XDG on Linux."""
     portable = program_dir() / PORTABLE_MARKER

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel
 from skillsapp.settings import load_settings
 from skillsapp.storage import open_store
 from skillsapp.ui.app import Launcher, prepare_context
+from skillsapp.ui.tasks import ImmediateRunner
 from skillsapp.ui.translations import install_qt_translations
 
 
@@ -15,6 +16,7 @@ def launcher(qtbot, tmp_path):
     errors: list[str] = []
     context = prepare_context(str(tmp_path / "data"), None, errors.append)
     assert context is not None and errors == []
+    context.tasks = ImmediateRunner()
     launcher = Launcher(QApplication.instance(), context, show_error=errors.append)
     qtbot.addWidget(launcher.window)
     launcher.window.show()
@@ -35,7 +37,8 @@ def test_window_opens_in_vietnamese_and_then_opens_the_store(launcher):
     assert "Chào mừng bạn đến với Kỹ Năng Số" in visible_texts(window)
     assert "Đang mở dữ liệu của bạn…" in visible_texts(window)  # shown before slow work
     assert launcher.open_store()
-    assert "Dữ liệu của bạn đã sẵn sàng." in visible_texts(window)
+    assert "Ai đang học hôm nay?" in visible_texts(window)
+    assert launcher.context.store.content.question_count() > 300  # bundled pack installed
     nav = [b.text() for b in window._nav_buttons.values()]
     assert nav == [
         "Trang chủ",
@@ -72,7 +75,7 @@ def test_language_switch_rebuilds_window_in_english(launcher, qtbot):
     qtbot.addWidget(launcher.window)
     assert launcher.window.windowTitle() == "Kỹ Năng Số"
     assert [b.text() for b in launcher.window._nav_buttons.values()][1] == "Lessons"
-    assert "Your data is ready." in visible_texts(launcher.window)
+    assert "Who is learning today?" in visible_texts(launcher.window)
     launcher.context.update_settings(language="vi")
     qtbot.addWidget(launcher.window)
 

@@ -9,6 +9,7 @@ False
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import Path
 
@@ -19,13 +20,16 @@ MAX_TEXT_FILE_BYTES = 20 * 1024 * 1024
 
 # Characters that never occur in Unicode Vietnamese but fill text typed in the
 # old TCVN3 (ABC) and VNI fonts when it is read as Windows-1252 or Latin-1.
-_LEGACY_MARKERS = set("öñøûïäëåÖÑØÛÏÄËÅ¸µ¶·¹¨®ª©«¬¦§°±²³¼½¾")
+_LEGACY_MARKERS = re.compile("[öñøûïäëåÖÑØÛÏÄËÅ¸µ¶·¹¨®ª©«¬¦§°±²³¼½¾]")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def looks_like_legacy_vietnamese(text: str) -> bool:
-    letters = sum(ch.isalpha() for ch in text)
-    markers = sum(ch in _LEGACY_MARKERS for ch in text)
-    return markers >= 3 and markers * 50 >= max(letters, 1)
+    # Regular expressions keep this at C speed on a 10,000-question bank.
+    markers = len(_LEGACY_MARKERS.findall(text))
+    if markers < 3:
+        return False
+    return markers * 50 >= max(len(_LETTER.findall(text)), 1)
 
 
 def decode_text(data: bytes, where: str) -> str:

@@ -42,40 +42,60 @@ class QuestionStats:
     average_ms: float | None = None
 
 
-def _correlation(xs: Sequence[float], ys: Sequence[float]) -> float | None:
-    n = len(xs)
-    if n < 2:
-        return None
-    mean_x, mean_y = sum(xs) / n, sum(ys) / n
-    sxx = sum((x - mean_x) ** 2 for x in xs)
-    syy = sum((y - mean_y) ** 2 for y in ys)
-    if sxx == 0 or syy == 0:
-        return None
-    sxy = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
-    return sxy / math.sqrt(sxx * syy)
+@dataclass
+class _Sums:
+    """Running sums for a correlation: memory stays flat however many attempts there are."""
+
+    n: int = 0
+    x: float = 0.0
+    y: float = 0.0
+    xx: float = 0.0
+    yy: float = 0.0
+    xy: float = 0.0
+
+    def add(self, x: float, y: float) -> None:
+        self.n += 1
+        self.x += x
+        self.y += y
+        self.xx += x * x
+        self.yy += y * y
+        self.xy += x * y
+
+    def correlation(self) -> float | None:
+        if self.n < 2:
+            return None
+        sxx = self.xx - self.x * self.x / self.n
+        syy = self.yy - self.y * self.y / self.n
+        if sxx <= 1e-12 or syy <= 1e-12:
+            return None
+        return (self.xy - self.x * self.y / self.n) / math.sqrt(sxx * syy)
 
 
 def question_statistics(attempts: Iterable[AttemptAnswers]) -> dict[str, QuestionStats]:
-    marks: dict[str, list[float]] = {}
-    rests: dict[str, list[float]] = {}
     stats: dict[str, QuestionStats] = {}
-    times: dict[str, list[int]] = {}
+    sums: dict[str, _Sums] = {}
+    times: dict[str, tuple[int, int]] = {}
     for attempt in attempts:
         for answer in attempt.answers:
-            item = stats.setdefault(answer.question_id, QuestionStats(answer.question_id))
+            qid = answer.question_id
+            item = stats.get(qid)
+            if item is None:
+                item = stats[qid] = QuestionStats(qid)
+                sums[qid] = _Sums()
             item.attempts += 1
-            marks.setdefault(answer.question_id, []).append(answer.mark)
-            rests.setdefault(answer.question_id, []).append(attempt.score - answer.mark)
+            sums[qid].add(answer.mark, attempt.score - answer.mark)
             if not answer.chosen:
                 item.unanswered += 1
             for option in answer.chosen:
                 item.option_counts[option] = item.option_counts.get(option, 0) + 1
             if answer.elapsed_ms is not None and answer.chosen:
-                times.setdefault(answer.question_id, []).append(answer.elapsed_ms)
+                total, count = times.get(qid, (0, 0))
+                times[qid] = (total + answer.elapsed_ms, count + 1)
     for qid, item in stats.items():
-        item.facility = sum(marks[qid]) / len(marks[qid])
-        correlation = _correlation(marks[qid], rests[qid])
+        item.facility = sums[qid].x / sums[qid].n
+        correlation = sums[qid].correlation()
         item.discrimination = None if correlation is None else 100 * correlation
-        if times.get(qid):
-            item.average_ms = sum(times[qid]) / len(times[qid])
+        if qid in times:
+            total, count = times[qid]
+            item.average_ms = total / count
     return stats

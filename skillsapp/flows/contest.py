@@ -52,7 +52,7 @@ def open_rounds(store, now: datetime.datetime) -> list[OpenRound]:
 
 
 def bank_for(store, contest: Contest) -> QuestionBank:
-    return QuestionBank(store.content.all_questions().values())
+    return store.content.question_bank()
 
 
 class ContestAttempt(AttemptView):

@@ -22,6 +22,7 @@ from skillsapp.content.serialize import (
     question_from_dict,
     question_to_dict,
 )
+from skillsapp.engine.draw import QuestionBank
 from skillsapp.models import Contest, Lesson, Pack, Question, Topic
 from skillsapp.storage.ids import utc_now_iso
 
@@ -30,6 +31,7 @@ class ContentIndex:
     def __init__(self, db: Database) -> None:
         self.db = db
         self._questions: dict[str, Question] | None = None
+        self._bank: QuestionBank | None = None
 
     # -- writing (used by skillsapp.content.install) --------------------------------
     def index_pack(self, pack: Pack, folder: Path, checksum: str) -> None:
@@ -107,7 +109,12 @@ class ContentIndex:
                     },
                     pk="id",
                 )
+        self.forget_cache()
+
+    def forget_cache(self) -> None:
+        """Drop cached questions (another connection may have changed the index)."""
         self._questions = None
+        self._bank = None
 
     def unindex_pack(self, pack_id: str) -> None:
         """Forget a pack's lessons and questions; contests stay so their results stay readable."""
@@ -115,7 +122,7 @@ class ContentIndex:
             self.db.execute("DELETE FROM lessons WHERE pack_id = ?", [pack_id])
             self.db.execute("DELETE FROM questions WHERE pack_id = ?", [pack_id])
             self.db.execute("DELETE FROM packs WHERE id = ?", [pack_id])
-        self._questions = None
+        self.forget_cache()
 
     def save_contest(self, contest: Contest, source: str = "local") -> None:
         now = utc_now_iso()
@@ -199,6 +206,12 @@ class ContentIndex:
                 q.id: q for q in (question_from_dict(json.loads(r[0])) for r in rows)
             }
         return self._questions
+
+    def question_bank(self) -> QuestionBank:
+        """Every installed question indexed for contest draws, built once."""
+        if self._bank is None:
+            self._bank = QuestionBank(self.all_questions().values())
+        return self._bank
 
     def question_count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM questions").fetchone()[0])

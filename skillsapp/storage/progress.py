@@ -130,6 +130,17 @@ class Progress:
         )
         return [qid for qid, due in rows if parse_iso(due) <= now]
 
+    def next_review_at(self, profile_id: str) -> datetime.datetime | None:
+        """When the learner's earliest review question comes due (None: nothing to review).
+
+        >>> store.progress.next_review_at(profile.id)       # doctest: +SKIP
+        datetime.datetime(2026, 12, 9, 2, 0, tzinfo=datetime.timezone.utc)
+        """
+        row = self.db.execute(
+            "SELECT min(due_at) FROM review_items WHERE profile_id = ?", [profile_id]
+        ).fetchone()
+        return parse_iso(row[0]) if row and row[0] else None
+
     def review_count(self, profile_id: str) -> int:
         return int(
             self.db.execute(

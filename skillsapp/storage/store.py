@@ -15,11 +15,14 @@ from skillsapp.paths import DataPaths
 from skillsapp.storage.attempts import Attempts
 from skillsapp.storage.content_index import ContentIndex
 from skillsapp.storage.database import OpenNotice, open_database
+from skillsapp.storage.group_sessions import GroupSessions
 from skillsapp.storage.ids import new_id, utc_now_iso
+from skillsapp.storage.organisers import Organisers
 from skillsapp.storage.outbox import Outbox
 from skillsapp.storage.profiles import Profiles
 from skillsapp.storage.progress import Progress
 from skillsapp.storage.registrations import Registrations
+from skillsapp.storage.targets import Targets
 
 
 class Store:
@@ -36,6 +39,9 @@ class Store:
         self.attempts = Attempts(db, self.outbox, self.device_id)
         self.progress = Progress(db, self.outbox)
         self.registrations = Registrations(db, self.outbox)
+        self.organisers = Organisers(db)
+        self.sessions = GroupSessions(db, self.outbox)
+        self.targets = Targets(db)
 
     def _device_id(self) -> str:
         row = self.db.execute("SELECT value FROM device WHERE key = 'device_id'").fetchone()
@@ -58,6 +64,16 @@ class Store:
     def integrity_ok(self) -> bool:
         row = self.db.execute("PRAGMA integrity_check").fetchone()
         return bool(row and row[0] == "ok")
+
+    def for_thread(self) -> Store:
+        """A second store on its own connection, for a background thread.
+
+        SQLite connections must not be shared across threads; this one skips the
+        checks, migrations and backups the first open already did.
+        """
+        from skillsapp.storage.database import connect
+
+        return Store(connect(self.paths.database), self.paths)
 
     def close(self) -> None:
         self.db.close()

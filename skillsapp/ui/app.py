@@ -116,7 +116,33 @@ class Launcher:
         self.context.notices.extend(n.message for n in store.notices)
         self._show_notices()
         self.context.set_store(store)
+        self.install_bundled_content()
         return True
+
+    def install_bundled_content(self) -> None:
+        """Install or update the packs shipped with the app, off the UI thread."""
+        store = self.context.store
+        assert store is not None
+
+        def work(progress):
+            from skillsapp.content.install import ensure_bundled_content
+
+            worker = store.for_thread()
+            try:
+                return ensure_bundled_content(worker, progress)
+            finally:
+                worker.close()
+
+        def done(installed) -> None:
+            if installed and self.context.store is not None:
+                self.context.store.content.forget_cache()
+                self.context.content_changed.emit()
+
+        def failed(exc: Exception) -> None:
+            self.context.notices.append(str(exc))
+            self._show_notices()
+
+        self.context.tasks.start(work, done, failed)
 
     def _on_settings_changed(self) -> None:
         settings = self.context.settings

@@ -22,6 +22,7 @@ class AppContext(QObject):
     settings_changed = Signal()
     store_opened = Signal()
     profile_changed = Signal()
+    content_changed = Signal()
     # A screen asks the window to show an area: (area key, optional argument).
     navigate = Signal(str, object)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtGui import QFontDatabase
 
 from skillsapp.i18n import _
-from skillsapp.paths import resource_root
+from skillsapp.paths import font_dir
 
 log = logging.getLogger(__name__)
 
@@ -20,15 +20,7 @@ FACES = ("Regular", "SemiBold", "Bold")
 
 
 def font_folder() -> Path:
-    bundled = resource_root() / "fonts"
-    if bundled.is_dir():
-        return bundled
-    try:
-        import fontpkg_be_vietnam_pro
-
-        return Path(fontpkg_be_vietnam_pro.ROOT) / "files"
-    except ImportError:
-        return bundled
+    return font_dir()
 
 
 def load_bundled_font(folder: Path | None = None) -> tuple[str | None, str | None]:

@@ -45,6 +45,22 @@ AREAS = (
 PageFactory = Callable[[AppContext], QWidget]
 
 
+def default_pages() -> dict[str, PageFactory]:
+    """The screens of each area; modules load when their area is first shown."""
+
+    def home(context: AppContext) -> QWidget:
+        from skillsapp.ui.home_page import HomePage
+
+        return HomePage(context)
+
+    def progress(context: AppContext) -> QWidget:
+        from skillsapp.ui.progress_page import ProgressPage
+
+        return ProgressPage(context)
+
+    return {"home": home, "progress": progress}
+
+
 class PlaceholderPage(QWidget):
     """An area whose screens are not built yet says so plainly."""
 
@@ -61,42 +77,14 @@ class PlaceholderPage(QWidget):
         layout.addStretch(1)
 
 
-class HomePage(QWidget):
-    def __init__(self, context: AppContext) -> None:
-        super().__init__()
-        self.context = context
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(32, 32, 32, 32)
-        title = QLabel(_("Welcome to Kỹ Năng Số"))
-        title.setObjectName("title")
-        title.setWordWrap(True)
-        layout.addWidget(title)
-        intro = QLabel(
-            _(
-                "Learn to use digital services safely: VNeID, online public services, "
-                "cashless payment, spotting scams and more. Choose a part on the left to begin."
-            )
-        )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
-        self.status = QLabel(_("Opening your data…"))
-        self.status.setObjectName("muted")
-        self.status.setWordWrap(True)
-        layout.addWidget(self.status)
-        layout.addStretch(1)
-        context.store_opened.connect(self._on_store)
-
-    def _on_store(self) -> None:
-        self.status.setText(_("Your data is ready."))
-
-
 class MainWindow(QMainWindow):
     def __init__(self, context: AppContext, pages: dict[str, PageFactory] | None = None) -> None:
         super().__init__()
         self.context = context
         self.setWindowTitle(_("Kỹ Năng Số"))
         self.resize(1200, 800)
-        self._factories = pages or {}
+        self._factories = dict(default_pages())
+        self._factories.update(pages or {})
         self._pages: dict[str, QWidget] = {}
         self._nav_buttons: dict[str, QPushButton] = {}
 
@@ -143,6 +131,7 @@ class MainWindow(QMainWindow):
 
         self.stack = QStackedWidget()
         row.addWidget(self.stack, 1)
+        context.navigate.connect(self.show_area)
         self.show_area("home")
 
     def load_icons(self) -> None:
@@ -162,8 +151,6 @@ class MainWindow(QMainWindow):
             factory = self._factories.get(key)
             if factory is not None:
                 widget = factory(self.context)
-            elif key == "home":
-                widget = HomePage(self.context)
             else:
                 area = next(a for a in AREAS if a.key == key)
                 widget = PlaceholderPage(_(area.label))
@@ -171,10 +158,21 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(widget)
         return self._pages[key]
 
-    def show_area(self, key: str) -> None:
+    def show_area(self, key: str, argument: object = None) -> None:
+        """Show an area; ``argument`` is passed to the page's ``open()`` when it has one."""
         widget = self.page(key)
         self.stack.setCurrentWidget(widget)
-        self._nav_buttons[key].setChecked(True)
+        if key in self._nav_buttons:
+            self._nav_buttons[key].setChecked(True)
+        else:
+            checked = self._group.checkedButton()
+            if checked is not None:
+                self._group.setExclusive(False)
+                checked.setChecked(False)
+                self._group.setExclusive(True)
+        opener = getattr(widget, "open", None)
+        if callable(opener):
+            opener(argument)
 
     def current_area(self) -> str:
         current = self.stack.currentWidget()

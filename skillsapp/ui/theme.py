@@ -93,4 +93,14 @@ def style_sheet(scale: float, high_contrast: bool) -> str:
     QLabel#countdown {{ font-size: {big}pt; font-weight: 700; }}
     QLabel#countdown[urgent="true"] {{ color: {p.bad}; }}
     QLabel#bad {{ color: {p.bad}; font-weight: 600; }}
+    QLabel#good[big="true"], QLabel#bad[big="true"] {{ font-size: {big}pt; }}
+    QFrame#panel QLabel {{ background: transparent; }}
+    QFrame#panel QLabel {{ background: transparent; }}
+    QPushButton#primary QLabel {{ color: {p.accent_text}; background: transparent; }}
+    QPushButton#mapcell {{ padding: 0px 4px; min-height: 44px; min-width: 44px; font-weight: 600; }}
+    QPushButton#mapcell[answered="true"] {{ background: {p.accent}; color: {p.accent_text}; border-color: {p.accent}; }}
+    QPushButton#mapcell[current="true"] {{ border: 4px solid {p.text}; }}
+    QPushButton#mapcell:focus {{ border: 4px solid {p.focus}; }}
+    QSpinBox#bignumber {{ font-size: {huge}pt; font-weight: 700; padding: 4px 12px; min-height: 56px; }}
+    QSpinBox#bignumber::up-button, QSpinBox#bignumber::down-button {{ width: 0px; border: none; }}
     """

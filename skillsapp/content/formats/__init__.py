@@ -1,0 +1,1 @@
+"""Question-bank file formats: Moodle GIFT, Aiken and the Excel template."""

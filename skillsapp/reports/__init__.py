@@ -1,0 +1,1 @@
+"""Reports and exports: certificates, Excel, CSV and PDF. Plain Python, no Qt."""

@@ -1,0 +1,358 @@
+"""The rows of a round's reports, read from the store: ranking, entrants,
+participation per commune, per-question statistics and every attempt's answers.
+
+Personal data is masked unless ``unmasked`` is asked for explicitly (the caller
+records that choice in the audit log).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from skillsapp import geography
+from skillsapp.engine.draw import layout_from_json
+from skillsapp.engine.ranking import Ranked
+from skillsapp.engine.registration import mask_id_number, mask_phone
+from skillsapp.engine.statistics import AnsweredQuestion, AttemptAnswers, question_statistics
+from skillsapp.errors import AppError
+from skillsapp.flows.contest import round_ranking
+from skillsapp.i18n import N_, _
+from skillsapp.models import Contest, Round
+from skillsapp.storage.ids import parse_iso
+from skillsapp.storage.registrations import StoredRegistration
+
+LETTERS = "ABCDEF"
+
+
+class RoundNotReady(AppError):
+    def user_message(self) -> str:
+        return self.detail
+
+
+@dataclass
+class RoundReport:
+    contest: Contest
+    round: Round
+    ranked: list[Ranked]
+    true_figure: int | None
+    registrations: dict[str, StoredRegistration]
+    still_open: bool
+    unmasked: bool = False
+
+    def person(self, registration_id: str) -> StoredRegistration | None:
+        return self.registrations.get(registration_id)
+
+
+def commune_name(code: str | None) -> str:
+    if not code:
+        return ""
+    found = geography.commune(code)
+    return found.name if found else code
+
+
+def load_round(
+    store, contest_id: str, round_id: str, now: datetime.datetime, unmasked: bool = False
+) -> RoundReport:
+    """Everything a round's reports need; refuses an unknown or empty round with a plain message."""
+    contest = store.content.contest(contest_id)
+    if contest is None:
+        raise RoundNotReady(
+            contest_id, _("There is no contest with the id {id}.").format(id=contest_id)
+        )
+    try:
+        round_ = contest.round(round_id)
+    except StopIteration:
+        raise RoundNotReady(
+            round_id,
+            _("Contest {contest} has no round {round}.").format(
+                contest=contest.title, round=round_id
+            ),
+        ) from None
+    ranked, figure = round_ranking(store, contest, round_id)
+    if not ranked:
+        raise RoundNotReady(
+            round_id,
+            _(
+                "No one has submitted an attempt in {round} yet, so there is nothing to export."
+            ).format(round=round_.title),
+        )
+    registrations = {r.id: r for r in store.registrations.for_contest(contest_id)}
+    return RoundReport(
+        contest, round_, ranked, figure, registrations, now < round_.closes_at, unmasked
+    )
+
+
+RANKING_HEADERS = (
+    N_("Rank"),
+    N_("Full name"),
+    N_("Commune"),
+    N_("Score"),
+    N_("Out of"),
+    N_("Prediction"),
+    N_("Prediction gap"),
+    N_("Time (seconds)"),
+    N_("Submitted at"),
+    N_("Eligible for a prize"),
+    N_("ID number"),
+    N_("Phone"),
+)
+
+
+def _id(report: RoundReport, value: str | None) -> str:
+    if not value:
+        return ""
+    return value if report.unmasked else mask_id_number(value)
+
+
+def _phone(report: RoundReport, value: str | None) -> str:
+    if not value:
+        return ""
+    return value if report.unmasked else mask_phone(value)
+
+
+def ranking_rows(report: RoundReport) -> Iterator[list]:
+    for item in report.ranked:
+        result = item.result
+        person = report.person(result.entrant)
+        yield [
+            item.rank,
+            person.full_name if person else "",
+            commune_name(person.commune_code if person else None),
+            result.score,
+            result.max_score,
+            result.prediction,
+            item.prediction_gap if item.prediction_gap is not None else "",
+            round(result.duration_ms / 1000, 1),
+            parse_iso(result.submitted_at).astimezone().replace(tzinfo=None),
+            _("yes") if person and person.complete else _("no"),
+            _id(report, person.id_number if person else None),
+            _phone(report, person.phone if person else None),
+        ]
+
+
+ENTRANT_HEADERS = (
+    N_("Full name"),
+    N_("Date of birth"),
+    N_("ID number"),
+    N_("Phone"),
+    N_("Province"),
+    N_("Commune"),
+    N_("Village"),
+    N_("Group"),
+    N_("Eligible for a prize"),
+)
+
+
+def entrant_rows(report: RoundReport) -> Iterator[list]:
+    for person in report.registrations.values():
+        province = geography.province(person.province_code) if person.province_code else None
+        yield [
+            person.full_name,
+            person.date_of_birth or "",
+            _id(report, person.id_number),
+            _phone(report, person.phone),
+            province.name if province else "",
+            commune_name(person.commune_code),
+            person.village or "",
+            person.participant_group or "",
+            _("yes") if person.complete else _("no"),
+        ]
+
+
+COMMUNE_HEADERS = (N_("Commune"), N_("Entrants"), N_("Full scores"), N_("Average score"))
+
+
+def commune_rows(report: RoundReport) -> Iterator[list]:
+    totals: dict[str, list[float]] = {}
+    for item in report.ranked:
+        person = report.person(item.result.entrant)
+        key = commune_name(person.commune_code if person else None) or _("(not given)")
+        entry = totals.setdefault(key, [0, 0, 0.0])
+        entry[0] += 1
+        entry[1] += 1 if item.result.full_score else 0
+        entry[2] += item.result.score
+    for name, (count, full, total) in sorted(totals.items(), key=lambda kv: (-kv[1][0], kv[0])):
+        yield [name, int(count), int(full), round(total / count, 2)]
+
+
+def _attempt_cursor(store, report: RoundReport):
+    return store.db.execute(
+        "SELECT a.id, a.registration_id, a.started_at, a.submitted_at, a.score, a.max_score, a.duration_ms, "
+        "a.prediction, a.layout, ans.question_id, ans.chosen, ans.mark, ans.answered_at, ans.elapsed_ms "
+        "FROM attempts a LEFT JOIN answers ans ON ans.attempt_id = a.id "
+        "WHERE a.contest_id = ? AND a.round_id = ? AND a.kind = 'contest' AND a.status = 'submitted' "
+        "ORDER BY a.submitted_at, a.id",
+        [report.contest.id, report.round.id],
+    )
+
+
+@dataclass
+class AttemptWithAnswers:
+    id: str
+    registration_id: str
+    started_at: str
+    submitted_at: str
+    score: float
+    max_score: float
+    duration_ms: int
+    prediction: int | None
+    question_ids: list[str]
+    answers: dict[str, tuple[list[int], float | None, str, int | None]]
+
+
+def iter_attempts(store, report: RoundReport) -> Iterator[AttemptWithAnswers]:
+    """Attempts one at a time, each with its answers, streamed from one query."""
+    current: AttemptWithAnswers | None = None
+    for row in _attempt_cursor(store, report):
+        if current is None or current.id != row[0]:
+            if current is not None:
+                yield current
+            current = AttemptWithAnswers(
+                row[0],
+                row[1] or "",
+                row[2],
+                row[3],
+                float(row[4] or 0),
+                float(row[5] or 0),
+                int(row[6] or 0),
+                row[7],
+                [slot.question_id for slot in layout_from_json(json.loads(row[8] or "[]"))],
+                {},
+            )
+        if row[9] is not None:
+            current.answers[row[9]] = (json.loads(row[10]), row[11], row[12], row[13])
+    if current is not None:
+        yield current
+
+
+def letters(chosen: list[int]) -> str:
+    return ", ".join(LETTERS[i] if i < len(LETTERS) else str(i + 1) for i in chosen)
+
+
+def attempt_headers(report: RoundReport) -> list[str]:
+    base = [
+        _("Attempt"),
+        _("Full name"),
+        _("Commune"),
+        _("Started at"),
+        _("Submitted at"),
+        _("Score"),
+        _("Out of"),
+        _("Time (seconds)"),
+        _("Prediction"),
+    ]
+    for k in range(1, report.contest.rules.questions_per_attempt + 1):
+        base += [
+            _("Question {n}").format(n=k),
+            _("Answer {n}").format(n=k),
+            _("Mark {n}").format(n=k),
+        ]
+    return base
+
+
+def attempt_rows(store, report: RoundReport) -> Iterator[list]:
+    """One row per attempt; for each question in the order shown: its id, the options
+    chosen (letters in the question's own order) and the mark."""
+    names: dict[str, tuple[str, str]] = {
+        rid: (p.full_name, commune_name(p.commune_code)) for rid, p in report.registrations.items()
+    }
+    for attempt in iter_attempts(store, report):
+        name, commune = names.get(attempt.registration_id, ("", ""))
+        row: list = [
+            attempt.id,
+            name,
+            commune,
+            _local(attempt.started_at),
+            _local(attempt.submitted_at),
+            attempt.score,
+            attempt.max_score,
+            round(attempt.duration_ms / 1000, 1),
+            attempt.prediction,
+        ]
+        for qid in attempt.question_ids:
+            chosen, mark, _when, _elapsed = attempt.answers.get(qid, ([], 0.0, "", None))
+            row += [qid, letters(chosen), mark if mark is not None else 0.0]
+        yield row
+
+
+ANSWER_HEADERS = (
+    N_("Attempt"),
+    N_("Full name"),
+    N_("Position"),
+    N_("Question"),
+    N_("Answer"),
+    N_("Mark"),
+    N_("Answered at"),
+    N_("Seconds on the question"),
+)
+
+
+def answer_rows(store, report: RoundReport) -> Iterator[list]:
+    """One row per answer (long format, for CSV where there is no row limit)."""
+    names = {rid: p.full_name for rid, p in report.registrations.items()}
+    for attempt in iter_attempts(store, report):
+        for position, qid in enumerate(attempt.question_ids, start=1):
+            chosen, mark, when, elapsed = attempt.answers.get(qid, ([], 0.0, "", None))
+            yield [
+                attempt.id,
+                names.get(attempt.registration_id, ""),
+                position,
+                qid,
+                letters(chosen),
+                mark if mark is not None else 0.0,
+                _local(when) if when else "",
+                round(elapsed / 1000, 1) if elapsed is not None else "",
+            ]
+
+
+QUESTION_HEADERS = (
+    N_("Question"),
+    N_("Topic"),
+    N_("Text"),
+    N_("Attempts"),
+    N_("Facility"),
+    N_("Discrimination"),
+    N_("Chose A"),
+    N_("Chose B"),
+    N_("Chose C"),
+    N_("Chose D"),
+    N_("Chose E"),
+    N_("Chose F"),
+    N_("Unanswered"),
+    N_("Average seconds"),
+)
+
+
+def question_rows(store, report: RoundReport) -> Iterator[list]:
+    def stream():
+        for attempt in iter_attempts(store, report):
+            answers = []
+            for qid in attempt.question_ids:
+                chosen, mark, _when, elapsed = attempt.answers.get(qid, ([], 0.0, "", None))
+                answers.append(AnsweredQuestion(qid, float(mark or 0.0), tuple(chosen), elapsed))
+            yield AttemptAnswers(attempt.id, attempt.score, answers)
+
+    stats = question_statistics(stream())
+    questions = {q.id: q for q in store.content.questions(sorted(stats))}
+    for qid in sorted(stats):
+        item = stats[qid]
+        question = questions.get(qid)
+        counts = [item.option_counts.get(i, 0) for i in range(6)]
+        yield [
+            qid,
+            question.topic if question else "",
+            question.text if question else "",
+            item.attempts,
+            round(item.facility or 0.0, 3),
+            round(item.discrimination, 1) if item.discrimination is not None else "",
+            *counts,
+            item.unanswered,
+            round(item.average_ms / 1000, 1) if item.average_ms is not None else "",
+        ]
+
+
+def _local(iso: str) -> datetime.datetime:
+    return parse_iso(iso).astimezone().replace(tzinfo=None)

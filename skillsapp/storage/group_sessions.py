@@ -1,0 +1,176 @@
+"""Group sessions run by a community digital-technology group: who came, what was
+covered, and the answers counted in a group quiz on the projector."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from dataclasses import dataclass, field
+
+from sqlite_utils import Database
+
+from skillsapp.storage.ids import new_id, utc_now_iso
+from skillsapp.storage.outbox import Outbox
+
+
+@dataclass(frozen=True)
+class GroupSession:
+    id: str
+    held_on: datetime.date
+    place: str
+    group_name: str
+    topic: str
+    leader: str
+    notes: str
+    closed: bool
+
+
+@dataclass(frozen=True)
+class SessionQuizItem:
+    question_id: str
+    counts: tuple[int, ...]  # people who chose each option, in the question's own order
+
+
+@dataclass
+class SessionReport:
+    session: GroupSession
+    attendees: list[str] = field(default_factory=list)  # display names
+    quiz: list[SessionQuizItem] = field(default_factory=list)
+
+
+class GroupSessions:
+    def __init__(self, db: Database, outbox: Outbox) -> None:
+        self.db = db
+        self.outbox = outbox
+
+    def _session(self, row: dict) -> GroupSession:
+        return GroupSession(
+            row["id"],
+            datetime.date.fromisoformat(row["held_on"]),
+            row["place"] or "",
+            row["group_name"] or "",
+            row["topic"] or "",
+            row["leader"] or "",
+            row["notes"] or "",
+            bool(row["closed_at"]),
+        )
+
+    def create(
+        self,
+        held_on: datetime.date,
+        place: str,
+        group_name: str,
+        topic: str,
+        leader: str,
+        notes: str = "",
+    ) -> GroupSession:
+        row = {
+            "id": new_id(),
+            "held_on": held_on.isoformat(),
+            "place": place.strip(),
+            "group_name": group_name.strip(),
+            "topic": topic,
+            "leader": leader.strip(),
+            "notes": notes.strip(),
+            "created_at": utc_now_iso(),
+            "closed_at": None,
+        }
+        with self.db.atomic():
+            self.db.table("group_sessions").insert(row)
+        return self._session(row)
+
+    def get(self, session_id: str) -> GroupSession:
+        return self._session(self.db.table("group_sessions").get(session_id))
+
+    def all(self) -> list[GroupSession]:
+        return [
+            self._session(r)
+            for r in self.db.table("group_sessions").rows_where(
+                order_by="held_on desc, created_at desc"
+            )
+        ]
+
+    def check_in(self, session_id: str, profile_id: str) -> bool:
+        """Mark a person present; returns False if they were already checked in."""
+        with self.db.atomic():
+            exists = self.db.execute(
+                "SELECT 1 FROM attendance WHERE session_id = ? AND profile_id = ?",
+                [session_id, profile_id],
+            ).fetchone()
+            if exists:
+                return False
+            self.db.table("attendance").insert(
+                {
+                    "id": new_id(),
+                    "session_id": session_id,
+                    "profile_id": profile_id,
+                    "checked_in_at": utc_now_iso(),
+                }
+            )
+        return True
+
+    def attendees(self, session_id: str) -> list[tuple[str, str]]:
+        rows = self.db.execute(
+            "SELECT p.id, p.display_name FROM attendance a JOIN profiles p ON p.id = a.profile_id "
+            "WHERE a.session_id = ? ORDER BY a.checked_in_at",
+            [session_id],
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    def record_quiz(self, session_id: str, question_id: str, counts: list[int]) -> None:
+        """Save how many people chose each option (entered by the leader), replacing earlier counts."""
+        with self.db.atomic():
+            self.db.execute(
+                "DELETE FROM session_quiz WHERE session_id = ? AND question_id = ?",
+                [session_id, question_id],
+            )
+            self.db.table("session_quiz").insert(
+                {
+                    "id": new_id(),
+                    "session_id": session_id,
+                    "question_id": question_id,
+                    "counts": json.dumps(counts),
+                    "revealed_at": utc_now_iso(),
+                    "created_at": utc_now_iso(),
+                }
+            )
+
+    def quiz(self, session_id: str) -> list[SessionQuizItem]:
+        rows = self.db.execute(
+            "SELECT question_id, counts FROM session_quiz WHERE session_id = ? ORDER BY created_at",
+            [session_id],
+        )
+        return [SessionQuizItem(r[0], tuple(json.loads(r[1]))) for r in rows]
+
+    def report(self, session_id: str) -> SessionReport:
+        return SessionReport(
+            self.get(session_id),
+            [name for _id, name in self.attendees(session_id)],
+            self.quiz(session_id),
+        )
+
+    def close(self, session_id: str) -> SessionReport:
+        """Close the session and queue its report for the province (no names leave: counts only)."""
+        report = self.report(session_id)
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE group_sessions SET closed_at = ? WHERE id = ?", [utc_now_iso(), session_id]
+            )
+            session = report.session
+            self.outbox.queue(
+                "session_report",
+                session_id,
+                {
+                    "id": session_id,
+                    "held_on": session.held_on.isoformat(),
+                    "place": session.place,
+                    "group_name": session.group_name,
+                    "topic": session.topic,
+                    "attendance": len(report.attendees),
+                    "quiz": [
+                        {"question_id": q.question_id, "counts": list(q.counts)}
+                        for q in report.quiz
+                    ],
+                },
+            )
+        return self.report(session_id)
