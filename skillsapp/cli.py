@@ -21,12 +21,15 @@ Command = tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Na
 
 
 def _commands() -> dict[str, Command]:
-    from skillsapp import cli_content, cli_export, cli_info
+    from skillsapp import cli_content, cli_export, cli_info, cli_server, cli_sync
 
     return {
         "info": cli_info.COMMAND,
         "content": cli_content.COMMAND,
         "export": cli_export.COMMAND,
+        "sync": cli_sync.COMMAND,
+        "serve": cli_server.SERVE_COMMAND,
+        "server": cli_server.SERVER_COMMAND,
     }
 
 

@@ -99,6 +99,11 @@ def format_date(value: datetime.date) -> str:
     return _babel_date(value, _DATE_PATTERNS[_language], locale=_language)
 
 
+def date_pattern() -> str:
+    """The short date pattern, e.g. ``dd/MM/yyyy``; Qt's date widgets read the same letters."""
+    return _DATE_PATTERNS[_language]
+
+
 def format_time(value: datetime.datetime | datetime.time) -> str:
     return _babel_time(value, _TIME_PATTERN, locale=_language)
 

@@ -189,3 +189,35 @@ def test_contest_quota_the_bank_cannot_meet(tmp_path):
     )
     _report, errors = problems_of(root)
     assert any("chỉ có 0" in e[2] for e in errors), errors
+
+
+def test_svg_tspan_with_its_own_position_is_refused(tmp_path):
+    root = copy_example(tmp_path)
+    lesson = "lessons/01-mat-khau.md"
+    svg = root / "images" / "hai-dong.svg"
+    svg.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 800 450">\n'
+        '  <text font-size="24">\n'
+        '    <tspan x="40" y="100">Dòng một</tspan>\n'
+        '    <tspan x="40" dy="32">Dòng hai</tspan>\n'
+        "  </text>\n"
+        "</svg>\n",
+        encoding="utf-8",
+    )
+    edit(root / lesson, "](../images/mat-khau.svg)", "](../images/hai-dong.svg)")
+    _report, errors = problems_of(root)
+    assert any(
+        e[0] == lesson and e[1] == 28 and "<tspan>" in e[2] and "hai-dong.svg" in e[2]
+        for e in errors
+    ), errors
+    assert any("vị trí riêng" in e[2] for e in errors), errors
+
+    # A <tspan> without a position (bold word inside one line) is fine.
+    svg.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 800 450">\n'
+        '  <text x="40" y="100" font-size="24">Ghi lại <tspan font-weight="700">mã hồ sơ</tspan></text>\n'
+        "</svg>\n",
+        encoding="utf-8",
+    )
+    _report, errors = problems_of(root)
+    assert errors == [], errors

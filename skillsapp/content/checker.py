@@ -47,6 +47,14 @@ def image_problem(path: Path) -> str | None:
         text = path.read_text(encoding="utf-8", errors="replace")
         if "<script" in text or 'xlink:href="http' in text or 'href="http' in text:
             return _("the SVG image must not contain scripts or links to the internet")
+        for element in root.iter():
+            if element.tag.rsplit("}", 1)[-1] == "tspan" and (
+                {"x", "y", "dy"} & set(element.attrib)
+            ):
+                return _(
+                    "the SVG image uses <tspan> with its own position, which the app cannot"
+                    " draw; put each line in its own <text> element"
+                )
     return None
 
 

@@ -220,6 +220,12 @@ class ContentIndex:
         rows = self.db.execute("SELECT data FROM contests ORDER BY created_at, id")
         return [contest_from_dict(json.loads(r[0])) for r in rows]
 
+    def contest_source(self, contest_id: str) -> str | None:
+        """Where the saved contest came from: "pack", "local" (made or changed on this
+        computer), or None when there is no such contest."""
+        row = self.db.execute("SELECT source FROM contests WHERE id = ?", [contest_id]).fetchone()
+        return str(row[0]) if row else None
+
     def contest(self, contest_id: str) -> Contest | None:
         row = self.db.execute("SELECT data FROM contests WHERE id = ?", [contest_id]).fetchone()
         return contest_from_dict(json.loads(row[0])) if row else None

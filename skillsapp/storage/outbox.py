@@ -58,6 +58,21 @@ class Outbox:
             for seq in seqs:
                 self.db.execute("UPDATE outbox SET sent_at = ? WHERE seq = ?", [now, seq])
 
+    def mark_rejected(self, rejected: dict[int, str]) -> None:
+        """The server refused these for good (reason per seq): take them out of the queue, keep the reason."""
+        now = utc_now_iso()
+        with self.db.atomic():
+            for seq, reason in rejected.items():
+                self.db.execute(
+                    "UPDATE outbox SET sent_at = ?, last_error = ? WHERE seq = ?", [now, f"rejected: {reason}", seq]
+                )
+
+    def rejected(self) -> list[tuple[str, str, str]]:
+        rows = self.db.execute(
+            "SELECT record_type, record_id, last_error FROM outbox WHERE last_error LIKE 'rejected:%' ORDER BY seq"
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
+
     def mark_failed(self, seqs: Iterable[int], error: str) -> None:
         with self.db.atomic():
             for seq in seqs:

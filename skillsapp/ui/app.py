@@ -187,6 +187,11 @@ def prepare_context(
 def run_app(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("skillsapp")
+    from pathlib import Path
+
+    from PySide6.QtGui import QIcon
+
+    app.setWindowIcon(QIcon(str(Path(__file__).resolve().parent / "assets" / "skillsapp.svg")))
     app.setApplicationDisplayName(_("Kỹ Năng Số"))
     context = prepare_context(args.data_dir, args.lang, _critical)
     if context is None:
@@ -194,6 +199,12 @@ def run_app(args: argparse.Namespace) -> int:
     launcher = Launcher(app, context)
     report = bool(os.environ.get(FIRST_PAINT_ENV))
     exit_code = {"value": 0}
+
+    if args.self_test:
+        # The packaged build's smoke test: install the bundled content before checking it.
+        from skillsapp.ui.tasks import ImmediateRunner
+
+        context.tasks = ImmediateRunner()
 
     def after_first_paint() -> None:
         launcher.window.load_icons()
@@ -205,12 +216,26 @@ def run_app(args: argparse.Namespace) -> int:
             print("READY", flush=True)
         if args.self_test:
             launcher.window.grab()  # render the whole window once
-            app.exit(0)
+            store = context.store
+            lessons, questions = len(store.content.lessons()), store.content.question_count()
+            healthy = store.integrity_ok() and lessons > 0 and questions > 0
+            print(f"SELF-TEST {'OK' if healthy else 'FAILED'}: {lessons} lessons, {questions} questions", flush=True)
+            exit_code["value"] = 0 if healthy else 1
+            app.exit(exit_code["value"])
+            return
+        from skillsapp.ui.auto_sync import AutoSync
 
+        auto_sync["value"] = AutoSync(context)
+        auto_sync["value"].start()
+
+    auto_sync: dict[str, object] = {}
     watcher = FirstPaintWatcher(after_first_paint, report)
     launcher.window.installEventFilter(watcher)
     launcher.window.show()
     result = app.exec()
+    syncing = auto_sync.get("value")
+    if syncing is not None:
+        syncing.stop(wait_seconds=10)  # type: ignore[attr-defined]
     if context.store is not None:
         context.store.close()
     return exit_code["value"] or result

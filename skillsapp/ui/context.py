@@ -23,6 +23,8 @@ class AppContext(QObject):
     store_opened = Signal()
     profile_changed = Signal()
     content_changed = Signal()
+    # A sync with the provincial server ended (automatic or by hand): a SyncReport or the error.
+    sync_finished = Signal(object)
     # A screen asks the window to show an area: (area key, optional argument).
     navigate = Signal(str, object)
 
@@ -33,6 +35,8 @@ class AppContext(QObject):
         self.store: Store | None = None
         self.notices: list[str] = []
         self.profile: Profile | None = None
+        # The organiser signed in to the "Manage" area, until they sign out or the window closes.
+        self.organiser: str | None = None
         from skillsapp.ui.tasks import TaskRunner
 
         self.tasks: TaskRunner = TaskRunner()

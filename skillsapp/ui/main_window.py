@@ -46,19 +46,25 @@ PageFactory = Callable[[AppContext], QWidget]
 
 
 def default_pages() -> dict[str, PageFactory]:
-    """The screens of each area; modules load when their area is first shown."""
+    """The screens of each area; a module loads when its area is first shown."""
+    import importlib
 
-    def home(context: AppContext) -> QWidget:
-        from skillsapp.ui.home_page import HomePage
+    def lazy(module: str, name: str) -> PageFactory:
+        def build(context: AppContext) -> QWidget:
+            return getattr(importlib.import_module(f"skillsapp.ui.{module}"), name)(context)
 
-        return HomePage(context)
+        return build
 
-    def progress(context: AppContext) -> QWidget:
-        from skillsapp.ui.progress_page import ProgressPage
-
-        return ProgressPage(context)
-
-    return {"home": home, "progress": progress}
+    return {
+        "home": lazy("home_page", "HomePage"),
+        "lessons": lazy("lessons_page", "LessonsPage"),
+        "practice": lazy("practice_area", "PracticeArea"),
+        "contests": lazy("contests_page", "ContestsPage"),
+        "sessions": lazy("sessions_page", "SessionsPage"),
+        "manage": lazy("organiser_gate", "ManagePage"),
+        "sync": lazy("sync_page", "SyncPage"),
+        "progress": lazy("progress_page", "ProgressPage"),
+    }
 
 
 class PlaceholderPage(QWidget):

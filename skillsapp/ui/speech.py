@@ -29,7 +29,10 @@ def speak(text: str, language: str = "vi") -> bool:
         return False
     stop()
     _process = QProcess()
-    _process.start(engine, ["-v", language, "-s", "140", text])
+    # The text goes on standard input, so text starting with "-" is never read as an option.
+    _process.start(engine, ["-v", language, "-s", "140", "--stdin"])
+    _process.write(text.encode("utf-8"))
+    _process.closeWriteChannel()
     return True
 
 

@@ -94,13 +94,93 @@ def style_sheet(scale: float, high_contrast: bool) -> str:
     QLabel#countdown[urgent="true"] {{ color: {p.bad}; }}
     QLabel#bad {{ color: {p.bad}; font-weight: 600; }}
     QLabel#good[big="true"], QLabel#bad[big="true"] {{ font-size: {big}pt; }}
+    QPushButton#primary:focus {{ border: 3px solid {p.focus}; }}
     QFrame#panel QLabel {{ background: transparent; }}
-    QFrame#panel QLabel {{ background: transparent; }}
+    QPushButton:disabled {{ color: {p.muted}; border-style: dashed; }}
+    QPushButton#primary:disabled {{ background: {p.panel}; color: {p.muted}; border-color: {p.border}; }}
     QPushButton#primary QLabel {{ color: {p.accent_text}; background: transparent; }}
     QPushButton#mapcell {{ padding: 0px 4px; min-height: 44px; min-width: 44px; font-weight: 600; }}
     QPushButton#mapcell[answered="true"] {{ background: {p.accent}; color: {p.accent_text}; border-color: {p.accent}; }}
     QPushButton#mapcell[current="true"] {{ border: 4px solid {p.text}; }}
     QPushButton#mapcell:focus {{ border: 4px solid {p.focus}; }}
+    QDateTimeEdit, QPlainTextEdit {{
+        background: {p.panel}; color: {p.text}; border: 2px solid {p.border};
+        border-radius: 6px; padding: 6px; min-height: 36px;
+    }}
+    QSpinBox:focus, QDateTimeEdit:focus, QPlainTextEdit:focus {{ border-color: {p.focus}; }}
+    QSpinBox::up-button, QSpinBox::down-button,
+    QDateTimeEdit::up-button, QDateTimeEdit::down-button {{ width: 32px; }}
+    QComboBox::drop-down, QDateTimeEdit::drop-down {{ width: 32px; }}
+    QCheckBox::indicator {{ width: 24px; height: 24px; }}
+    QFrame#panel QCheckBox {{ background: {p.panel}; }}
     QSpinBox#bignumber {{ font-size: {huge}pt; font-weight: 700; padding: 4px 12px; min-height: 56px; }}
     QSpinBox#bignumber::up-button, QSpinBox#bignumber::down-button {{ width: 0px; border: none; }}
+    """
+
+
+# --- presentation on a projector ------------------------------------------------------
+# A washed-out projector in a lit hall needs pure black on white, thick borders and
+# type far larger than on the PC's own screen.
+PROJECTOR = Palette(
+    window="#FFFFFF",
+    text="#000000",
+    muted="#333333",
+    panel="#FFFFFF",
+    accent="#0B4F9C",
+    accent_text="#FFFFFF",
+    border="#000000",
+    good="#0A7A2F",
+    bad="#B3261E",
+    focus="#E69500",
+)
+PRESENTATION_SCALE = 1.6  # presentation text is this much larger than the app's text
+
+
+def presentation_palette(high_contrast: bool) -> Palette:
+    return HIGH_CONTRAST if high_contrast else PROJECTOR
+
+
+def presentation_point_size(scale: float) -> float:
+    return round(point_size(scale) * PRESENTATION_SCALE, 1)
+
+
+def presentation_style_sheet(scale: float, high_contrast: bool) -> str:
+    """The style of a presentation window (set on the window; it wins over the app's)."""
+    p = presentation_palette(high_contrast)
+    size = presentation_point_size(scale)
+    big = round(size * 1.25, 1)
+    huge = round(size * 1.6, 1)
+    small = round(size * 0.7, 1)
+    return f"""
+    QWidget {{ background: {p.window}; color: {p.text}; font-size: {size}pt; }}
+    QLabel#title {{ font-size: {huge}pt; font-weight: 700; }}
+    QLabel#subtitle {{ font-size: {big}pt; font-weight: 700; }}
+    QLabel#muted {{ color: {p.muted}; }}
+    QLabel#hint {{ color: {p.muted}; font-size: {small}pt; }}
+    QLabel#good {{ color: {p.good}; font-weight: 700; }}
+    QLabel#counter {{ font-size: {small}pt; font-weight: 700; color: {p.muted}; }}
+    QFrame#panel {{ background: {p.panel}; border: 3px solid {p.border}; border-radius: 12px; }}
+    QPushButton#primary:focus {{ border: 3px solid {p.focus}; }}
+    QFrame#panel QLabel {{ background: transparent; }}
+    QFrame#answer {{ background: {p.panel}; border: 3px solid {p.border}; border-radius: 12px; }}
+    QFrame#answer QLabel {{ background: transparent; }}
+    QFrame#answer[result="right"] {{ border: 8px solid {p.good}; }}
+    QFrame#answer[result="dim"] {{ border: 3px dashed {p.muted}; }}
+    QFrame#answer[result="dim"] QLabel {{ color: {p.muted}; }}
+    QLabel#letter {{ font-size: {big}pt; font-weight: 800; min-width: 1.6em; qproperty-alignment: AlignCenter; }}
+    QLabel#answertext {{ font-size: {size}pt; }}
+    QPushButton {{
+        background: {p.panel}; color: {p.text}; border: 3px solid {p.border};
+        border-radius: 10px; padding: 8px 22px; min-height: 64px; font-size: {small}pt; font-weight: 600;
+    }}
+    QPushButton:focus {{ border: 4px solid {p.focus}; }}
+    QPushButton#primary {{ background: {p.accent}; color: {p.accent_text}; border-color: {p.accent}; }}
+    QPushButton#step {{ font-size: {big}pt; font-weight: 800; min-width: 64px; padding: 0px; }}
+    QSpinBox#count {{
+        background: {p.panel}; color: {p.text}; border: 3px solid {p.border}; border-radius: 10px;
+        font-size: {big}pt; font-weight: 800; min-height: 64px; padding: 0px 8px;
+    }}
+    QSpinBox#count:focus {{ border: 5px solid {p.focus}; }}
+    QSpinBox#count::up-button, QSpinBox#count::down-button {{ width: 0px; border: none; }}
+    QTextBrowser {{ border: none; }}
     """

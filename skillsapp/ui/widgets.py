@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -59,11 +60,13 @@ class WrapButton(QPushButton):
         row = QHBoxLayout(self)
         row.setContentsMargins(14, 10, 14, 10)
         row.setSpacing(14)
-        self.badge = QLabel(key)
+        # Parented at once: a parentless label made visible would flash up as its own
+        # window and take the activation away from the main window.
+        self.badge = QLabel(key, self)
         self.badge.setObjectName("badge")
         self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.badge.setVisible(bool(key))
-        self.label = QLabel(text)
+        self.label = QLabel(text, self)
         self.label.setWordWrap(True)
         for child in (self.badge, self.label):
             child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
@@ -135,3 +138,14 @@ class Page(QWidget):
         self.body = QVBoxLayout(self)
         self.body.setContentsMargins(32, 24, 32, 24)
         self.body.setSpacing(16)
+
+
+def press_focused_button(container: QWidget) -> bool:
+    """Enter on a focused button inside ``container`` presses it (Qt only does that in
+    dialogs), so Enter never does something else than what the focus ring shows.
+    Returns True if a button was pressed."""
+    focused = QApplication.focusWidget()
+    if isinstance(focused, QPushButton) and focused.isEnabled() and container.isAncestorOf(focused):
+        focused.click()
+        return True
+    return False

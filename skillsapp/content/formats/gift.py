@@ -318,7 +318,7 @@ def _choices(answer: _Src) -> _Parsed:
             value = float(weight.group(1))
             if not -100 <= value <= 100:
                 raise SkipQuestion(
-                    _("the weight {weight}% is outside -100% to 100%").format(
+                    _("the weight {weight}% must be between -100% and 100%").format(
                         weight=weight.group(1)
                     )
                 )

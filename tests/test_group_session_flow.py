@@ -1,0 +1,132 @@
+"""The group-session flow: questions for the group quiz, shares of right answers,
+the summary the report shows, quick check-in, and the PDF report."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from pypdf import PdfReader
+
+from skillsapp.content.install import ensure_bundled_content
+from skillsapp.errors import ValidationError
+from skillsapp.flows import group_session as flow
+from skillsapp.i18n import _
+from skillsapp.reports.session_pdf import default_file_name, write_session_pdf
+
+DAY = datetime.date(2026, 12, 8)
+
+
+@pytest.fixture
+def content_store(store):
+    ensure_bundled_content(store)
+    return store
+
+
+def new_session(store, topic="lua-dao", place="Nhà văn hóa thôn Đông"):
+    return store.sessions.create(DAY, place, "Tổ CNSCĐ thôn Đông", topic, "Trần Văn Bình")
+
+
+def test_group_quiz_questions_are_the_same_each_time_and_from_the_topic(content_store):
+    session = new_session(content_store)
+    questions = flow.group_quiz_questions(content_store, session)
+    assert len(questions) == flow.GROUP_QUIZ_SIZE
+    assert len({q.id for q in questions}) == len(questions)
+    assert all(q.topic == "lua-dao" and not q.is_multi for q in questions)
+    assert [q.id for q in flow.group_quiz_questions(content_store, session)] == [
+        q.id for q in questions
+    ]
+    other = new_session(content_store, topic="vneid")
+    assert all(q.topic == "vneid" for q in flow.group_quiz_questions(content_store, other))
+
+
+def test_group_quiz_takes_every_question_of_a_small_topic(content_store):
+    session = new_session(content_store, topic="no-such-topic")
+    assert flow.group_quiz_questions(content_store, session) == []
+    session = new_session(content_store)
+    assert len(flow.group_quiz_questions(content_store, session, count=500)) == 30
+
+
+def test_shares_of_answers_and_of_right_answers(content_store):
+    session = new_session(content_store)
+    question = flow.group_quiz_questions(content_store, session)[0]
+    right = question.correct[0]
+    counts = [1, 1, 1, 1]
+    counts[right] = 5
+    assert flow.share_right(question, counts) == 5 / 8
+    assert flow.answer_shares(counts)[right] == 5 / 8
+    assert flow.share_right(question, [0, 0, 0, 0]) is None
+    assert flow.answer_shares([0, 0, 0, 0]) == [0.0, 0.0, 0.0, 0.0]
+
+
+def test_summary_lists_who_came_the_lessons_and_the_quiz_in_asked_order(content_store):
+    store = content_store
+    session = new_session(store)
+    first, second = flow.group_quiz_questions(store, session)[:2]
+    lan = store.profiles.create("Nguyễn Thị Lan", birth_year=1962)
+    store.sessions.check_in(session.id, lan.id)
+    store.sessions.record_quiz(session.id, first.id, [2, 2, 2, 2])
+    store.sessions.record_quiz(session.id, second.id, [0, 0, 0, 0])
+    store.sessions.record_quiz(session.id, first.id, [4, 0, 0, 0])  # corrected later
+
+    summary = flow.session_summary(store, session.id)
+    assert summary.topic_title == "Nhận diện lừa đảo trực tuyến"
+    assert summary.attendees == ["Nguyễn Thị Lan"]
+    assert summary.lessons == ["Nhận diện lừa đảo trực tuyến"]
+    assert [o.question.id for o in summary.quiz] == [first.id, second.id]
+    assert summary.quiz[0].total == 4
+    assert summary.quiz[0].right == (4 if 0 in first.correct else 0)
+    assert summary.quiz[1].share_right is None
+    assert summary.average_right == summary.quiz[0].share_right  # unanswered ones don't count
+    assert flow.saved_counts(store, session.id)[first.id] == (4, 0, 0, 0)
+
+
+def test_session_list_and_defaults_for_the_next_session(content_store):
+    store = content_store
+    assert flow.new_session_defaults(store) == flow.SessionDefaults(topic="thiet-bi-an-toan")
+    session = new_session(store, topic="lua-dao")
+    store.sessions.check_in(session.id, store.profiles.create("Lê Văn Cường").id)
+    (item,) = flow.session_list(store)
+    assert item.attendance == 1 and item.topic_title == "Nhận diện lừa đảo trực tuyến"
+    defaults = flow.new_session_defaults(store)
+    assert defaults.place == "Nhà văn hóa thôn Đông" and defaults.leader == "Trần Văn Bình"
+    assert defaults.topic == "du-lieu-ca-nhan"  # the topic after "lua-dao"
+    new_session(store, topic="tri-tue-nhan-tao")
+    assert flow.new_session_defaults(store).topic == "thiet-bi-an-toan"  # back to the first
+
+
+def test_add_and_check_in_someone_new(content_store):
+    store = content_store
+    session = new_session(store)
+    profile = flow.add_and_check_in(store, session.id, "  Bùi  Văn Tâm ", 1950, DAY)
+    assert profile.display_name == "Bùi Văn Tâm" and profile.birth_year == 1950
+    assert store.sessions.attendees(session.id) == [(profile.id, "Bùi Văn Tâm")]
+    with pytest.raises(ValidationError):
+        flow.add_and_check_in(store, session.id, "   ", None, DAY)
+    with pytest.raises(ValidationError):
+        flow.add_and_check_in(store, session.id, "Em bé", 2025, DAY)
+    assert len(store.sessions.attendees(session.id)) == 1
+
+
+def test_pdf_report_has_vietnamese_text_and_names(content_store, tmp_path):
+    store = content_store
+    session = new_session(store)
+    question = flow.group_quiz_questions(store, session)[0]
+    for name in ("Nguyễn Thị Lan", "Phạm Văn Đức"):
+        store.sessions.check_in(session.id, store.profiles.create(name).id)
+    store.sessions.record_quiz(session.id, question.id, [3, 3, 3, 3])
+    summary = flow.session_summary(store, session.id)
+    target = tmp_path / default_file_name(summary)
+    assert target.name.endswith("2026-12-08.pdf")
+    write_session_pdf(summary, target, DAY)
+    text = " ".join(page.extract_text() for page in PdfReader(target).pages)
+    for expected in (
+        _("Group session report"),
+        "Nhà văn hóa thôn Đông",
+        "Nguyễn Thị Lan",
+        "Phạm Văn Đức",
+        "Nhận diện lừa đảo trực tuyến",
+        "08/12/2026",
+        _("The session is not ended yet: this report may still change."),
+    ):
+        assert expected in text
