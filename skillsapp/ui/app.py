@@ -147,6 +147,8 @@ class Launcher:
     def _on_settings_changed(self) -> None:
         settings = self.context.settings
         apply_look(self.app, self.context, self.family)
+        self.window.load_icons()  # icon colours follow the contrast setting
+        self.window.fit_navigation()
         if settings.language != self._language:
             self._language = settings.language
             set_language(settings.language)

@@ -17,11 +17,14 @@ _FONT_FILES = (
 )
 
 
-def icon(name: str, color: str) -> QIcon:
-    """``icon("fa5s.home", "#000")``: a Font Awesome 5 Solid icon in ``color``."""
+def icon(name: str, color: str, color_on: str | None = None) -> QIcon:
+    """``icon("fa5s.home", "#000")``: a Font Awesome 5 Solid icon in ``color``
+    (``color_on`` for a checked button, e.g. the selected area)."""
     global _font
     if _font is None:
         from qtawesome.iconic_font import IconicFont
 
         _font = IconicFont(_FONT_FILES)
+    if color_on:
+        return _font.icon(name, color=color, color_on=color_on, color_on_active=color_on)
     return _font.icon(name, color=color)

@@ -138,15 +138,28 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         row.addWidget(self.stack, 1)
         context.navigate.connect(self.show_area)
+        self.fit_navigation()
         self.show_area("home")
+
+    def fit_navigation(self) -> None:
+        """Make the navigation bar wide enough for the longest label in bold (the checked style)."""
+        from PySide6.QtGui import QFont, QFontMetrics
+
+        bold = QFont(self.font())
+        bold.setBold(True)
+        metrics = QFontMetrics(bold)
+        labels = [b.text() for b in self._nav_buttons.values()] + [self.settings_button.text(), self.about_button.text()]
+        widest = max(metrics.horizontalAdvance(text) for text in labels)
+        self.navbar.setMinimumWidth(widest + 28 + 16 + 32 + 24)  # icon, spacing, padding, margins
 
     def load_icons(self) -> None:
         """Add the icons once the window is on screen: qtawesome takes ~0.1 s to load."""
         from skillsapp.ui.icons import icon
 
-        colour = palette_for(self.context.settings.high_contrast).text
+        palette = palette_for(self.context.settings.high_contrast)
+        colour = palette.text
         for area in AREAS:
-            self._nav_buttons[area.key].setIcon(icon(area.icon, color=colour))
+            self._nav_buttons[area.key].setIcon(icon(area.icon, colour, color_on=palette.accent_text))
         self.settings_button.setIcon(icon("fa5s.cog", color=colour))
         self.about_button.setIcon(icon("fa5s.info-circle", color=colour))
         for button in (self.settings_button, self.about_button):
