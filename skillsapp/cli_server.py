@@ -25,7 +25,9 @@ from skillsapp.i18n import _
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--server-dir", help=_("folder for the server's database, key and packs"))
-    parser.add_argument("--database-url", help=_("SQLAlchemy URL, e.g. postgresql+psycopg://user@host/kns"))
+    parser.add_argument(
+        "--database-url", help=_("SQLAlchemy URL, e.g. postgresql+psycopg://user@host/kns")
+    )
 
 
 def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
@@ -63,7 +65,9 @@ def _services(args: argparse.Namespace):
         from skillsapp.server.app import build_services
         from skillsapp.server.config import ServerConfig
     except ImportError as exc:
-        raise SystemExit(_("The server is not installed. Install it with: pip install \"skillsapp[server]\"")) from exc
+        raise SystemExit(
+            _('The server is not installed. Install it with: pip install "skillsapp[server]"')
+        ) from exc
     return build_services(ServerConfig.from_env(args.server_dir, args.database_url))
 
 
@@ -77,8 +81,13 @@ def run_serve(args: argparse.Namespace) -> int:
     if args.database_url:
         os.environ["SKILLSAPP_DATABASE_URL"] = args.database_url
     if args.workers > 1:
-        uvicorn.run("skillsapp.server.app:app_from_env", factory=True, host=args.host, port=args.port,
-                    workers=args.workers)
+        uvicorn.run(
+            "skillsapp.server.app:app_from_env",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+        )
     else:
         uvicorn.run(create_app(services.config, services), host=args.host, port=args.port)
     return 0
@@ -100,7 +109,9 @@ def run_server(args: argparse.Namespace) -> int:
         from skillsapp.server.accounts import Organiser
 
         with services.engine.connect() as conn:
-            row = conn.execute(select(db.organisers).where(db.organisers.c.username == args.organiser)).first()
+            row = conn.execute(
+                select(db.organisers).where(db.organisers.c.username == args.organiser)
+            ).first()
         if row is None:
             print(_("No organiser is called {name}.").format(name=args.organiser))
             return 1
@@ -123,15 +134,19 @@ def run_server(args: argparse.Namespace) -> int:
         except ApiError as exc:
             print(exc.message)
             return 1
-        print(_("New records: {new}; already received: {dup}; refused: {bad}.").format(
-            new=len(result.accepted), dup=len(result.duplicates), bad=len(result.rejected)))
+        print(
+            _("New records: {new}; already received: {dup}; refused: {bad}.").format(
+                new=len(result.accepted), dup=len(result.duplicates), bad=len(result.rejected)
+            )
+        )
     elif command == "openapi":
         from skillsapp.server.app import create_app
 
         spec = create_app(services.config, services).openapi()
         args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(json.dumps(spec, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
-                               encoding="utf-8")
+        args.output.write_text(
+            json.dumps(spec, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+        )
         print(args.output)
     return 0
 

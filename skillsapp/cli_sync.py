@@ -1,9 +1,9 @@
 """``skillsapp sync …``: enrol this PC, sync now, show status, write a USB transfer file.
 
-    skillsapp sync enrol URL CODE [--name "Nhà văn hóa thôn Đông"] [--ca-bundle FILE]
-    skillsapp sync now
-    skillsapp sync status
-    skillsapp sync export-usb FILE [--enrolment-code CODE]
+skillsapp sync enrol URL CODE [--name "Nhà văn hóa thôn Đông"] [--ca-bundle FILE]
+skillsapp sync now
+skillsapp sync status
+skillsapp sync export-usb FILE [--enrolment-code CODE]
 """
 
 from __future__ import annotations
@@ -40,19 +40,28 @@ def run(args: argparse.Namespace) -> int:
     now = datetime.datetime.now(datetime.UTC)
     try:
         if args.sync_command == "enrol":
-            settings = runner.enrol(store, args.url, args.code, args.name or store.device_id[:8], args.ca_bundle)
+            settings = runner.enrol(
+                store, args.url, args.code, args.name or store.device_id[:8], args.ca_bundle
+            )
             print(_("This PC is enrolled with {url}.").format(url=settings["url"]))
         elif args.sync_command == "now":
             report = runner.sync_now(store, now)
-            print(_("Sent {sent} records ({dup} were already there); {rejected} refused.").format(
-                sent=report.sent, dup=report.duplicates, rejected=len(report.rejected)))
+            print(
+                _("Sent {sent} records ({dup} were already there); {rejected} refused.").format(
+                    sent=report.sent, dup=report.duplicates, rejected=len(report.rejected)
+                )
+            )
             for line in report.refused:
                 print(line)
         elif args.sync_command == "status":
             status = runner.status(store)
             print(_("Waiting to be sent: {n}").format(n=status.pending))
             if status.last_success:
-                print(_("Last successful sync: {when}").format(when=format_datetime(status.last_success)))
+                print(
+                    _("Last successful sync: {when}").format(
+                        when=format_datetime(status.last_success)
+                    )
+                )
             if status.last_problem:
                 print(_("Last problem: {problem}").format(problem=status.last_problem))
         else:

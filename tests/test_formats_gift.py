@@ -152,7 +152,9 @@ def test_partial_credit_next_to_an_equal_sign():
 
 
 def test_bad_weights_are_reported():
-    assert parse("Câu? {~%150%A ~B}").skipped == [(1, "the weight 150% must be between -100% and 100%")]
+    assert parse("Câu? {~%150%A ~B}").skipped == [
+        (1, "the weight 150% must be between -100% and 100%")
+    ]
     assert parse("Câu? {=%50%A ~B}").skipped == [
         (1, "a weight such as %50% goes after ~, not after =")
     ]

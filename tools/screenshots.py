@@ -84,9 +84,22 @@ def main() -> int:
     from skillsapp.engine.registration import Registration
     from skillsapp.flows import contest as contest_flow
 
-    outcome = contest_flow.register(store, learner.id, contest, Registration(
-        "Nguyễn Thị Lan", datetime.date(1962, 5, 17), "001162012345", "0912345678", "01", "00070",
-        "Tổ dân phố 5", None), NOW.date())
+    outcome = contest_flow.register(
+        store,
+        learner.id,
+        contest,
+        Registration(
+            "Nguyễn Thị Lan",
+            datetime.date(1962, 5, 17),
+            "001162012345",
+            "0912345678",
+            "01",
+            "00070",
+            "Tổ dân phố 5",
+            None,
+        ),
+        NOW.date(),
+    )
     registration = outcome.registration
     contests_page.show_rules(contest, round_, registration)
     shot("contest-rules")
@@ -102,8 +115,13 @@ def main() -> int:
     contests_page.show_result(record)
     shot("contest-result")
 
-    session = store.sessions.create(NOW.date(), "Nhà văn hóa thôn Đông", "Tổ công nghệ số thôn Đông",
-                                    lessons[4].topic, "Trần Văn Ba")
+    session = store.sessions.create(
+        NOW.date(),
+        "Nhà văn hóa thôn Đông",
+        "Tổ công nghệ số thôn Đông",
+        lessons[4].topic,
+        "Trần Văn Ba",
+    )
     for profile in store.profiles.list()[:3]:
         store.sessions.check_in(session.id, profile.id)
     window.show_area("sessions")

@@ -64,7 +64,8 @@ class Outbox:
         with self.db.atomic():
             for seq, reason in rejected.items():
                 self.db.execute(
-                    "UPDATE outbox SET sent_at = ?, last_error = ? WHERE seq = ?", [now, f"rejected: {reason}", seq]
+                    "UPDATE outbox SET sent_at = ?, last_error = ? WHERE seq = ?",
+                    [now, f"rejected: {reason}", seq],
                 )
 
     def rejected(self) -> list[tuple[str, str, str]]:

@@ -66,7 +66,9 @@ class Progress:
             row.update(values)
             self.db.table("lesson_progress").upsert(row, pk="id")
             if values.get("status") == DONE and not (existing and existing[2] == DONE):
-                commune = self.db.execute("SELECT commune_code FROM profiles WHERE id = ?", [profile_id]).fetchone()
+                commune = self.db.execute(
+                    "SELECT commune_code FROM profiles WHERE id = ?", [profile_id]
+                ).fetchone()
                 payload = {**row, "commune_code": commune[0] if commune else None}
                 self.outbox.queue("lesson_progress", str(row["id"]), payload)
         return row

@@ -11,7 +11,6 @@ proxies are used as the OS sets them.
 from __future__ import annotations
 
 import datetime
-import json
 import uuid
 from pathlib import Path
 from typing import Any
@@ -22,21 +21,41 @@ from skillsapp.errors import AppError
 from skillsapp.i18n import N_, _
 
 OFFLINE, AUTH, REVOKED, SERVER, BAD_RESPONSE, CLOCK, REFUSED, NOT_ENROLLED = (
-    "offline", "auth", "revoked", "server", "bad_response", "clock", "refused", "not_enrolled")
+    "offline",
+    "auth",
+    "revoked",
+    "server",
+    "bad_response",
+    "clock",
+    "refused",
+    "not_enrolled",
+)
 
 _MESSAGES = {
-    OFFLINE: N_("The server cannot be reached. Results stay saved on this PC and will be sent when the "
-                "connection returns."),
-    AUTH: N_("The server does not know this PC any more. Ask the organiser for a new enrolment code."),
+    OFFLINE: N_(
+        "The server cannot be reached. Results stay saved on this PC and will be sent when the "
+        "connection returns."
+    ),
+    AUTH: N_(
+        "The server does not know this PC any more. Ask the organiser for a new enrolment code."
+    ),
     REVOKED: N_("An organiser has revoked this PC's access. Ask for a new enrolment code."),
-    SERVER: N_("The server had a problem. Results stay saved on this PC; the app will try again later."),
-    BAD_RESPONSE: N_("The server answered with something the app does not understand. Results stay saved; "
-                     "the app will try again later."),
-    CLOCK: N_("This PC's date or time is wrong, so the server refused the results. Set the date and time, "
-              "then press “Sync now”."),
+    SERVER: N_(
+        "The server had a problem. Results stay saved on this PC; the app will try again later."
+    ),
+    BAD_RESPONSE: N_(
+        "The server answered with something the app does not understand. Results stay saved; "
+        "the app will try again later."
+    ),
+    CLOCK: N_(
+        "This PC's date or time is wrong, so the server refused the results. Set the date and time, "
+        "then press “Sync now”."
+    ),
     REFUSED: N_("The server refused the request: {detail}"),
-    NOT_ENROLLED: N_("This PC is not enrolled with a provincial server yet. Enter the server address and the "
-                     "enrolment code from the organiser."),
+    NOT_ENROLLED: N_(
+        "This PC is not enrolled with a provincial server yet. Enter the server address and the "
+        "enrolment code from the organiser."
+    ),
 }
 
 
@@ -62,8 +81,14 @@ class SyncError(AppError):
 
 
 class ServerClient:
-    def __init__(self, base_url: str, token: str | None = None, ca_bundle: str | None = None,
-                 timeout: tuple[float, float] = (5.0, 30.0), session: requests.Session | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None = None,
+        ca_bundle: str | None = None,
+        timeout: tuple[float, float] = (5.0, 30.0),
+        session: requests.Session | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.timeout = timeout
@@ -78,8 +103,13 @@ class ServerClient:
 
     def _request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         try:
-            response = self.session.request(method, f"{self.base_url}/api/v1{path}", headers=self._headers(),
-                                            timeout=self.timeout, **kwargs)
+            response = self.session.request(
+                method,
+                f"{self.base_url}/api/v1{path}",
+                headers=self._headers(),
+                timeout=self.timeout,
+                **kwargs,
+            )
         except requests.exceptions.SSLError as exc:
             raise SyncError(REFUSED, _("the server's certificate could not be verified")) from exc
         except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
@@ -111,15 +141,30 @@ class ServerClient:
         return body
 
     def enrol(self, code: str, device_id: str, device_name: str, public_key: str) -> dict:
-        body = self._json(self._request("POST", "/enrol", json={
-            "code": code, "device_id": device_id, "device_name": device_name, "public_key": public_key}))
-        if not isinstance(body.get("device_token"), str) or not isinstance(body.get("server_public_key"), str):
+        body = self._json(
+            self._request(
+                "POST",
+                "/enrol",
+                json={
+                    "code": code,
+                    "device_id": device_id,
+                    "device_name": device_name,
+                    "public_key": public_key,
+                },
+            )
+        )
+        if not isinstance(body.get("device_token"), str) or not isinstance(
+            body.get("server_public_key"), str
+        ):
             raise SyncError(BAD_RESPONSE, "enrolment answer without token")
         return body
 
     def send_batch(self, records: list[dict], now: datetime.datetime) -> dict:
-        response = self._request("POST", "/batches", json={
-            "batch_id": str(uuid.uuid4()), "sent_at": now.isoformat(), "records": records})
+        response = self._request(
+            "POST",
+            "/batches",
+            json={"batch_id": str(uuid.uuid4()), "sent_at": now.isoformat(), "records": records},
+        )
         body = self._json(response)
         for key in ("accepted", "duplicates", "rejected"):
             if not isinstance(body.get(key), list):

@@ -24,7 +24,13 @@ from skillsapp.errors import AppError, ValidationError
 from skillsapp.i18n import _
 from skillsapp.storage.ids import parse_iso
 from skillsapp.sync.client import NOT_ENROLLED, ServerClient, SyncError
-from skillsapp.sync.signing import new_private_key, private_key_from_text, private_key_text, public_key_text, verify
+from skillsapp.sync.signing import (
+    new_private_key,
+    private_key_from_text,
+    private_key_text,
+    public_key_text,
+    verify,
+)
 
 SERVER_STATE = "server"
 STATUS_STATE = "sync_status"
@@ -40,7 +46,9 @@ def device_key(store) -> SigningKey:
         return private_key_from_text(row[0])
     key = new_private_key()
     with store.db.atomic():
-        store.db.table("device").upsert({"key": "private_key", "value": private_key_text(key)}, pk="key")
+        store.db.table("device").upsert(
+            {"key": "private_key", "value": private_key_text(key)}, pk="key"
+        )
     return key
 
 
@@ -59,19 +67,32 @@ def clean_server_url(text: str) -> str:
     """
     url = text.strip().rstrip("/")
     if not url or any(ch.isspace() for ch in url):
-        raise ValidationError("server_url", _("Type the server address the organiser gave you, without spaces."))
+        raise ValidationError(
+            "server_url", _("Type the server address the organiser gave you, without spaces.")
+        )
     if "://" not in url:
         url = f"https://{url}"
     return url
 
 
-def enrol(store, url: str, code: str, device_name: str, ca_bundle: str | None = None,
-          client: ServerClient | None = None) -> dict:
+def enrol(
+    store,
+    url: str,
+    code: str,
+    device_name: str,
+    ca_bundle: str | None = None,
+    client: ServerClient | None = None,
+) -> dict:
     """Enrol this PC with an organiser's code; pins the server's public key."""
     client = client or ServerClient(url, ca_bundle=ca_bundle)
     answer = client.enrol(code, store.device_id, device_name, public_key_text(device_key(store)))
-    settings = {"url": url.rstrip("/"), "token": answer["device_token"], "public_key": answer["server_public_key"],
-                "commune_code": answer.get("commune_code"), "ca_bundle": ca_bundle or ""}
+    settings = {
+        "url": url.rstrip("/"),
+        "token": answer["device_token"],
+        "public_key": answer["server_public_key"],
+        "commune_code": answer.get("commune_code"),
+        "ca_bundle": ca_bundle or "",
+    }
     store.set_state(SERVER_STATE, settings)
     return settings
 
@@ -98,12 +119,18 @@ def push(store, client: ServerClient, now: datetime.datetime, report: SyncReport
         batch = store.outbox.next_batch(BATCH_SIZE)
         if not batch:
             return
-        records = [{"type": item.record_type, "id": item.record_id, "payload": item.payload} for item in batch]
+        records = [
+            {"type": item.record_type, "id": item.record_id, "payload": item.payload}
+            for item in batch
+        ]
         answer = client.send_batch(records, now)
         by_id = {item.record_id: item.seq for item in batch}
         done = [by_id[i] for i in answer["accepted"] + answer["duplicates"] if i in by_id]
-        rejected = {by_id[r["id"]]: str(r.get("reason", "")) for r in answer["rejected"]
-                    if isinstance(r, dict) and r.get("id") in by_id}
+        rejected = {
+            by_id[r["id"]]: str(r.get("reason", ""))
+            for r in answer["rejected"]
+            if isinstance(r, dict) and r.get("id") in by_id
+        }
         if not done and not rejected:
             raise SyncError("bad_response", "the server confirmed none of the records")
         store.outbox.mark_sent(done)
@@ -115,8 +142,10 @@ def push(store, client: ServerClient, now: datetime.datetime, report: SyncReport
 
 class SignatureRefused(AppError):
     def user_message(self) -> str:
-        return _("{item} from the server was refused: its signature does not match the province's key, so it "
-                 "may have been changed on the way.").format(item=self.where)
+        return _(
+            "{item} from the server was refused: its signature does not match the province's key, so it "
+            "may have been changed on the way."
+        ).format(item=self.where)
 
 
 def pull(store, client: ServerClient, report: SyncReport) -> None:
@@ -130,14 +159,18 @@ def pull(store, client: ServerClient, report: SyncReport) -> None:
     for item in client.contests():
         data, signature = item.get("data"), item.get("signature", "")
         if not isinstance(data, dict) or not verify(server_key, data, signature):
-            report.refused.append(str(SignatureRefused(_("Contest {id}").format(id=item.get("id", "?")))))
+            report.refused.append(
+                str(SignatureRefused(_("Contest {id}").format(id=item.get("id", "?"))))
+            )
             continue
         store.content.save_contest(contest_from_dict(data), source="province")
         report.contests += 1
     for item in client.packs():
         manifest, signature = item.get("manifest"), item.get("signature", "")
         if not isinstance(manifest, dict) or not verify(server_key, manifest, signature):
-            report.refused.append(str(SignatureRefused(_("Pack {id}").format(id=(manifest or {}).get("id", "?")))))
+            report.refused.append(
+                str(SignatureRefused(_("Pack {id}").format(id=(manifest or {}).get("id", "?"))))
+            )
             continue
         installed = store.content.pack_row(manifest["id"])
         if installed and installed["version"] == manifest["version"]:
@@ -147,7 +180,9 @@ def pull(store, client: ServerClient, report: SyncReport) -> None:
             client.download_pack(manifest["id"], target)
             digest = hashlib.sha256(target.read_bytes()).hexdigest()
             if digest != manifest.get("sha256"):
-                report.refused.append(str(SignatureRefused(_("Pack {id}").format(id=manifest["id"]))))
+                report.refused.append(
+                    str(SignatureRefused(_("Pack {id}").format(id=manifest["id"])))
+                )
                 continue
             install_pack(store, target)
         report.packs.append(manifest["id"])
@@ -160,14 +195,23 @@ def backoff_seconds(failures: int) -> int:
 def _record_status(store, now: datetime.datetime, error: SyncError | None) -> None:
     status = store.get_state(STATUS_STATE, {}) or {}
     if error is None:
-        status.update(last_success=now.isoformat(), failures=0, last_problem=None, last_problem_kind=None,
-                      next_try_at=(now + datetime.timedelta(seconds=HEALTHY_INTERVAL_S)).isoformat())
+        status.update(
+            last_success=now.isoformat(),
+            failures=0,
+            last_problem=None,
+            last_problem_kind=None,
+            next_try_at=(now + datetime.timedelta(seconds=HEALTHY_INTERVAL_S)).isoformat(),
+        )
     else:
         failures = int(status.get("failures") or 0) + 1
         wait = backoff_seconds(failures) if error.retry_later else NEEDS_A_PERSON_S
-        status.update(failures=failures, last_problem=str(error), last_problem_kind=error.kind,
-                      last_problem_at=now.isoformat(),
-                      next_try_at=(now + datetime.timedelta(seconds=wait)).isoformat())
+        status.update(
+            failures=failures,
+            last_problem=str(error),
+            last_problem_kind=error.kind,
+            last_problem_at=now.isoformat(),
+            next_try_at=(now + datetime.timedelta(seconds=wait)).isoformat(),
+        )
     store.set_state(STATUS_STATE, status)
 
 
@@ -207,8 +251,10 @@ def status(store) -> SyncStatus:
     settings = server_settings(store)
     state = store.get_state(STATUS_STATE, {}) or {}
     return SyncStatus(
-        enrolled=settings is not None, server_url=(settings or {}).get("url", ""),
-        pending=store.outbox.pending_count(), rejected=len(store.outbox.rejected()),
+        enrolled=settings is not None,
+        server_url=(settings or {}).get("url", ""),
+        pending=store.outbox.pending_count(),
+        rejected=len(store.outbox.rejected()),
         last_success=parse_iso(state["last_success"]) if state.get("last_success") else None,
         last_problem=state.get("last_problem"),
         next_try_at=parse_iso(state["next_try_at"]) if state.get("next_try_at") else None,

@@ -23,7 +23,9 @@ from nacl.signing import SigningKey, VerifyKey
 
 def canonical(data: Any) -> bytes:
     """The exact bytes that are signed: sorted keys, no spaces, UTF-8."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8"
+    )
 
 
 def new_private_key() -> SigningKey:

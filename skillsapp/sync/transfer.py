@@ -25,22 +25,37 @@ SUFFIX = ".kns"
 LAST_TRANSFER_STATE = "last_transfer"
 
 
-def export_transfer(store, target: Path, now: datetime.datetime, device_name: str = "",
-                    enrolment_code: str | None = None) -> int:
+def export_transfer(
+    store,
+    target: Path,
+    now: datetime.datetime,
+    device_name: str = "",
+    enrolment_code: str | None = None,
+) -> int:
     """Write every waiting record to ``target``; returns how many."""
     records = []
     batch = store.outbox.next_batch(limit=1_000_000)
     for item in batch:
         records.append({"type": item.record_type, "id": item.record_id, "payload": item.payload})
-    body = {"format": FORMAT, "device_id": store.device_id, "created_at": now.isoformat(), "records": records}
+    body = {
+        "format": FORMAT,
+        "device_id": store.device_id,
+        "created_at": now.isoformat(),
+        "records": records,
+    }
     key = device_key(store)
     if enrolment_code:
-        body["enrolment"] = {"code": enrolment_code, "device_name": device_name or store.device_id[:8],
-                             "public_key": public_key_text(key)}
+        body["enrolment"] = {
+            "code": enrolment_code,
+            "device_name": device_name or store.device_id[:8],
+            "public_key": public_key_text(key),
+        }
     document = {**body, "signature": sign(key, body)}
     with export_target(target) as partial:
         partial.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
-    store.set_state(LAST_TRANSFER_STATE, {"at": now.isoformat(), "records": len(records), "file": str(target)})
+    store.set_state(
+        LAST_TRANSFER_STATE, {"at": now.isoformat(), "records": len(records), "file": str(target)}
+    )
     return len(records)
 
 
@@ -56,7 +71,9 @@ def last_transfer(store) -> LastTransfer | None:
     state = store.get_state(LAST_TRANSFER_STATE)
     if not isinstance(state, dict) or not state.get("at"):
         return None
-    return LastTransfer(parse_iso(state["at"]), int(state.get("records") or 0), str(state.get("file", "")))
+    return LastTransfer(
+        parse_iso(state["at"]), int(state.get("records") or 0), str(state.get("file", ""))
+    )
 
 
 def default_file_name(now: datetime.datetime) -> str:

@@ -221,7 +221,10 @@ def run_app(args: argparse.Namespace) -> int:
             store = context.store
             lessons, questions = len(store.content.lessons()), store.content.question_count()
             healthy = store.integrity_ok() and lessons > 0 and questions > 0
-            print(f"SELF-TEST {'OK' if healthy else 'FAILED'}: {lessons} lessons, {questions} questions", flush=True)
+            print(
+                f"SELF-TEST {'OK' if healthy else 'FAILED'}: {lessons} lessons, {questions} questions",
+                flush=True,
+            )
             exit_code["value"] = 0 if healthy else 1
             app.exit(exit_code["value"])
             return

@@ -148,7 +148,10 @@ class MainWindow(QMainWindow):
         bold = QFont(self.font())
         bold.setBold(True)
         metrics = QFontMetrics(bold)
-        labels = [b.text() for b in self._nav_buttons.values()] + [self.settings_button.text(), self.about_button.text()]
+        labels = [b.text() for b in self._nav_buttons.values()] + [
+            self.settings_button.text(),
+            self.about_button.text(),
+        ]
         widest = max(metrics.horizontalAdvance(text) for text in labels)
         self.navbar.setMinimumWidth(widest + 28 + 16 + 32 + 24)  # icon, spacing, padding, margins
 
@@ -159,7 +162,9 @@ class MainWindow(QMainWindow):
         palette = palette_for(self.context.settings.high_contrast)
         colour = palette.text
         for area in AREAS:
-            self._nav_buttons[area.key].setIcon(icon(area.icon, colour, color_on=palette.accent_text))
+            self._nav_buttons[area.key].setIcon(
+                icon(area.icon, colour, color_on=palette.accent_text)
+            )
         self.settings_button.setIcon(icon("fa5s.cog", color=colour))
         self.about_button.setIcon(icon("fa5s.info-circle", color=colour))
         for button in (self.settings_button, self.about_button):

@@ -35,9 +35,22 @@ coll = COLLECT(exe, a.binaries, a.datas, name="Bare")
 """
 
 QT_EXCLUDES = [
-    "PySide6.QtNetwork", "PySide6.QtQml", "PySide6.QtQuick", "PySide6.QtQuickWidgets", "PySide6.QtQuickControls2",
-    "PySide6.QtOpenGL", "PySide6.QtOpenGLWidgets", "PySide6.QtSql", "PySide6.QtTest", "PySide6.QtDesigner",
-    "PySide6.QtHelp", "PySide6.QtUiTools", "PySide6.QtXml", "PySide6.QtConcurrent", "PySide6.QtDBus", "tkinter",
+    "PySide6.QtNetwork",
+    "PySide6.QtQml",
+    "PySide6.QtQuick",
+    "PySide6.QtQuickWidgets",
+    "PySide6.QtQuickControls2",
+    "PySide6.QtOpenGL",
+    "PySide6.QtOpenGLWidgets",
+    "PySide6.QtSql",
+    "PySide6.QtTest",
+    "PySide6.QtDesigner",
+    "PySide6.QtHelp",
+    "PySide6.QtUiTools",
+    "PySide6.QtXml",
+    "PySide6.QtConcurrent",
+    "PySide6.QtDBus",
+    "tkinter",
 ]
 
 
@@ -56,20 +69,50 @@ def largest(folder: Path, count: int = 8) -> list[tuple[int, str]]:
 def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="kns-bench-bundle-"))
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    subprocess.run([sys.executable, "-m", "PyInstaller", str(ROOT / "packaging" / "skillsapp.spec"), "--noconfirm",
-                    "--distpath", str(work / "dist"), "--workpath", str(work / "build")], check=True,
-                   capture_output=True, env=env)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            str(ROOT / "packaging" / "skillsapp.spec"),
+            "--noconfirm",
+            "--distpath",
+            str(work / "dist"),
+            "--workpath",
+            str(work / "build"),
+        ],
+        check=True,
+        capture_output=True,
+        env=env,
+    )
     script = work / "bare.py"
     script.write_text(BARE, encoding="utf-8")
     spec = work / "bare.spec"
     spec.write_text(BARE_SPEC.format(script=str(script), excludes=QT_EXCLUDES), encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "PyInstaller", str(spec), "--noconfirm", "--distpath", str(work / "dist"),
-                    "--workpath", str(work / "build-bare")], check=True, capture_output=True, env=env)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            str(spec),
+            "--noconfirm",
+            "--distpath",
+            str(work / "dist"),
+            "--workpath",
+            str(work / "build-bare"),
+        ],
+        check=True,
+        capture_output=True,
+        env=env,
+    )
     app, bare = size_of(work / "dist" / "KyNangSo"), size_of(work / "dist" / "Bare")
     print(f"bare PySide6 window bundle: {bare / 1e6:.1f} MB")
     print(f"Kỹ Năng Số bundle:          {app / 1e6:.1f} MB")
     print(f"ratio {app / bare:.2f} (target <= 1.3)")
-    print("largest parts of the app bundle:", ", ".join(f"{n} {s / 1e6:.1f} MB" for s, n in largest(work / "dist" / "KyNangSo")))
+    print(
+        "largest parts of the app bundle:",
+        ", ".join(f"{n} {s / 1e6:.1f} MB" for s, n in largest(work / "dist" / "KyNangSo")),
+    )
     return 0
 
 

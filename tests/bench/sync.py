@@ -1,0 +1,301 @@
+"""Sync benchmark against a real server on loopback (``skillsapp serve`` in its own process).
+
+    python tests/bench/sync.py                       # SQLite
+    python tests/bench/sync.py --postgres URL        # also PostgreSQL (admin URL; a database is created)
+
+Prints, for each database:
+* the time to sync 10,000 finished attempts with 30 answers each from one PC
+  (target <= 10 s);
+* the server's ingest rate (records and answers per second) with 20 PCs syncing
+  at once, 500 attempts each.
+Not a test: it prints figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import requests
+import yaml
+
+from skillsapp.engine.draw import QuestionBank, draw, layout_to_json
+from skillsapp.engine.scoring import mark, score
+from skillsapp.models import ContestRules, Question, Quota
+from skillsapp.storage import open_store
+from skillsapp.sync.client import ServerClient
+from skillsapp.sync.runner import SyncReport, enrol, push
+
+TOPICS = [f"chu-de-{i:02d}" for i in range(10)]
+CONTEST = "thi-do-toc-do"
+
+
+def write_pack(root: Path) -> list[Question]:
+    (root / "questions").mkdir(parents=True)
+    (root / "contests").mkdir()
+    questions = []
+    for topic in TOPICS:
+        items = []
+        for i in range(50):
+            qid = f"{topic}-{i:03d}"
+            items.append(
+                {
+                    "id": qid,
+                    "difficulty": "medium",
+                    "text": f"Câu hỏi {qid}?",
+                    "options": [f"Phương án {k} của {qid}" for k in range(4)],
+                    "answer": "ABCD"[i % 4],
+                    "explanation": "Giải thích.",
+                }
+            )
+            questions.append(
+                Question(
+                    qid,
+                    topic,
+                    "medium",
+                    f"Câu hỏi {qid}?",
+                    tuple(f"Phương án {k} của {qid}" for k in range(4)),
+                    (i % 4,),
+                    "Giải thích.",
+                )
+            )
+        (root / "questions" / f"{topic}.yaml").write_text(
+            yaml.safe_dump({"topic": topic, "questions": items}, allow_unicode=True),
+            encoding="utf-8",
+        )
+    (root / "pack.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "id": "goi-do-toc-do",
+                "title": "Gói đo tốc độ",
+                "version": "1.0.0",
+                "language": "vi",
+                "licence": "CC0",
+                "topics": [{"id": t, "title": t} for t in TOPICS],
+            },
+            allow_unicode=True,
+        ),
+        encoding="utf-8",
+    )
+    (root / "contests" / "thi.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "id": CONTEST,
+                "title": "Thi đo tốc độ",
+                "rules": {
+                    "questions_per_attempt": 30,
+                    "time_limit_minutes": 20,
+                    "attempts_per_day": None,
+                    "quotas": [{"topic": t, "count": 3} for t in TOPICS],
+                },
+                "rounds": [
+                    {
+                        "id": "r1",
+                        "title": "Vòng 1",
+                        "opens": "2026-01-01T00:00:00+07:00",
+                        "closes": "2027-12-31T00:00:00+07:00",
+                    }
+                ],
+            },
+            allow_unicode=True,
+        ),
+        encoding="utf-8",
+    )
+    return questions
+
+
+def fill_outbox(store, bank: QuestionBank, count: int, seed: int) -> None:
+    rules = ContestRules(questions_per_attempt=30, quotas=tuple(Quota(3, t) for t in TOPICS))
+    rng = random.Random(seed)
+    now = datetime.datetime.now(datetime.UTC)
+    with store.db.atomic():
+        for n in range(count):
+            layout = draw(bank, rules, seed * 100_000 + n)
+            answers = {slot.question_id: [rng.randrange(4)] for slot in layout}
+            total, maximum = score(layout, answers, bank.by_id)
+            attempt_id = str(uuid.uuid4())
+            payload = {
+                "id": attempt_id,
+                "device_id": store.device_id,
+                "profile_id": str(uuid.uuid4()),
+                "kind": "contest",
+                "contest_id": CONTEST,
+                "round_id": "r1",
+                "registration_id": str(uuid.uuid4()),
+                "seed": seed * 100_000 + n,
+                "layout": layout_to_json(layout),
+                "started_at": now.isoformat(),
+                "submitted_at": now.isoformat(),
+                "score": total,
+                "max_score": maximum,
+                "duration_ms": 600_000,
+                "prediction": rng.randrange(100),
+                "clock_events": [],
+                "answers": [
+                    {
+                        "id": str(uuid.uuid4()),
+                        "question_id": qid,
+                        "chosen": chosen,
+                        "mark": mark(bank.by_id[qid], chosen),
+                        "answered_at": now.isoformat(),
+                        "elapsed_ms": 20_000,
+                    }
+                    for qid, chosen in answers.items()
+                ],
+            }
+            store.outbox.queue("attempt", attempt_id, payload)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def run_server(work: Path, pack: Path, database_url: str, workers: int):
+    env = dict(os.environ, SKILLSAPP_NEW_PASSWORD="mat-khau-do-toc-do")
+    base = [sys.executable, "-m", "skillsapp"]
+    common = ["--server-dir", str(work / "server")] + (
+        ["--database-url", database_url] if database_url else []
+    )
+    subprocess.run(
+        base + ["server", *common, "publish", str(pack)], check=True, capture_output=True, env=env
+    )
+    subprocess.run(
+        base + ["server", *common, "create-organiser", "tinh", "--role", "province"],
+        check=True,
+        capture_output=True,
+        env=env,
+    )
+    port = free_port()
+    process = subprocess.Popen(
+        base + ["serve", *common, "--port", str(port), "--workers", str(workers)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"{url}/api/v1/health", timeout=1).ok:
+                break
+        except requests.ConnectionError:
+            time.sleep(0.1)  # waiting for the server process to listen
+    codes = [
+        subprocess.run(
+            base + ["server", *common, "enrolment-code", "--organiser", "tinh"],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=env,
+        ).stdout.strip()
+        for _ in range(21)
+    ]
+    return process, url, codes
+
+
+def make_pc(work: Path, name: str, url: str, code: str, bank: QuestionBank, count: int, seed: int):
+    store = open_store(work / name)
+    enrol(store, url, code, name)
+    fill_outbox(store, bank, count, seed)
+    return store
+
+
+def bench(backend: str, database_url: str, workers: int) -> None:
+    work = Path(tempfile.mkdtemp(prefix=f"kns-bench-sync-{backend}-"))
+    bank = QuestionBank(write_pack(work / "pack"))
+    process, url, codes = run_server(work, work / "pack", database_url, workers)
+    try:
+        one = make_pc(work, "pc-mot", url, codes[0], bank, 10_000, 1)
+        client = ServerClient(url, one.get_state("server")["token"], timeout=(5, 120))
+        started = time.perf_counter()
+        report = SyncReport()
+        push(one, client, datetime.datetime.now(datetime.UTC), report)
+        elapsed = time.perf_counter() - started
+        assert report.sent == 10_000 and one.outbox.pending_count() == 0, report
+        print(
+            f"[{backend}] one PC, 10,000 attempts x 30 answers: {elapsed:.1f} s "
+            f"({10_000 / elapsed:.0f} attempts/s; target <= 10 s)"
+        )
+        one.close()
+
+        pcs = [
+            make_pc(work, f"pc-{i:02d}", url, codes[i + 1], bank, 500, 100 + i) for i in range(20)
+        ]
+        errors: list[BaseException] = []
+
+        def run(store) -> None:
+            try:
+                local = store.for_thread()
+                push(
+                    local,
+                    ServerClient(url, local.get_state("server")["token"], timeout=(5, 120)),
+                    datetime.datetime.now(datetime.UTC),
+                    SyncReport(),
+                )
+                local.close()
+            except BaseException as exc:  # reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=run, args=(store,)) for store in pcs]
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - started
+        if errors:
+            raise errors[0]
+        print(
+            f"[{backend}] 20 PCs at once, 10,000 attempts in all: {elapsed:.1f} s, "
+            f"ingest {10_000 / elapsed:.0f} attempts/s = {300_000 / elapsed:.0f} answers/s "
+            f"(server workers: {workers})"
+        )
+        for store in pcs:
+            store.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--postgres", default=os.environ.get("SKILLSAPP_TEST_POSTGRES_URL", ""))
+    args = parser.parse_args()
+    bench("sqlite", "", 1)
+    if args.postgres:
+        from sqlalchemy import create_engine, text
+
+        name = f"kns_bench_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(args.postgres, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            bench("postgresql", f"{args.postgres.rsplit('/', 1)[0]}/{name}", 2)
+        finally:
+            with admin.connect() as conn:
+                conn.execute(
+                    text(
+                        f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname='{name}'"
+                    )
+                )
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    else:
+        print("PostgreSQL: skipped (pass --postgres URL or set SKILLSAPP_TEST_POSTGRES_URL)")
+
+
+if __name__ == "__main__":
+    main()
