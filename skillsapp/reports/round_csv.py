@@ -14,7 +14,7 @@ from skillsapp.reports.files import export_target
 Progress = Callable[[str], None]
 
 
-def _write(target: Path, headers: Iterable[str], rows: Iterable[list]) -> Path:
+def write_csv(target: Path, headers: Iterable[str], rows: Iterable[list]) -> Path:
     with (
         export_target(target) as partial,
         open(partial, "w", encoding="utf-8-sig", newline="") as handle,
@@ -45,5 +45,5 @@ def write_round_csv(
     ]
     for suffix, headers, rows in parts:
         say(_("Writing {name}…").format(name=f"{stem}-{suffix}.csv"))
-        written.append(_write(folder / f"{stem}-{suffix}.csv", headers, rows()))
+        written.append(write_csv(folder / f"{stem}-{suffix}.csv", headers, rows()))
     return written

@@ -21,7 +21,7 @@ Progress = Callable[[str], None]
 EXCEL_MAX_ROWS = 1_048_576
 
 
-def _sheet(
+def write_sheet(
     book: Workbook, title: str, headers: Iterable[str], rows: Iterable[list], progress: Progress
 ) -> int:
     sheet = book.create_sheet(title=title[:31])
@@ -49,31 +49,31 @@ def write_round_xlsx(
     say = progress or (lambda _m: None)
     book = Workbook(write_only=True)
     with export_target(target) as partial:
-        _sheet(
+        write_sheet(
             book, _("Ranking"), [_(h) for h in data.RANKING_HEADERS], data.ranking_rows(report), say
         )
-        _sheet(
+        write_sheet(
             book,
             _("Entrants"),
             [_(h) for h in data.ENTRANT_HEADERS],
             data.entrant_rows(report),
             say,
         )
-        _sheet(
+        write_sheet(
             book,
             _("By commune"),
             [_(h) for h in data.COMMUNE_HEADERS],
             data.commune_rows(report),
             say,
         )
-        _sheet(
+        write_sheet(
             book,
             _("Questions"),
             [_(h) for h in data.QUESTION_HEADERS],
             data.question_rows(store, report),
             say,
         )
-        _sheet(
+        write_sheet(
             book, _("Attempts"), data.attempt_headers(report), data.attempt_rows(store, report), say
         )
         say(_("Saving the workbook…"))

@@ -1,0 +1,146 @@
+"""Building the server application: database, key, services, routes and limits."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy import Engine
+
+from skillsapp import __version__
+from skillsapp.server import db
+from skillsapp.server.accounts import Accounts
+from skillsapp.server.config import ServerConfig
+from skillsapp.server.errors import ApiError
+from skillsapp.server.ingest import Ingestor
+from skillsapp.server.keys import load_or_create_key
+from skillsapp.sync.signing import public_key_text
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    config: ServerConfig
+    engine: Engine
+    accounts: Accounts
+    ingestor: Ingestor
+    key: object
+    public_key: str
+
+
+def build_services(config: ServerConfig) -> Services:
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = db.make_engine(config.db_url)
+    db.migrate(engine)
+    key = load_or_create_key(config.key_file)
+    return Services(config, engine, Accounts(engine), Ingestor(engine), key, public_key_text(key))
+
+
+class BodyLimit:
+    """Refuse request bodies over the limit with 413, counting bytes as they arrive
+    (a client may send no Content-Length, or a false one). ``larger`` gives some
+    paths their own limit (a USB transfer file is bigger than an online batch)."""
+
+    def __init__(self, app, limit: int, larger: dict[str, int] | None = None) -> None:
+        self.app = app
+        self.limit = limit
+        self.larger = larger or {}
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.larger.get(scope.get("path", ""), self.limit)
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(send, limit)
+            return
+        seen = 0
+
+        async def counted():
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _TooLarge:
+            await self._refuse(send, limit)
+
+    async def _refuse(self, send, limit: int) -> None:
+        response = JSONResponse(
+            {
+                "error": "too_large",
+                "message": f"The request is larger than {limit} bytes. "
+                "Send fewer records at a time.",
+            },
+            status_code=413,
+        )
+        await response({"type": "http"}, _no_body, send)
+
+
+async def _no_body() -> dict:
+    return {"type": "http.request", "body": b"", "more_body": False}
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def create_app(config: ServerConfig, services: Services | None = None) -> FastAPI:
+    from skillsapp.server.api import router
+    from skillsapp.server.open_data import router as open_data_router
+    from skillsapp.server.transfer import MAX_TRANSFER_BYTES
+
+    app = FastAPI(
+        title="Kỹ Năng Số provincial server",
+        version=__version__,
+        description="Receives results from skillsapp PCs and publishes signed contests and packs.",
+    )
+    app.state.services = services or build_services(config)
+    app.include_router(router)
+    app.include_router(open_data_router)
+    try:
+        from skillsapp.server.web import router as web_router
+
+        app.include_router(web_router)
+    except ImportError:  # the organiser pages are optional for the API tests
+        log.debug("organiser web pages not available")
+
+    @app.exception_handler(ApiError)
+    async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse(exc.body(), status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_shape(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [
+            f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}"
+            for e in exc.errors()[:10]
+        ]
+        return JSONResponse(
+            {
+                "error": "bad_request",
+                "message": "The request does not have the expected shape.",
+                "problems": problems,
+            },
+            status_code=422,
+        )
+
+    app.add_middleware(
+        BodyLimit, limit=config.max_body_bytes, larger={"/transfers": MAX_TRANSFER_BYTES}
+    )
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """For ``uvicorn --factory`` with several worker processes sharing one database."""
+    config = ServerConfig.from_env()
+    return create_app(config)

@@ -1,0 +1,34 @@
+"""Server settings: where its database, key and published packs live."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    data_dir: Path
+    database_url: str = ""
+    max_body_bytes: int = 8 * 1024 * 1024
+    max_records: int = 2000
+    max_clock_skew_s: int = 2 * 3600
+    session_hours: int = 12
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'server.db'}"
+
+    @property
+    def key_file(self) -> Path:
+        return self.data_dir / "server-key.txt"
+
+    @property
+    def packs_dir(self) -> Path:
+        return self.data_dir / "packs"
+
+    @classmethod
+    def from_env(cls, data_dir: str | None = None, database_url: str | None = None) -> ServerConfig:
+        folder = Path(data_dir or os.environ.get("SKILLSAPP_SERVER_DIR") or "skillsapp-server")
+        return cls(folder, database_url or os.environ.get("SKILLSAPP_DATABASE_URL", ""))

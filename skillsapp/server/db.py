@@ -1,0 +1,255 @@
+"""The server's database: SQLAlchemy Core tables, SQLite by default, PostgreSQL
+for a province (several server processes share one database).
+
+Schema changes are numbered steps recorded in ``schema_steps``; each runs in
+its own transaction, under a lock so two processes starting together don't
+both apply it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Engine,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    inspect,
+    text,
+)
+from sqlalchemy.engine import Connection
+
+log = logging.getLogger(__name__)
+
+metadata = MetaData()
+
+schema_steps = Table(
+    "schema_steps",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("applied_at", String(40), nullable=False),
+)
+organisers = Table(
+    "organisers",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("username", String(40), nullable=False, unique=True),
+    Column("password_hash", String(200), nullable=False),
+    Column("role", String(20), nullable=False),  # province | commune
+    Column("commune_code", String(10)),
+    Column("created_at", String(40), nullable=False),
+)
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("organiser_id", String(36), ForeignKey("organisers.id"), nullable=False),
+    Column("expires_at", String(40), nullable=False),
+)
+enrolment_codes = Table(
+    "enrolment_codes",
+    metadata,
+    Column("code", String(20), primary_key=True),
+    Column("commune_code", String(10)),
+    Column("created_by", String(40), nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("expires_at", String(40), nullable=False),
+    Column("used_at", String(40)),
+    Column("device_id", String(36)),
+)
+devices = Table(
+    "devices",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("commune_code", String(10)),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("public_key", String(100), nullable=False),
+    Column("enrolled_at", String(40), nullable=False),
+    Column("revoked_at", String(40)),
+    Column("last_seen_at", String(40)),
+)
+questions = Table(
+    "questions",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("pack_id", String(100), nullable=False),
+    Column("data", Text, nullable=False),
+)
+contests = Table(
+    "contests",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("data", Text, nullable=False),
+    Column("signature", String(200), nullable=False),
+    Column("published_at", String(40), nullable=False),
+)
+packs = Table(
+    "packs",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("version", String(40), nullable=False),
+    Column("manifest", Text, nullable=False),
+    Column("signature", String(200), nullable=False),
+    Column("file", String(500), nullable=False),
+    Column("published_at", String(40), nullable=False),
+)
+registrations = Table(
+    "registrations",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("device_id", String(36), nullable=False),
+    Column("contest_id", String(100), nullable=False),
+    Column("full_name", String(100), nullable=False),
+    Column("date_of_birth", String(10)),
+    Column("id_number", String(12)),
+    Column("phone", String(15)),
+    Column("province_code", String(10)),
+    Column("commune_code", String(10)),
+    Column("village", String(100)),
+    Column("participant_group", String(100)),
+    Column("complete", Boolean, nullable=False, default=False),
+    Column("received_at", String(40), nullable=False),
+)
+attempts = Table(
+    "attempts",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("device_id", String(36), nullable=False),
+    Column("contest_id", String(100), nullable=False),
+    Column("round_id", String(100), nullable=False),
+    Column("registration_id", String(36)),
+    Column("seed", Integer, nullable=False),
+    Column("started_at", String(40), nullable=False),
+    Column("submitted_at", String(40), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("max_score", Float, nullable=False),
+    Column("server_score", Float),
+    Column("flagged", Boolean, nullable=False, default=False),
+    Column("flag_reason", String(200)),
+    Column("duration_ms", Integer, nullable=False),
+    Column("prediction", Integer),
+    Column("data", Text, nullable=False),
+    Column("received_at", String(40), nullable=False),
+)
+answers = Table(
+    "answers",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("attempt_id", String(36), ForeignKey("attempts.id"), nullable=False),
+    Column("question_id", String(100), nullable=False),
+    Column("chosen", String(40), nullable=False),
+    Column("mark", Float),
+)
+lesson_progress = Table(
+    "lesson_progress",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("device_id", String(36), nullable=False),
+    Column("profile_id", String(36), nullable=False),
+    Column("lesson_id", String(100), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("commune_code", String(10)),
+    Column("completed_at", String(40)),
+    Column("received_at", String(40), nullable=False),
+)
+session_reports = Table(
+    "session_reports",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("device_id", String(36), nullable=False),
+    Column("data", Text, nullable=False),
+    Column("received_at", String(40), nullable=False),
+)
+audit_log = Table(  # who did something sensitive on the organiser pages, e.g. an unmasked export
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", String(40), nullable=False),
+    Column("actor", String(40), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("detail", Text, nullable=False),
+)
+
+# Tables made by a later step: step 001 must not create them, or a new database and an
+# upgraded one would end up with different histories.
+_LATER_TABLES = {"schema_steps", "audit_log"}
+
+
+def _step_001_initial(conn: Connection) -> None:
+    names = [t for t in metadata.sorted_tables if t.name not in _LATER_TABLES]
+    metadata.create_all(conn, tables=names)
+
+
+def _step_002_indexes(conn: Connection) -> None:
+    # Plain SQL: an Index object would attach itself to the shared table metadata.
+    for statement in (
+        "CREATE INDEX IF NOT EXISTS ix_attempts_round ON attempts (contest_id, round_id)",
+        "CREATE INDEX IF NOT EXISTS ix_answers_attempt ON answers (attempt_id)",
+        "CREATE INDEX IF NOT EXISTS ix_registrations_contest ON registrations (contest_id)",
+    ):
+        conn.execute(text(statement))
+
+
+def _step_003_audit(conn: Connection) -> None:
+    audit_log.create(conn)
+
+
+STEPS: list[tuple[str, Callable[[Connection], None]]] = [
+    ("001_initial", _step_001_initial),
+    ("002_indexes", _step_002_indexes),
+    ("003_audit", _step_003_audit),
+]
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=FULL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def migrate(engine: Engine) -> list[str]:
+    """Apply pending steps; returns the names applied. Safe with several processes."""
+    from skillsapp.storage.ids import utc_now_iso
+
+    applied: list[str] = []
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(724201)"))  # one migrator at a time
+        schema_steps.create(conn, checkfirst=True)
+    for name, step in STEPS:
+        with engine.begin() as conn:
+            if engine.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(724201)"))
+            done = conn.execute(schema_steps.select().where(schema_steps.c.name == name)).first()
+            if done:
+                continue
+            step(conn)
+            conn.execute(schema_steps.insert().values(name=name, applied_at=utc_now_iso()))
+            applied.append(name)
+            log.info("server schema step %s applied", name)
+    return applied
+
+
+def table_names(engine: Engine) -> list[str]:
+    return inspect(engine).get_table_names()

@@ -1,0 +1,164 @@
+"""A real provincial server on loopback for tests, on SQLite or PostgreSQL, and a
+small TCP proxy that injects network faults between the app and the server."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+POSTGRES_ADMIN_URL = os.environ.get("SKILLSAPP_TEST_POSTGRES_URL", "")
+BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_ADMIN_URL else [])
+
+
+class LiveServer:
+    def __init__(self, services, app) -> None:
+        import uvicorn
+
+        self.services = services
+        self.server = uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+        )
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("test server did not start")
+            time.sleep(0.01)  # waiting for a thread to bind, not to make a test pass
+        self.port = self.server.servers[0].sockets[0].getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+@contextlib.contextmanager
+def postgres_database() -> Iterator[str]:
+    from sqlalchemy import create_engine, text
+
+    name = f"kns_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(
+                text(
+                    f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+                )
+            )
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+
+@contextlib.contextmanager
+def live_server(tmp_path: Path, backend: str = "sqlite") -> Iterator[LiveServer]:
+    pytest.importorskip("fastapi")
+    from skillsapp.server.app import build_services, create_app
+    from skillsapp.server.config import ServerConfig
+
+    with contextlib.ExitStack() as stack:
+        url = stack.enter_context(postgres_database()) if backend == "postgresql" else ""
+        config = ServerConfig(tmp_path / f"server-{backend}", url)
+        services = build_services(config)
+        server = LiveServer(services, create_app(config, services))
+        try:
+            yield server
+        finally:
+            server.stop()
+            services.engine.dispose()
+
+
+class FaultProxy:
+    """Forwards one HTTP request per connection to ``upstream``; ``mode`` decides the answer:
+    "pass", "drop_after_commit" (forward, wait for the server's answer, then hang up),
+    "http500", "garbage", "hang" (never answer)."""
+
+    def __init__(self, upstream_port: int) -> None:
+        self.upstream_port = upstream_port
+        self.mode = "pass"
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.closed = False
+        self.forwarded = 0
+        self._release = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self.closed:
+            try:
+                client, _addr = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._handle, args=(client,), daemon=True).start()
+
+    @staticmethod
+    def _read_request(client: socket.socket) -> bytes:
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = client.recv(65536)
+            if not chunk:
+                return data
+            data += chunk
+        head, _sep, body = data.partition(b"\r\n\r\n")
+        length = 0
+        for line in head.split(b"\r\n"):
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":")[1])
+        while len(body) < length:
+            chunk = client.recv(65536)
+            if not chunk:
+                break
+            body += chunk
+        lines = [
+            line for line in head.split(b"\r\n") if not line.lower().startswith(b"connection:")
+        ]
+        return b"\r\n".join(lines) + b"\r\nConnection: close\r\n\r\n" + body
+
+    def _handle(self, client: socket.socket) -> None:
+        with client:
+            request = self._read_request(client)
+            mode = self.mode
+            if mode == "hang":
+                self._release.wait(30)  # the fault under test: a server that never answers
+                return
+            if mode == "http500":
+                client.sendall(
+                    b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 5\r\nConnection: close"
+                    b"\r\n\r\noops!"
+                )
+                return
+            if mode == "garbage":
+                client.sendall(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 9\r\n"
+                    b"Connection: close\r\n\r\n{not json"
+                )
+                return
+            with socket.create_connection(("127.0.0.1", self.upstream_port)) as upstream:
+                upstream.sendall(request)
+                response = b""
+                while chunk := upstream.recv(65536):
+                    response += chunk
+            self.forwarded += 1
+            if mode == "drop_after_commit":
+                client.shutdown(socket.SHUT_RDWR)  # the server committed; the app never hears back
+                return
+            client.sendall(response)
+
+    def close(self) -> None:
+        self.closed = True
+        self._release.set()
+        self.listener.close()

@@ -1,0 +1,263 @@
+"""The Sync area as an organiser meets it, against a real provincial server on
+loopback: connect the PC with a code, see what waits, press "Sync now", lose the
+server, copy results to a USB stick, and the minute-by-minute background sync."""
+
+import datetime
+
+import pytest
+from content_helpers import BUNDLED
+from PySide6.QtCore import Qt
+from server_helpers import live_server
+from ui_helpers import FIXED_NOW, make_context
+
+from skillsapp.flows import contest as contest_flow
+from skillsapp.i18n import _, format_datetime, ngettext
+from skillsapp.sync import client as kinds
+from skillsapp.sync.client import SyncError
+from skillsapp.sync.runner import enrol, status, sync_now
+from skillsapp.sync.transfer import default_file_name
+from skillsapp.ui.auto_sync import AutoSync
+from skillsapp.ui.sync_page import SyncPage
+
+pytest.importorskip("fastapi")
+from skillsapp.server.publish import publish_pack  # noqa: E402
+from skillsapp.server.transfer import import_transfer  # noqa: E402
+
+CONTEST = "tim-hieu-chuyen-doi-so-2026"
+LEFT = Qt.MouseButton.LeftButton
+
+
+@pytest.fixture
+def server(tmp_path):
+    with live_server(tmp_path) as live:
+        services = live.services
+        publish_pack(services.engine, services.key, services.config.packs_dir, BUNDLED)
+        live.province = services.accounts.create_organiser("tinh", "mat-khau-tinh", "province")
+        yield live
+
+
+@pytest.fixture
+def context(tmp_path, qtbot):
+    context = make_context(tmp_path)
+    yield context
+    context.store.close()
+
+
+def new_code(server) -> str:
+    return server.services.accounts.create_enrolment_code(server.province, "00070")
+
+
+def real_now(context) -> datetime.datetime:
+    """The server refuses results whose clock is far from its own, so syncs use the real time."""
+    context.clock.now = datetime.datetime.now(datetime.UTC)
+    return context.clock.now
+
+
+def play(store, name="Nguyễn Văn An"):
+    """A resident registers and submits one attempt: two records wait in the outbox."""
+    contest = store.content.contest(CONTEST)
+    profile = store.profiles.create(name)
+    registration = store.registrations.save(
+        profile.id, CONTEST, {"full_name": name, "commune_code": "00070"}, complete=False
+    )
+    attempt = contest_flow.start_attempt(
+        store, registration, contest, contest.round("tuan-1"), FIXED_NOW, seed=1
+    )
+    for index in range(attempt.total):
+        slot = attempt.slots[index]
+        question = attempt.questions[slot.question_id]
+        attempt.answer(index, [slot.option_order.index(i) for i in question.correct], FIXED_NOW)
+    return attempt.submit(FIXED_NOW + datetime.timedelta(minutes=5))
+
+
+def open_page(qtbot, context) -> SyncPage:
+    page = SyncPage(context)
+    qtbot.addWidget(page)
+    page.resize(1280, 800)
+    page.show()
+    qtbot.waitExposed(page)
+    return page
+
+
+def come_back(page) -> None:
+    """The user goes to another area and back."""
+    page.hide()
+    page.show()
+
+
+def waiting(n: int) -> str:
+    return ngettext(
+        "{n} result is waiting to be sent to the province.",
+        "{n} results are waiting to be sent to the province.",
+        n,
+    ).format(n=n)
+
+
+def test_connect_the_pc_then_sync_now(server, context, qtbot, tmp_path):
+    context.settings.server_url = server.url
+    page = open_page(qtbot, context)
+    overview = page.overview
+    assert overview.enrol_button.isVisible() and not overview.sync_button.isVisible()
+    assert overview.last_success.text() == _("Not synced with the province yet.")
+
+    qtbot.mouseClick(overview.enrol_button, LEFT)
+    form = page.enrol_screen
+    assert page.current_screen() is form
+    assert form.url.text() == server.url  # from the settings
+    qtbot.keyClick(form, Qt.Key.Key_Escape)  # Esc goes back
+    assert page.current_screen() is overview
+    qtbot.mouseClick(overview.enrol_button, LEFT)
+
+    qtbot.mouseClick(form.connect_button, LEFT)  # nothing typed yet
+    assert form.code_field.error.text() == _("Type the enrolment code from the organiser.")
+    assert form.name_field.error.isVisibleTo(form)
+    assert not status(context.store).enrolled
+
+    ca_file = tmp_path / "tinh-ca.pem"
+    ca_file.write_text("-----BEGIN CERTIFICATE-----\n")
+    page.choose_ca_file = lambda: ca_file
+    qtbot.mouseClick(form.ca_button, LEFT)
+    assert form.ca_label.text() == "tinh-ca.pem"
+    qtbot.keyClicks(form.code, new_code(server))
+    form.name.setText("Nhà văn hóa thôn Đông")  # QTest cannot type Vietnamese letters
+    qtbot.mouseClick(form.connect_button, LEFT)
+
+    assert page.current_screen() is overview
+    assert overview.result.text() == _(
+        "This PC is now connected to the province's server ({url})."
+    ).format(url=server.url)
+    assert overview.sync_button.isVisible() and not overview.enrol_button.isVisible()
+    assert status(context.store).enrolled
+    assert context.settings.ca_bundle == str(ca_file)  # remembered for next time
+
+    play(context.store)
+    come_back(page)
+    assert overview.waiting.text() == waiting(2)
+
+    now = real_now(context)
+    with qtbot.waitSignal(context.sync_finished):
+        qtbot.mouseClick(overview.sync_button, LEFT)
+    assert overview.waiting.text() == _("No results are waiting to be sent.")
+    assert overview.last_success.text() == _("Last successful sync: {when}").format(
+        when=format_datetime(now)
+    )
+    assert overview.result.text().startswith(
+        ngettext("Sent {n} result to the province.", "Sent {n} results to the province.", 2).format(
+            n=2
+        )
+    )
+    assert not overview.problem.isVisible() and not overview.busy.isVisible()
+    assert context.store.outbox.pending_count() == 0
+
+
+def test_a_wrong_code_is_told_plainly(server, context, qtbot):
+    page = open_page(qtbot, context)
+    qtbot.mouseClick(page.overview.enrol_button, LEFT)
+    form = page.enrol_screen
+    form.url.setText("dia chi sai")
+    qtbot.mouseClick(form.connect_button, LEFT)
+    assert form.url_field.error.text() == _(
+        "Type the server address the organiser gave you, without spaces."
+    )
+
+    form.url.setText(server.url)
+    form.code.setText("WRONGCODE1")
+    form.name.setText("PC")
+    qtbot.mouseClick(form.connect_button, LEFT)
+    assert page.current_screen() is form
+    assert form.error.text().startswith(_("The server refused the request: {detail}").split("{")[0])
+    assert form.connect_button.isEnabled() and not status(context.store).enrolled
+
+
+def test_server_stopped_shows_the_offline_message_and_keeps_results(server, context, qtbot):
+    enrol(context.store, server.url, new_code(server), "PC")
+    play(context.store)
+    page = open_page(qtbot, context)
+    overview = page.overview
+    assert overview.waiting.text() == waiting(2)
+    server.stop()
+
+    real_now(context)
+    qtbot.mouseClick(overview.sync_button, LEFT)
+    offline = str(SyncError(kinds.OFFLINE))
+    assert overview.problem.text() == _("Last problem: {problem}").format(problem=offline)
+    assert overview.problem.isVisible()
+    assert overview.waiting.text() == waiting(2)
+    assert context.store.outbox.pending_count() == 2
+    assert overview.next_try.isVisible()  # backing off, and saying until when
+    assert overview.last_success.text() == _("Not synced with the province yet.")
+    assert overview.sync_button.isEnabled()
+
+
+def test_usb_export_writes_a_file_the_server_accepts(server, context, qtbot, tmp_path):
+    play(context.store)
+    page = open_page(qtbot, context)
+    qtbot.mouseClick(page.overview.usb_button, LEFT)
+    usb = page.usb_screen
+    assert page.current_screen() is usb
+    assert usb.waiting.text() == waiting(2)
+    assert usb.code_field.isVisible()  # not enrolled: the file can carry a code
+
+    chosen = []
+
+    def choose(suggested):
+        chosen.append(suggested)
+        return tmp_path / "usb" / suggested
+
+    page.choose_path = choose
+    qtbot.keyClicks(usb.code, new_code(server))
+    usb.name.setText("Nhà văn hóa thôn Đông")
+    qtbot.mouseClick(usb.copy_button, LEFT)
+
+    assert chosen == [default_file_name(context.now())]
+    target = tmp_path / "usb" / chosen[0]
+    assert usb.result.text() == ngettext(
+        "Copied {n} result to {file}. Give this file to the organiser.",
+        "Copied {n} results to {file}. Give this file to the organiser.",
+        2,
+    ).format(n=2, file=str(target))
+    assert not usb.last.isVisible()  # the message above already says where it went
+    result = import_transfer(server.services, target.read_bytes())
+    assert len(result.accepted) == 2
+    assert (
+        server.services.accounts.device(context.store.device_id) is not None
+    )  # enrolled on import
+
+    before = usb.result.text()
+    page.choose_path = lambda suggested: None  # cancelled: nothing happens
+    qtbot.mouseClick(usb.copy_button, LEFT)
+    assert usb.result.text() == before and usb.copy_button.isEnabled()
+    qtbot.keyClick(usb, Qt.Key.Key_Escape)
+    assert page.current_screen() is page.overview
+    qtbot.mouseClick(page.overview.usb_button, LEFT)  # later: the last copy is remembered
+    assert not usb.result.isVisible() and usb.last.isVisible()
+    assert str(target) in usb.last.text()
+
+
+def test_auto_sync_runs_only_when_due(server, context, qtbot):
+    auto = AutoSync(context)
+    seen = []
+    auto.finished.connect(seen.append)
+    assert auto.trigger() is False  # not enrolled: nothing to do
+    assert seen == []
+
+    enrol(context.store, server.url, new_code(server), "PC")
+    play(context.store)
+    page = open_page(qtbot, context)
+    now = real_now(context)
+    with qtbot.waitSignal(auto.finished):
+        assert auto.trigger() is True
+    assert context.store.outbox.pending_count() == 0
+    assert page.overview.waiting.text() == _("No results are waiting to be sent.")  # page refreshed
+
+    server.stop()
+    with pytest.raises(SyncError):  # a failure: the runner backs off for a minute
+        sync_now(context.store, now)
+    assert status(context.store).next_try_at > now
+    assert auto.trigger() is False  # not due yet
+    assert len(seen) == 1
+
+    context.clock.advance(minutes=2)
+    auto.stop()
+    assert auto.trigger() is False  # stopped with the app
+    assert not auto.timer.isActive()

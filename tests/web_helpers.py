@@ -1,0 +1,118 @@
+"""A province with two PCs that have synced real contest results, for the organiser
+page tests (requests and a real browser)."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+import requests
+from content_helpers import BUNDLED
+
+from skillsapp.content.install import ensure_bundled_content
+from skillsapp.flows import contest as contest_flow
+from skillsapp.storage import open_store
+from skillsapp.sync.runner import enrol, sync_now
+
+CONTEST = "tim-hieu-chuyen-doi-so-2026"
+ROUND = "tuan-1"
+NOW = datetime.datetime(2026, 12, 8, 2, 0, tzinfo=datetime.UTC)
+HOAN_KIEM, BA_DINH = "00070", "00004"
+PROVINCE_USER, PROVINCE_PASSWORD = "tinh", "mat-khau-tinh"
+COMMUNE_USER, COMMUNE_PASSWORD = "xa-hoan-kiem", "mat-khau-xa"
+
+# name, ID number, phone, right answers (of 20), prediction. An and Cường both score 20;
+# the province has 2 full scores, so An's prediction (2) beats Cường's (1). Each PC alone
+# has 1 full score, which would put Cường first: the ranking must use the province's figure.
+PC_A = [
+    ("Nguyễn Văn An", "001080012345", "0912345678", 20, 2),
+    ("Trần Thị Bình", "001175012346", "0987654321", 18, 1),
+]
+PC_B = [
+    ("Lê Văn Cường", "001092012347", "0901234567", 20, 1),
+    ("Phạm Thị Dung", "001301012348", "0352345678", 5, 3),
+]
+EVERYONE = PC_A + PC_B
+
+
+def play(store, people, commune: str) -> None:
+    contest = store.content.contest(CONTEST)
+    round_ = contest.round(ROUND)
+    for index, (name, id_number, phone, right, prediction) in enumerate(people):
+        profile = store.profiles.create(name, province_code="01", commune_code=commune)
+        registration = store.registrations.save(
+            profile.id,
+            CONTEST,
+            {
+                "full_name": name,
+                "id_number": id_number,
+                "phone": phone,
+                "province_code": "01",
+                "commune_code": commune,
+                "date_of_birth": datetime.date(1980, 1, 1),
+            },
+            complete=True,
+        )
+        start = NOW + datetime.timedelta(minutes=index)
+        attempt = contest_flow.start_attempt(
+            store, registration, contest, round_, start, seed=index
+        )
+        for q in range(attempt.total):
+            slot = attempt.slots[q]
+            question = attempt.questions[slot.question_id]
+            shown = [slot.option_order.index(i) for i in question.correct]
+            if q >= right:
+                shown = [p for p in range(len(question.options)) if p not in shown][:1]
+            attempt.answer(q, shown, start + datetime.timedelta(seconds=10 * q), elapsed_ms=10_000)
+        attempt.set_prediction(prediction)
+        attempt.submit(start + datetime.timedelta(minutes=5))  # everyone takes 5 minutes
+
+
+@dataclass
+class Province:
+    server: object
+    pc_a: object
+    pc_b: object
+
+
+def build_province(server, tmp_path) -> Province:
+    """Publish the bundled pack, make the organisers, enrol two PCs and sync their results."""
+    from skillsapp.server.publish import publish_pack
+
+    services = server.services
+    publish_pack(services.engine, services.key, services.config.packs_dir, BUNDLED)
+    province = services.accounts.create_organiser(PROVINCE_USER, PROVINCE_PASSWORD, "province")
+    services.accounts.create_organiser(COMMUNE_USER, COMMUNE_PASSWORD, "commune", HOAN_KIEM)
+    stores = []
+    for name, commune, people in (("pc-a", HOAN_KIEM, PC_A), ("pc-b", BA_DINH, PC_B)):
+        store = open_store(tmp_path / name)
+        ensure_bundled_content(store)
+        code = services.accounts.create_enrolment_code(province, commune)
+        enrol(store, server.url, code, f"Nhà văn hóa {name}")
+        play(store, people, commune)
+        lesson = store.content.lessons()[0].id
+        learner = store.profiles.create("Học viên", province_code="01", commune_code=commune)
+        store.progress.quiz_result(learner.id, lesson, 100.0, True)
+        session = store.sessions.create(NOW.date(), "Nhà văn hóa", "Tổ CNSCĐ", "vneid", "Tổ trưởng")
+        store.sessions.check_in(session.id, learner.id)
+        store.sessions.close(session.id)
+        report = sync_now(store, datetime.datetime.now(datetime.UTC))
+        assert report.rejected == []
+        stores.append(store)
+    return Province(server, *stores)
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf" value="([0-9a-f]+)"', html)
+    assert found, "the page has no CSRF field"
+    return found[1]
+
+
+def signed_in(url: str, username: str, password: str) -> requests.Session:
+    session = requests.Session()
+    answer = session.post(
+        f"{url}/login", data={"username": username, "password": password}, timeout=20
+    )
+    assert answer.status_code == 200 and "Đăng xuất" in answer.text, answer.text[:500]
+    return session
