@@ -95,13 +95,13 @@ def saved_answers(context, screen) -> dict[int, tuple[int, ...]]:
     return contest_flow.load_attempt(context.store, record).chosen_positions()
 
 
-
 @pytest.fixture(autouse=True)
 def fixed_draw(monkeypatch):
     """Attempts started through the screens draw with a known seed: with seed 6 the
     first eight questions have one answer and questions 9, 14 and 15 have several.
     A random seed made the multi-answer test fail when a draw had no such question."""
     monkeypatch.setattr(contest_flow.secrets, "randbits", lambda _bits: 6)
+
 
 def test_register_with_a_wrong_id_then_play_to_the_result(qtbot, ui_context):
     context = ui_context

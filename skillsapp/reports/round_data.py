@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from skillsapp import geography
-from skillsapp.engine.draw import layout_from_json
 from skillsapp.engine.ranking import Ranked
 from skillsapp.engine.registration import mask_id_number, mask_phone
 from skillsapp.engine.statistics import AnsweredQuestion, AttemptAnswers, question_statistics
@@ -219,17 +218,36 @@ def iter_attempts(store, report: RoundReport) -> Iterator[AttemptWithAnswers]:
                 float(row[5] or 0),
                 int(row[6] or 0),
                 row[7],
-                [slot.question_id for slot in layout_from_json(json.loads(row[8] or "[]"))],
+                [entry[0] for entry in json.loads(row[8] or "[]")],
                 {},
             )
         if row[9] is not None:
-            current.answers[row[9]] = (json.loads(row[10]), row[11], row[12], row[13])
+            current.answers[row[9]] = (_chosen(row[10]), row[11], row[12], row[13])
     if current is not None:
         yield current
 
 
+_CHOSEN: dict[str, list[int]] = {}
+_LETTERS: dict[tuple[int, ...], str] = {}
+
+
+def _chosen(raw: str) -> list[int]:
+    """Decode a stored choice; there are only a few dozen distinct ones, so remember them
+    (an export of 100,000 attempts decodes 3 million)."""
+    found = _CHOSEN.get(raw)
+    if found is None:
+        found = _CHOSEN[raw] = json.loads(raw)
+    return found
+
+
 def letters(chosen: list[int]) -> str:
-    return ", ".join(LETTERS[i] if i < len(LETTERS) else str(i + 1) for i in chosen)
+    key = tuple(chosen)
+    found = _LETTERS.get(key)
+    if found is None:
+        found = _LETTERS[key] = ", ".join(
+            LETTERS[i] if i < len(LETTERS) else str(i + 1) for i in chosen
+        )
+    return found
 
 
 def attempt_headers(report: RoundReport) -> list[str]:
@@ -354,5 +372,13 @@ def question_rows(store, report: RoundReport) -> Iterator[list]:
         ]
 
 
+_LOCAL_OFFSET = datetime.datetime.now().astimezone().utcoffset() or datetime.timedelta(0)
+
+
 def _local(iso: str) -> datetime.datetime:
-    return parse_iso(iso).astimezone().replace(tzinfo=None)
+    """A stored UTC time as the PC's local wall-clock time (Excel cells have no zone).
+    Vietnam has no daylight saving, so one offset serves the whole export."""
+    moment = datetime.datetime.fromisoformat(iso)
+    if moment.tzinfo is not None:
+        moment = (moment - (moment.utcoffset() or datetime.timedelta(0))).replace(tzinfo=None)
+    return moment + _LOCAL_OFFSET

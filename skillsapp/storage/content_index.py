@@ -207,6 +207,11 @@ class ContentIndex:
             }
         return self._questions
 
+    def adopt(self, questions: dict[str, Question], bank: QuestionBank) -> None:
+        """Take questions and a bank built on another connection (a background thread),
+        so the first contest draw does not parse 10,000 questions on the UI thread."""
+        self._questions, self._bank = questions, bank
+
     def question_bank(self) -> QuestionBank:
         """Every installed question indexed for contest draws, built once."""
         if self._bank is None:

@@ -1,0 +1,240 @@
+"""Export benchmark: a round's attempts with every answer, to Excel and CSV.
+
+    python tests/bench/export.py [--attempts 100000]
+
+Builds a store with the given number of submitted attempts of 30 answers each
+(and a quarter as many, to show how memory grows), then in separate processes
+times and measures peak memory of:
+* our export of the attempts sheet (query, row building, openpyxl write-only)
+  beside a bare openpyxl write-only loop writing the very same rows, prepared
+  beforehand (target: <= 1.3x its time, memory that does not grow with rows);
+* our CSV of every answer beside a bare csv.writer loop of the same rows.
+Not a test: it prints figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+CONTEST = "tim-hieu-chuyen-doi-so-2026"
+
+
+def build(folder: Path, attempts: int) -> None:
+    from skillsapp.content.install import ensure_bundled_content
+    from skillsapp.engine.draw import draw, layout_to_json
+    from skillsapp.engine.scoring import mark
+    from skillsapp.models import ContestRules
+    from skillsapp.storage import open_store
+
+    store = open_store(folder)
+    ensure_bundled_content(store)
+    bank = store.content.question_bank()
+    rules = ContestRules(questions_per_attempt=30, quotas=())
+    rng = random.Random(1)
+    base = datetime.datetime(2026, 12, 8, tzinfo=datetime.UTC)
+    store.db.conn.execute("PRAGMA synchronous=OFF")  # building test data, not user data
+    communes = ["00070", "00004", "00008", "00010"]
+    layouts = [draw(bank, rules, seed) for seed in range(200)]
+    with store.db.atomic():
+        profile = store.profiles.create("Người dự thi")
+        reg_rows, attempt_rows, answer_rows = [], [], []
+        for n in range(attempts):
+            reg_id, attempt_id = str(uuid.uuid4()), str(uuid.uuid4())
+            reg_rows.append(
+                (
+                    reg_id,
+                    profile.id,
+                    CONTEST,
+                    f"Người số {n}",
+                    f"0010800{n:05d}"[:12],
+                    "0912345678",
+                    "01",
+                    communes[n % 4],
+                    1,
+                    base.isoformat(),
+                )
+            )
+            layout = layouts[n % len(layouts)]
+            total = 0.0
+            when = (base + datetime.timedelta(seconds=n)).isoformat()
+            for position, slot in enumerate(layout):
+                chosen = [rng.randrange(4)]
+                value = mark(bank.by_id[slot.question_id], chosen)
+                total += value
+                answer_rows.append(
+                    (
+                        str(uuid.uuid4()),
+                        attempt_id,
+                        slot.question_id,
+                        position,
+                        json.dumps(chosen),
+                        value,
+                        when,
+                        15_000,
+                        when,
+                    )
+                )
+            attempt_rows.append(
+                (
+                    attempt_id,
+                    profile.id,
+                    "contest",
+                    CONTEST,
+                    "tuan-1",
+                    reg_id,
+                    n,
+                    json.dumps(layout_to_json(layout)),
+                    1200,
+                    when,
+                    when,
+                    when,
+                    "submitted",
+                    total,
+                    30.0,
+                    600_000,
+                    n % 50,
+                    "[]",
+                    store.device_id,
+                    when,
+                )
+            )
+            if len(answer_rows) >= 150_000 or n == attempts - 1:
+                store.db.conn.executemany(
+                    "INSERT INTO registrations (id, profile_id, contest_id, full_name, id_number, phone, "
+                    "province_code, commune_code, complete, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    reg_rows,
+                )
+                store.db.conn.executemany(
+                    "INSERT INTO attempts (id, profile_id, kind, contest_id, round_id, registration_id, seed, layout, "
+                    "time_limit_s, started_at, deadline_at, submitted_at, status, score, max_score, duration_ms, "
+                    "prediction, clock_events, device_id, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    attempt_rows,
+                )
+                store.db.conn.executemany(
+                    "INSERT INTO answers (id, attempt_id, question_id, position, chosen, mark, answered_at, "
+                    "elapsed_ms, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                    answer_rows,
+                )
+                reg_rows, attempt_rows, answer_rows = [], [], []
+    store.close()
+
+
+def child(kind: str, folder: Path, target: Path) -> None:
+    """Runs in its own process so its peak memory is its own."""
+    import resource
+
+    from openpyxl import Workbook
+
+    from skillsapp.reports import round_data
+    from skillsapp.reports.round_csv import write_csv
+    from skillsapp.reports.round_xlsx import write_sheet
+    from skillsapp.storage import open_store
+
+    store = open_store(folder)
+    now = datetime.datetime(2027, 1, 10, tzinfo=datetime.UTC)
+    report = round_data.load_round(store, CONTEST, "tuan-1", now)
+    if kind.startswith("bare"):
+        rows = list(
+            round_data.attempt_rows(store, report)
+            if kind == "bare-xlsx"
+            else round_data.answer_rows(store, report)
+        )  # prepared beforehand, not timed
+        started = time.perf_counter()
+        if kind in ("bare-xlsx", "bare-xlsx-answers"):
+            book = Workbook(write_only=True)
+            sheet = book.create_sheet("Bài làm")
+            sheet.append(
+                round_data.attempt_headers(report)
+                if kind == "bare-xlsx"
+                else list(round_data.ANSWER_HEADERS)
+            )
+            for row in rows:
+                sheet.append(row)
+            book.save(target)
+        else:
+            with open(target, "w", encoding="utf-8-sig", newline="") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(round_data.ANSWER_HEADERS)
+                writer.writerows(rows)
+    else:
+        started = time.perf_counter()
+        if kind == "ours-xlsx":
+            book = Workbook(write_only=True)
+            write_sheet(
+                book,
+                "Bài làm",
+                round_data.attempt_headers(report),
+                round_data.attempt_rows(store, report),
+                lambda _m: None,
+            )
+            book.save(target)
+        else:
+            write_csv(
+                target, list(round_data.ANSWER_HEADERS), round_data.answer_rows(store, report)
+            )
+    elapsed = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": elapsed, "peak_mib": peak, "ranked": len(report.ranked)}))
+
+
+def measure(kind: str, folder: Path, work: Path) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", kind, str(folder), str(work / f"{kind}.out")],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--attempts", type=int, default=100_000)
+    parser.add_argument("--child", nargs=3)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child[0], Path(args.child[1]), Path(args.child[2]))
+        return
+    work = Path(tempfile.mkdtemp(prefix="kns-bench-export-"))
+    sizes = sorted({args.attempts // 4, args.attempts})
+    for size in sizes:
+        folder = work / f"data-{size}"
+        started = time.perf_counter()
+        build(folder, size)
+        print(
+            f"--- {size:,} attempts x 30 answers (built in {time.perf_counter() - started:.0f} s)"
+        )
+        ours, bare = measure("ours-xlsx", folder, work), measure("bare-xlsx", folder, work)
+        print(
+            f"Excel, one row per attempt: ours {ours['seconds']:.1f} s, peak {ours['peak_mib']:.0f} MiB | "
+            f"bare openpyxl loop {bare['seconds']:.1f} s, peak {bare['peak_mib']:.0f} MiB | "
+            f"ratio {ours['seconds'] / bare['seconds']:.2f} (target <= 1.3)"
+        )
+        ours = measure("ours-csv", folder, work)
+        bare_xlsx, bare_csv = (
+            measure("bare-xlsx-answers", folder, work),
+            measure("bare-csv", folder, work),
+        )
+        print(
+            f"CSV, one row per answer: ours {ours['seconds']:.1f} s, peak {ours['peak_mib']:.0f} MiB | "
+            f"bare openpyxl loop of the same rows {bare_xlsx['seconds']:.1f} s "
+            f"(ratio {ours['seconds'] / bare_xlsx['seconds']:.2f}) | bare csv.writer {bare_csv['seconds']:.1f} s "
+            f"(ratio {ours['seconds'] / bare_csv['seconds']:.2f})"
+        )
+    print(
+        "memory: compare 'ours' peaks between the two sizes; the bare loops hold every row in memory"
+    )
+
+
+if __name__ == "__main__":
+    main()
