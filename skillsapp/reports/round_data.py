@@ -8,6 +8,7 @@ records that choice in the audit log).
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ class RoundReport:
         return self.registrations.get(registration_id)
 
 
+@functools.lru_cache(maxsize=4096)
 def commune_name(code: str | None) -> str:
     if not code:
         return ""
@@ -179,9 +181,13 @@ def commune_rows(report: RoundReport) -> Iterator[list]:
 
 def _attempt_cursor(store, report: RoundReport):
     return store.db.execute(
+        # The index on (contest_id, round_id, submitted_at, id) gives this order without
+        # sorting the joined rows: the answers stream, however many attempts there are.
         "SELECT a.id, a.registration_id, a.started_at, a.submitted_at, a.score, a.max_score, a.duration_ms, "
-        "a.prediction, a.layout, ans.question_id, ans.chosen, ans.mark, ans.answered_at, ans.elapsed_ms "
+        "a.prediction, a.layout, ans.question_id, ans.chosen, ans.mark, ans.answered_at, ans.elapsed_ms, "
+        "r.full_name, r.commune_code "
         "FROM attempts a LEFT JOIN answers ans ON ans.attempt_id = a.id "
+        "LEFT JOIN registrations r ON r.id = a.registration_id "
         "WHERE a.contest_id = ? AND a.round_id = ? AND a.kind = 'contest' AND a.status = 'submitted' "
         "ORDER BY a.submitted_at, a.id",
         [report.contest.id, report.round.id],
@@ -200,6 +206,8 @@ class AttemptWithAnswers:
     prediction: int | None
     question_ids: list[str]
     answers: dict[str, tuple[list[int], float | None, str, int | None]]
+    full_name: str = ""
+    commune_code: str | None = None
 
 
 def iter_attempts(store, report: RoundReport) -> Iterator[AttemptWithAnswers]:
@@ -220,6 +228,8 @@ def iter_attempts(store, report: RoundReport) -> Iterator[AttemptWithAnswers]:
                 row[7],
                 [entry[0] for entry in json.loads(row[8] or "[]")],
                 {},
+                row[14] or "",
+                row[15],
             )
         if row[9] is not None:
             current.answers[row[9]] = (_chosen(row[10]), row[11], row[12], row[13])
@@ -274,15 +284,11 @@ def attempt_headers(report: RoundReport) -> list[str]:
 def attempt_rows(store, report: RoundReport) -> Iterator[list]:
     """One row per attempt; for each question in the order shown: its id, the options
     chosen (letters in the question's own order) and the mark."""
-    names: dict[str, tuple[str, str]] = {
-        rid: (p.full_name, commune_name(p.commune_code)) for rid, p in report.registrations.items()
-    }
     for attempt in iter_attempts(store, report):
-        name, commune = names.get(attempt.registration_id, ("", ""))
         row: list = [
             attempt.id,
-            name,
-            commune,
+            attempt.full_name,
+            commune_name(attempt.commune_code),
             _local(attempt.started_at),
             _local(attempt.submitted_at),
             attempt.score,
@@ -310,13 +316,12 @@ ANSWER_HEADERS = (
 
 def answer_rows(store, report: RoundReport) -> Iterator[list]:
     """One row per answer (long format, for CSV where there is no row limit)."""
-    names = {rid: p.full_name for rid, p in report.registrations.items()}
     for attempt in iter_attempts(store, report):
         for position, qid in enumerate(attempt.question_ids, start=1):
             chosen, mark, when, elapsed = attempt.answers.get(qid, ([], 0.0, "", None))
             yield [
                 attempt.id,
-                names.get(attempt.registration_id, ""),
+                attempt.full_name,
                 position,
                 qid,
                 letters(chosen),

@@ -288,3 +288,9 @@ def m002_indexes(db: Database) -> None:
     db.table("lessons").create_index(["topic"])
     db.table("outbox").create_index(["sent_at"])
     db.table("registrations").create_index(["contest_id", "id_number"], unique=True)
+
+
+@MIGRATIONS(name="m003_attempt_order")
+def m003_attempt_order(db: Database) -> None:
+    # Exports stream a round's attempts in submission order straight from this index.
+    db.table("attempts").create_index(["contest_id", "round_id", "submitted_at", "id"])

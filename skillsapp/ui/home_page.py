@@ -3,6 +3,8 @@ welcome screen with what to do next."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
@@ -16,11 +18,12 @@ from PySide6.QtWidgets import (
 )
 
 from skillsapp.errors import ValidationError
-from skillsapp.flows.summary import learner_summary
 from skillsapp.i18n import _, ngettext
-from skillsapp.storage.profiles import Profile
 from skillsapp.ui.context import AppContext
 from skillsapp.ui.widgets import Page, WrapButton, big_button, heading, paragraph, scroll_page
+
+if TYPE_CHECKING:  # the store (sqlite-utils) loads after the first paint
+    from skillsapp.storage.profiles import Profile
 
 GRID_COLUMNS = 3
 
@@ -209,6 +212,8 @@ class Welcome(Page):
         profile = context.profile
         if profile is None or context.store is None:
             return
+        from skillsapp.flows.summary import learner_summary
+
         summary = learner_summary(context.store, profile.id, context.now())
         self.greeting.setText(_("Hello, {name}!").format(name=profile.display_name))
         self.status.setText(
@@ -256,18 +261,26 @@ class HomePage(QWidget):
         self.loading.body.addWidget(self.status)
         self.loading.body.addStretch(1)
         self.stack.addWidget(self.loading)
+        self._built = False
+        context.store_opened.connect(self._on_store)
+        context.profile_changed.connect(self._on_profile)
+        if context.store is not None:
+            self._on_store()
+
+    def _build_screens(self) -> None:
+        """The profile screens are built once the data is open, after the first paint."""
+        if self._built:
+            return
+        self._built = True
         self.chooser = ProfileChooser(self)
         self.new_profile = NewProfileForm(self)
         self.pin = PinPrompt(self)
         self.welcome = Welcome(self)
         for page in (self.chooser, self.new_profile, self.pin, self.welcome):
             self.stack.addWidget(page)
-        context.store_opened.connect(self._on_store)
-        context.profile_changed.connect(self._on_profile)
-        if context.store is not None:
-            self._on_store()
 
     def _on_store(self) -> None:
+        self._build_screens()
         self.status.setText(_("Your data is ready."))
         self._on_profile()
 
