@@ -32,6 +32,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--unmasked", action="store_true", help=_("include full ID and phone numbers (audited)")
     )
     rnd.add_argument("--organiser", help=_("organiser user name, needed with --unmasked"))
+    programme = sub.add_parser(
+        "programme-certificates",
+        help=_("certificates for everyone who completed the basic programme"),
+    )
+    programme.add_argument("-o", "--output", type=Path, required=True)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -39,6 +44,11 @@ def run(args: argparse.Namespace) -> int:
     from skillsapp.storage import open_store
 
     store = open_store(DataPaths(resolve_data_dir(args.data_dir)))
+    if args.export_command == "programme-certificates":
+        try:
+            return _programme(store, args.output)
+        finally:
+            store.close()
     try:
         organiser = None
         if args.unmasked:
@@ -66,6 +76,19 @@ def run(args: argparse.Namespace) -> int:
         store.close()
     for path in written:
         print(_("Wrote {path}").format(path=path))
+    return 0
+
+
+def _programme(store, output: Path) -> int:
+    from skillsapp.flows.summary import programme_completers
+    from skillsapp.reports.certificate import programme_certificates
+
+    people = programme_completers(store)
+    if not people:
+        print(_("No one on this computer has completed every lesson yet."))
+        return 1
+    programme_certificates(output, [(p.name, p.lessons) for p in people], datetime.date.today())
+    print(_("Wrote {n} certificates to {path}.").format(n=len(people), path=output))
     return 0
 
 

@@ -213,3 +213,56 @@ def test_round_with_no_questions_is_a_clear_error(store, registration, contest):
         contest_flow.start_attempt(store, reg, empty, empty.rounds[0], NOW)
     assert str(caught.value).startswith("Không thể chọn câu hỏi cho lượt thi này: cần 5 câu")
     assert store.attempts.open_attempts() == []
+
+
+def test_rescoring_a_stored_attempt_gives_its_stored_score(tmp_path):
+    """Hypothesis: any set of answers, stored and submitted, re-scores to the stored score
+    from the stored seed, layout and answers alone."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from skillsapp.storage import open_store
+
+    store = open_store(tmp_path / "data")
+    install_pack(store, copy_example(tmp_path))
+    contest = Contest(
+        id="thi",
+        title="Thi",
+        rounds=(Round("r1", "Vòng 1", NOW - 60 * MIN, NOW + 7 * 24 * 60 * MIN),),
+        rules=ContestRules(
+            questions_per_attempt=4,
+            quotas=(),
+            time_limit_minutes=10,
+            attempts_per_day=None,
+            partial_credit=False,
+        ),
+    )
+    store.content.save_contest(contest)
+    profile = store.profiles.create("Người thử")
+    registration = store.registrations.save(
+        profile.id, "thi", {"full_name": "Người Thử"}, complete=False
+    )
+
+    @given(
+        seed=st.integers(0, 2**31 - 1),
+        picks=st.lists(st.sets(st.integers(0, 3), max_size=3), min_size=4, max_size=4),
+    )
+    @settings(max_examples=40, deadline=None)
+    def run(seed, picks):
+        attempt = contest_flow.start_attempt(
+            store, registration, contest, contest.rounds[0], NOW, seed=seed
+        )
+        for index, shown in enumerate(picks):
+            if shown:
+                attempt.answer(
+                    index, sorted(p for p in shown if p < len(attempt.shown(index).options)), NOW
+                )
+        record = attempt.submit(NOW + MIN)
+        stored = store.attempts.get(record.id)
+        layout = draw(store.content.question_bank(), contest.rules, stored.seed)
+        assert layout == stored.layout
+        answers = store.attempts.answers(record.id)
+        assert score(layout, answers, store.content.all_questions())[0] == stored.score
+
+    run()
+    store.close()

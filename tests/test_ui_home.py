@@ -106,3 +106,16 @@ def test_certificate_after_all_lessons(context, qtbot):
     assert "Nguyễn Thị Lan" in text
     assert "VNeID và định danh điện tử" in text
     assert "GIẤY CHỨNG NHẬN" in text
+
+
+def test_new_learner_can_say_where_they_live(home, context, qtbot):
+    qtbot.mouseClick(home.chooser.new_button, Qt.MouseButton.LeftButton)
+    form = home.new_profile
+    form.name.setText("Đỗ Văn Minh")
+    assert not form.commune.isEnabled()  # a commune only after its province
+    form.province.setCurrentIndex(form.province.findData("01"))
+    assert form.commune.isEnabled()
+    form.commune.setCurrentIndex(form.commune.findData("00070"))
+    qtbot.mouseClick(form.save, Qt.MouseButton.LeftButton)
+    saved = context.store.profiles.get(context.profile.id)
+    assert (saved.province_code, saved.commune_code) == ("01", "00070")

@@ -60,3 +60,25 @@ def learner_summary(store, profile_id: str, now: datetime.datetime) -> LearnerSu
             r for r in store.attempts.for_profile(profile_id, "contest") if r.submitted
         ],
     )
+
+
+@dataclass(frozen=True)
+class Completer:
+    name: str
+    lessons: list[str]  # lesson titles, in programme order
+
+
+def programme_completers(store) -> list[Completer]:
+    """Everyone on this PC who has finished every installed lesson (for certificates)."""
+    lessons = store.content.lessons()
+    if not lessons:
+        return []
+    titles = [lesson.title for lesson in lessons]
+    found = []
+    for profile in store.profiles.list():
+        progress = store.progress.all_lessons(profile.id)
+        if all(
+            progress.get(lesson.id) and progress[lesson.id].status == DONE for lesson in lessons
+        ):
+            found.append(Completer(profile.display_name, titles))
+    return found

@@ -70,6 +70,32 @@ def programme_certificate(
     return save_pdf(doc, target)
 
 
+def programme_certificates(
+    target: Path,
+    people: Sequence[tuple[str, Sequence[str]]],
+    issued: datetime.date,
+    issuer: str | None = None,
+) -> Path:
+    """One page per person who completed the basic programme: (name, lesson titles) pairs."""
+    doc = new_document("landscape")
+    for name, lessons in people:
+        lines = [
+            _("has completed the basic digital skills programme, {n} lessons:").format(
+                n=len(lessons)
+            ),
+            " • ".join(lessons),
+        ]
+        _page(
+            doc,
+            _("CERTIFICATE"),
+            name,
+            lines,
+            issued,
+            issuer or _("Community digital technology group"),
+        )
+    return save_pdf(doc, target)
+
+
 def prize_certificates(
     target: Path,
     winners: Sequence[tuple[str, str]],

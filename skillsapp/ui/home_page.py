@@ -89,6 +89,18 @@ class NewProfileForm(Page):
         self.year = QComboBox()
         self.year.setAccessibleName(_("Year of birth"))
         self.body.addWidget(self.year)
+        # Where the learner lives, chosen from lists: it counts them for their commune's targets.
+        self.body.addWidget(QLabel(_("Province or city")))
+        self.province = QComboBox()
+        self.province.setAccessibleName(_("Province or city"))
+        self.body.addWidget(self.province)
+        self.body.addWidget(QLabel(_("Commune or ward")))
+        self.commune = QComboBox()
+        self.commune.setAccessibleName(_("Commune or ward"))
+        self.commune.setEditable(True)
+        self.commune.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.body.addWidget(self.commune)
+        self.province.currentIndexChanged.connect(self._fill_communes)
         self.body.addWidget(QLabel(_("PIN to protect your profile (optional, 4 to 6 digits)")))
         self.pin = QLineEdit()
         self.pin.setAccessibleName(_("PIN (optional)"))
@@ -119,13 +131,42 @@ class NewProfileForm(Page):
         for year in range(this_year - 10, this_year - 101, -1):
             self.year.addItem(str(year), year)
         self.year.setCurrentIndex(self.year.findData(this_year - 60))
+        from skillsapp import geography
+
+        self.province.blockSignals(True)
+        self.province.clear()
+        self.province.addItem(_("I prefer not to say"), None)
+        for division in geography.provinces():
+            self.province.addItem(division.name, division.code)
+        self.province.blockSignals(False)
+        self._fill_communes()
         self.name.setFocus()
+
+    def _fill_communes(self) -> None:
+        from skillsapp import geography
+
+        self.commune.clear()
+        code = self.province.currentData()
+        self.commune.setEnabled(code is not None)
+        self.commune.addItem(_("I prefer not to say"), None)
+        if code is not None:
+            for division in geography.communes(code):
+                self.commune.addItem(division.name, division.code)
+        completer = self.commune.completer()
+        if completer is not None:
+            from PySide6.QtCore import Qt as _Qt
+
+            completer.setFilterMode(_Qt.MatchFlag.MatchContains)
+            completer.setCaseSensitivity(_Qt.CaseSensitivity.CaseInsensitive)
 
     def submit(self) -> None:
         try:
+            commune = self.commune.currentData() if self.commune.currentIndex() >= 0 else None
             profile = self.home.context.store.profiles.create(
                 self.name.text(),
                 birth_year=self.year.currentData(),
+                province_code=self.province.currentData(),
+                commune_code=commune if self.province.currentData() else None,
                 pin=self.pin.text() or None,
                 current_year=self.home.context.now().year,
             )

@@ -164,6 +164,16 @@ class OrganiserMenu(Page):
                 _("Targets"),
                 _("Set how many residents of each commune should finish the lessons."),
             ),
+            (
+                "certificates",
+                _("Certificates of the basic programme"),
+                _("One PDF with a certificate for each resident who finished every lesson."),
+            ),
+            (
+                "organisers",
+                _("Organiser accounts"),
+                _("Let another organiser sign in with their own name and password."),
+            ),
         ):
             button = big_button(text, primary=not self.buttons)
             button.clicked.connect(lambda _checked=False, k=key: self.chosen.emit(k))
@@ -292,6 +302,14 @@ class ManagePage(QWidget):
             from skillsapp.ui.manage_targets import TargetsScreen
 
             screen = TargetsScreen(self.context)
+        elif key == "certificates":
+            from skillsapp.ui.manage_people import CertificatesScreen
+
+            screen = CertificatesScreen(self.context)
+        elif key == "organisers":
+            from skillsapp.ui.manage_people import OrganisersScreen
+
+            screen = OrganisersScreen(self.context)
         else:
             raise ValueError(key)
         screen.back.connect(self.show_menu)  # type: ignore[attr-defined]
