@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import functools
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from skillsapp import geography
@@ -349,17 +349,22 @@ QUESTION_HEADERS = (
 )
 
 
-def question_rows(store, report: RoundReport) -> Iterator[list]:
+def statistics_rows(
+    attempts: Iterable, questions_for: Callable[[set[str]], dict]
+) -> Iterator[list]:
+    """Per-question statistics rows from attempts with answers (app or server), and a
+    function that finds the questions' texts by id."""
+
     def stream():
-        for attempt in iter_attempts(store, report):
-            answers = []
+        for attempt in attempts:
+            answered = []
             for qid in attempt.question_ids:
                 chosen, mark, _when, elapsed = attempt.answers.get(qid, ([], 0.0, "", None))
-                answers.append(AnsweredQuestion(qid, float(mark or 0.0), tuple(chosen), elapsed))
-            yield AttemptAnswers(attempt.id, attempt.score, answers)
+                answered.append(AnsweredQuestion(qid, float(mark or 0.0), tuple(chosen), elapsed))
+            yield AttemptAnswers(attempt.id, attempt.score, answered)
 
     stats = question_statistics(stream())
-    questions = {q.id: q for q in store.content.questions(sorted(stats))}
+    questions = questions_for(set(stats))
     for qid in sorted(stats):
         item = stats[qid]
         question = questions.get(qid)
@@ -375,6 +380,13 @@ def question_rows(store, report: RoundReport) -> Iterator[list]:
             item.unanswered,
             round(item.average_ms / 1000, 1) if item.average_ms is not None else "",
         ]
+
+
+def question_rows(store, report: RoundReport) -> Iterator[list]:
+    return statistics_rows(
+        iter_attempts(store, report),
+        lambda ids: {q.id: q for q in store.content.questions(sorted(ids))},
+    )
 
 
 _LOCAL_OFFSET = datetime.datetime.now().astimezone().utcoffset() or datetime.timedelta(0)

@@ -32,11 +32,11 @@ from skillsapp import geography
 from skillsapp.engine.draw import layout_from_json
 from skillsapp.engine.ranking import AttemptResult, rank_round
 from skillsapp.engine.registration import mask_id_number, mask_phone
-from skillsapp.engine.statistics import AnsweredQuestion, AttemptAnswers, question_statistics
 from skillsapp.i18n import _
 from skillsapp.models import Contest, Round
 from skillsapp.reports import round_data as data
 from skillsapp.reports.round_csv import write_csv
+from skillsapp.reports.round_data import statistics_rows
 from skillsapp.reports.round_xlsx import write_sheet
 from skillsapp.server import db
 from skillsapp.server.publish import load_contests, load_questions
@@ -489,31 +489,7 @@ def answer_rows(engine: Engine, report: ServerRound) -> Iterator[list]:
 
 
 def question_rows(engine: Engine, report: ServerRound) -> Iterator[list]:
-    def stream():
-        for attempt in iter_attempts(engine, report):
-            answered = []
-            for qid in attempt.question_ids:
-                chosen, mark, _when, elapsed = attempt.answers.get(qid, ([], 0.0, "", None))
-                answered.append(AnsweredQuestion(qid, float(mark or 0.0), tuple(chosen), elapsed))
-            yield AttemptAnswers(attempt.id, attempt.score, answered)
-
-    stats = question_statistics(stream())
-    questions = load_questions(engine, set(stats))
-    for qid in sorted(stats):
-        item = stats[qid]
-        question = questions.get(qid)
-        counts = [item.option_counts.get(i, 0) for i in range(6)]
-        yield [
-            qid,
-            question.topic if question else "",
-            question.text if question else "",
-            item.attempts,
-            round(item.facility or 0.0, 3),
-            round(item.discrimination, 1) if item.discrimination is not None else "",
-            *counts,
-            item.unanswered,
-            round(item.average_ms / 1000, 1) if item.average_ms is not None else "",
-        ]
+    return statistics_rows(iter_attempts(engine, report), lambda ids: load_questions(engine, ids))
 
 
 # --- files -----------------------------------------------------------------------------
