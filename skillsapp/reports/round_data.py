@@ -102,16 +102,17 @@ RANKING_HEADERS = (
 )
 
 
-def _id(report: RoundReport, value: str | None) -> str:
+def shown_id(value: str | None, unmasked: bool) -> str:
+    """An ID number as an export shows it: masked unless asked for (``001******345``)."""
     if not value:
         return ""
-    return value if report.unmasked else mask_id_number(value)
+    return value if unmasked else mask_id_number(value)
 
 
-def _phone(report: RoundReport, value: str | None) -> str:
+def shown_phone(value: str | None, unmasked: bool) -> str:
     if not value:
         return ""
-    return value if report.unmasked else mask_phone(value)
+    return value if unmasked else mask_phone(value)
 
 
 def ranking_rows(report: RoundReport) -> Iterator[list]:
@@ -129,8 +130,8 @@ def ranking_rows(report: RoundReport) -> Iterator[list]:
             round(result.duration_ms / 1000, 1),
             parse_iso(result.submitted_at).astimezone().replace(tzinfo=None),
             _("yes") if person and person.complete else _("no"),
-            _id(report, person.id_number if person else None),
-            _phone(report, person.phone if person else None),
+            shown_id(person.id_number if person else None, report.unmasked),
+            shown_phone(person.phone if person else None, report.unmasked),
         ]
 
 
@@ -153,8 +154,8 @@ def entrant_rows(report: RoundReport) -> Iterator[list]:
         yield [
             person.full_name,
             person.date_of_birth or "",
-            _id(report, person.id_number),
-            _phone(report, person.phone),
+            shown_id(person.id_number, report.unmasked),
+            shown_phone(person.phone, report.unmasked),
             province.name if province else "",
             commune_name(person.commune_code),
             person.village or "",

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from skillsapp.server.reports import participation
+from skillsapp.server.participation import participation
 from skillsapp.storage.ids import utc_now_iso
 
 router = APIRouter(prefix="/api/v1/open-data", tags=["open data"])

@@ -31,7 +31,8 @@ from starlette.background import BackgroundTask
 from skillsapp import geography
 from skillsapp.engine.registration import mask_id_number, mask_phone
 from skillsapp.i18n import format_duration, format_number
-from skillsapp.server import db
+from skillsapp.server import db, round_exports
+from skillsapp.server import participation as participation_data
 from skillsapp.server import reports as server_reports
 from skillsapp.server.accounts import Organiser
 from skillsapp.server.errors import ApiError
@@ -268,7 +269,7 @@ def logout(request: Request, csrf: Annotated[str, Form(max_length=200)] = ""):
 @router.get("/", response_class=HTMLResponse)
 def dashboard(request: Request, visit: Signed):
     commune = None if visit.is_province else visit.organiser.commune_code
-    counts = server_reports.counts(_services(request).engine, commune)
+    counts = participation_data.counts(_services(request).engine, commune)
     return render("dashboard.html", visit, title="Tổng quan", page="home", counts=counts)
 
 
@@ -413,7 +414,7 @@ def contests(request: Request, visit: Signed):
     engine = _services(request).engine
     commune = None if visit.is_province else visit.organiser.commune_code
     found = sorted(load_contests(engine).values(), key=lambda c: c.title)
-    counts = server_reports.attempts_per_round(engine, commune)
+    counts = participation_data.attempts_per_round(engine, commune)
     return render(
         "contests.html",
         visit,
@@ -540,10 +541,10 @@ def _export(
     try:
         stem = _file_stem(report)
         if fmt == "xlsx":
-            path = server_reports.write_xlsx(services.engine, report, folder / f"{stem}.xlsx")
+            path = round_exports.write_xlsx(services.engine, report, folder / f"{stem}.xlsx")
             media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         else:
-            path = server_reports.write_csv_sheet(
+            path = round_exports.write_csv_sheet(
                 services.engine, report, sheet, folder / f"{stem}-{sheet}.csv"
             )
             media = "text/csv; charset=utf-8"
@@ -590,8 +591,8 @@ def export_csv(
 @router.get("/participation", response_class=HTMLResponse)
 def participation(request: Request, visit: Signed):
     commune = None if visit.is_province else visit.organiser.commune_code
-    rows = server_reports.participation(_services(request).engine, commune)
-    totals = server_reports.CommuneParticipation(None, "Cộng")
+    rows = participation_data.participation(_services(request).engine, commune)
+    totals = participation_data.CommuneParticipation(None, "Cộng")
     for row in rows:
         for name in (
             "entrants",

@@ -1,0 +1,266 @@
+"""A round's Excel and CSV exports across every PC: the same sheets as the app's
+exports (``reports.round_data``), built from the server's tables."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import Engine, func, select
+
+from skillsapp import geography
+from skillsapp.engine.draw import layout_from_json
+from skillsapp.i18n import _
+from skillsapp.reports import round_data as data
+from skillsapp.reports.round_csv import write_csv
+from skillsapp.reports.round_data import statistics_rows
+from skillsapp.reports.round_xlsx import write_sheet
+from skillsapp.server import db
+from skillsapp.server.publish import load_questions
+from skillsapp.server.reports import (
+    FLAG_HEADER,
+    QUERY_CHUNK,
+    ServerRound,
+    commune_name,
+    flag_text,
+    local_time,
+)
+
+# Short names for the tables these queries join.
+_R = db.registrations
+_A = db.attempts
+_D = db.devices
+
+# --- rows for the sheets ---------------------------------------------------------------
+
+
+def _yes(flag: bool) -> str:
+    return _("yes") if flag else _("no")
+
+
+def ranking_headers() -> list[str]:
+    return [_(h) for h in data.RANKING_HEADERS] + [FLAG_HEADER]
+
+
+def ranking_rows(report: ServerRound) -> Iterator[list]:
+    for row in report.rows:
+        person = row.person
+        yield [
+            row.rank,
+            person.full_name if person else "",
+            data.commune_name(row.commune_code),
+            row.score,
+            row.max_score,
+            row.prediction,
+            row.prediction_gap if row.prediction_gap is not None else "",
+            round(row.duration_ms / 1000, 1),
+            local_time(row.submitted_at),
+            _yes(bool(person and person.complete)),
+            data.shown_id(person.id_number if person else None, report.unmasked),
+            data.shown_phone(person.phone if person else None, report.unmasked),
+            flag_text(row.flag_reason) if row.flagged else "",
+        ]
+
+
+def entrant_rows(report: ServerRound) -> Iterator[list]:
+    for person in report.entrants.values():
+        province = geography.province(person.province_code) if person.province_code else None
+        yield [
+            person.full_name,
+            person.date_of_birth or "",
+            data.shown_id(person.id_number, report.unmasked),
+            data.shown_phone(person.phone, report.unmasked),
+            province.name if province else "",
+            data.commune_name(person.commune_code),
+            person.village or "",
+            person.participant_group or "",
+            _yes(person.complete),
+        ]
+
+
+def commune_rows(report: ServerRound) -> Iterator[list]:
+    totals: dict[str, list[float]] = {}
+    for row in report.rows:
+        entry = totals.setdefault(commune_name(row.commune_code), [0, 0, 0.0])
+        entry[0] += 1
+        entry[1] += 1 if row.full_score else 0
+        entry[2] += row.score
+    for name, (count, full, total) in sorted(totals.items(), key=lambda kv: (-kv[1][0], kv[0])):
+        yield [name, int(count), int(full), round(total / count, 2)]
+
+
+def _attempt_ids(engine: Engine, report: ServerRound) -> list[tuple[str, str | None]]:
+    query = (
+        select(_A.c.id, func.coalesce(_R.c.commune_code, _D.c.commune_code).label("commune"))
+        .select_from(
+            _A.outerjoin(_R, _R.c.id == _A.c.registration_id).outerjoin(
+                _D, _D.c.id == _A.c.device_id
+            )
+        )
+        .where(_A.c.contest_id == report.contest.id, _A.c.round_id == report.round.id)
+        .order_by(_A.c.submitted_at, _A.c.id)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return [(r.id, r.commune) for r in rows if not report.commune or r.commune == report.commune]
+
+
+def iter_attempts(engine: Engine, report: ServerRound) -> Iterator[data.AttemptWithAnswers]:
+    """Every attempt of the round (narrowed to the report's commune) with its answers,
+    a few hundred at a time so memory stays flat. Marks are the server's own."""
+    ids = [attempt_id for attempt_id, _commune in _attempt_ids(engine, report)]
+    for start in range(0, len(ids), QUERY_CHUNK):
+        chunk = ids[start : start + QUERY_CHUNK]
+        with engine.connect() as conn:
+            attempts = {r.id: r for r in conn.execute(select(_A).where(_A.c.id.in_(chunk)))}
+            marks = {
+                (r.attempt_id, r.question_id): r.mark
+                for r in conn.execute(
+                    select(
+                        db.answers.c.attempt_id, db.answers.c.question_id, db.answers.c.mark
+                    ).where(db.answers.c.attempt_id.in_(chunk))
+                )
+            }
+        for attempt_id in chunk:
+            row = attempts[attempt_id]
+            payload = json.loads(row.data)
+            answers = {}
+            for item in payload.get("answers") or []:
+                if not isinstance(item, dict) or "question_id" not in item:
+                    continue
+                qid = item["question_id"]
+                mark = marks.get((attempt_id, qid))
+                answers[qid] = (
+                    list(item.get("chosen") or []),
+                    mark if mark is not None else item.get("mark"),
+                    item.get("answered_at") or "",
+                    item.get("elapsed_ms"),
+                )
+            try:
+                question_ids = [
+                    slot.question_id for slot in layout_from_json(payload.get("layout") or [])
+                ]
+            except (TypeError, ValueError):
+                question_ids = list(answers)
+            yield data.AttemptWithAnswers(
+                row.id,
+                row.registration_id or "",
+                row.started_at,
+                row.submitted_at,
+                float(row.server_score if row.server_score is not None else row.score),
+                float(row.max_score),
+                int(row.duration_ms),
+                row.prediction,
+                question_ids,
+                answers,
+            )
+
+
+def _names(engine: Engine, contest_id: str) -> dict[str, tuple[str, str]]:
+    query = select(_R.c.id, _R.c.full_name, _R.c.commune_code).where(_R.c.contest_id == contest_id)
+    with engine.connect() as conn:
+        return {r.id: (r.full_name, data.commune_name(r.commune_code)) for r in conn.execute(query)}
+
+
+def attempt_headers(report: ServerRound) -> list[str]:
+    return data.attempt_headers(report)  # type: ignore[arg-type]  # reads only contest rules
+
+
+def attempt_rows(engine: Engine, report: ServerRound) -> Iterator[list]:
+    names = _names(engine, report.contest.id)
+    for attempt in iter_attempts(engine, report):
+        name, where = names.get(attempt.registration_id, ("", ""))
+        row: list = [
+            attempt.id,
+            name,
+            where,
+            local_time(attempt.started_at),
+            local_time(attempt.submitted_at),
+            attempt.score,
+            attempt.max_score,
+            round(attempt.duration_ms / 1000, 1),
+            attempt.prediction,
+        ]
+        for qid in attempt.question_ids:
+            chosen, mark, _when, _elapsed = attempt.answers.get(qid, ([], 0.0, "", None))
+            row += [qid, data.letters(chosen), mark if mark is not None else 0.0]
+        yield row
+
+
+def answer_rows(engine: Engine, report: ServerRound) -> Iterator[list]:
+    names = _names(engine, report.contest.id)
+    for attempt in iter_attempts(engine, report):
+        for position, qid in enumerate(attempt.question_ids, start=1):
+            chosen, mark, when, elapsed = attempt.answers.get(qid, ([], 0.0, "", None))
+            yield [
+                attempt.id,
+                names.get(attempt.registration_id, ("", ""))[0],
+                position,
+                qid,
+                data.letters(chosen),
+                mark if mark is not None else 0.0,
+                local_time(when) if when else "",
+                round(elapsed / 1000, 1) if isinstance(elapsed, int | float) else "",
+            ]
+
+
+def question_rows(engine: Engine, report: ServerRound) -> Iterator[list]:
+    return statistics_rows(iter_attempts(engine, report), lambda ids: load_questions(engine, ids))
+
+
+# --- files -----------------------------------------------------------------------------
+
+CSV_SHEETS = ("xep-hang", "nguoi-du-thi", "theo-xa-phuong", "cau-hoi", "bai-lam")
+
+
+def write_xlsx(engine: Engine, report: ServerRound, target: Path) -> Path:
+    """The same five sheets as the PC's Excel export, across every device."""
+    from openpyxl import Workbook
+
+    from skillsapp.reports.files import export_target
+
+    def quiet(_message: str) -> None:
+        pass
+
+    book = Workbook(write_only=True)
+    with export_target(target) as partial:
+        write_sheet(book, _("Ranking"), ranking_headers(), ranking_rows(report), quiet)
+        write_sheet(
+            book, _("Entrants"), [_(h) for h in data.ENTRANT_HEADERS], entrant_rows(report), quiet
+        )
+        write_sheet(
+            book, _("By commune"), [_(h) for h in data.COMMUNE_HEADERS], commune_rows(report), quiet
+        )
+        write_sheet(
+            book,
+            _("Questions"),
+            [_(h) for h in data.QUESTION_HEADERS],
+            question_rows(engine, report),
+            quiet,
+        )
+        write_sheet(
+            book, _("Attempts"), attempt_headers(report), attempt_rows(engine, report), quiet
+        )
+        book.save(partial)
+    return target
+
+
+def write_csv_sheet(engine: Engine, report: ServerRound, sheet: str, target: Path) -> Path:
+    """One of the PC's CSV files (``CSV_SHEETS``), UTF-8 with a byte-order mark for Excel."""
+    if sheet == "xep-hang":
+        return write_csv(target, ranking_headers(), ranking_rows(report))
+    if sheet == "nguoi-du-thi":
+        return write_csv(target, [_(h) for h in data.ENTRANT_HEADERS], entrant_rows(report))
+    if sheet == "theo-xa-phuong":
+        return write_csv(target, [_(h) for h in data.COMMUNE_HEADERS], commune_rows(report))
+    if sheet == "cau-hoi":
+        return write_csv(
+            target, [_(h) for h in data.QUESTION_HEADERS], question_rows(engine, report)
+        )
+    if sheet == "bai-lam":
+        return write_csv(target, [_(h) for h in data.ANSWER_HEADERS], answer_rows(engine, report))
+    raise ValueError(sheet)
+
+
+# --- participation and counts ----------------------------------------------------------
