@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from skillsapp.content.formats.gift import clean, stable_id
+from skillsapp.content.formats.common import clean, stable_id
 from skillsapp.content.formats.xlsx import HEADERS, read_xlsx, write_template, write_xlsx
 from skillsapp.errors import ContentError
 from skillsapp.i18n import set_language

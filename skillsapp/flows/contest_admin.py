@@ -15,7 +15,7 @@ import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from skillsapp.content.formats.gift import slugify
+from skillsapp.content.formats.common import slugify
 from skillsapp.engine.draw import QuestionBank
 from skillsapp.engine.rules import VIETNAM
 from skillsapp.errors import AppError

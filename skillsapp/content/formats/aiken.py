@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from skillsapp.content.formats.gift import (
+from skillsapp.content.formats.common import (
     SkipQuestion,
     add_imported,
     check_choices,

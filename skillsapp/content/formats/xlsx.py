@@ -39,7 +39,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from skillsapp.content.formats.gift import (
+from skillsapp.content.formats.common import (
     DIFFICULTY_LABELS,
     SkipQuestion,
     add_imported,
