@@ -15,7 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from skillsapp.content.pack import LETTERS, read_pack
+from skillsapp.content.pack import read_pack
+from skillsapp.content.question_file import LETTERS
 from skillsapp.content.textfile import read_text
 from skillsapp.errors import ContentError
 from skillsapp.i18n import _

@@ -9,7 +9,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from skillsapp.content.pack import ID_PATTERN, LETTERS
+from skillsapp.content.question_file import ID_PATTERN, LETTERS
 from skillsapp.i18n import _
 from skillsapp.models import MAX_OPTIONS, MIN_OPTIONS, ImportReport, Question
 

@@ -51,7 +51,7 @@ from skillsapp.content.formats.common import (
     slugify,
     stable_id,
 )
-from skillsapp.content.pack import LETTERS
+from skillsapp.content.question_file import LETTERS
 from skillsapp.errors import ContentError
 from skillsapp.i18n import _
 from skillsapp.models import DIFFICULTIES, MAX_OPTIONS, ImportReport, Question
