@@ -4,7 +4,7 @@ one button to where names are chosen."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from skillsapp.i18n import _
 from skillsapp.ui.context import AppContext
@@ -34,3 +34,20 @@ class WaitingScreen(Page):
         self.body.addWidget(heading(title))
         self.body.addWidget(paragraph(_("Opening your data…"), muted=True))
         self.body.addStretch(1)
+
+
+class LearnerArea(QWidget):
+    """An area for learners: a stack that starts with "opening your data" and "choose
+    who is learning" screens; subclasses add their own screens to ``self.stack``."""
+
+    def __init__(self, context: AppContext, title: str) -> None:
+        super().__init__()
+        self.context = context
+        self.stack = QStackedWidget()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+        self.waiting = WaitingScreen(title)
+        self.no_learner = NoLearnerScreen(context, title)
+        self.stack.addWidget(self.waiting)
+        self.stack.addWidget(self.no_learner)

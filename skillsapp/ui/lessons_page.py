@@ -3,7 +3,7 @@ lesson's practice quiz, one screen at a time."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from skillsapp.flows.practice import PracticeQuiz
 from skillsapp.i18n import _, ngettext
@@ -11,7 +11,7 @@ from skillsapp.models import Lesson, Topic
 from skillsapp.storage.progress import DONE, LessonProgress
 from skillsapp.ui import speech
 from skillsapp.ui.context import AppContext
-from skillsapp.ui.learner_gate import NoLearnerScreen, WaitingScreen
+from skillsapp.ui.learner_gate import LearnerArea
 from skillsapp.ui.lesson_card import LessonButton
 from skillsapp.ui.lesson_reader import LessonReader
 from skillsapp.ui.practice_page import PracticePage
@@ -97,21 +97,13 @@ class LibraryScreen(QWidget):
         self.scroll.setWidget(self.inner)
 
 
-class LessonsPage(QWidget):
+class LessonsPage(LearnerArea):
     """The "Học bài" area. ``open_lesson`` may also be called by the window (e.g. from home)."""
 
     def __init__(self, context: AppContext) -> None:
-        super().__init__()
-        self.context = context
-        self.stack = QStackedWidget()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.stack)
-        self.waiting = WaitingScreen(_("Lessons"))
-        self.no_learner = NoLearnerScreen(context, _("Lessons"))
+        super().__init__(context, _("Lessons"))
         self.library = LibraryScreen(self)
-        for screen in (self.waiting, self.no_learner, self.library):
-            self.stack.addWidget(screen)
+        self.stack.addWidget(self.library)
         self.reader: LessonReader | None = None
         self.practice: PracticePage | None = None
         context.profile_changed.connect(self.show_library)

@@ -4,14 +4,14 @@ practice quiz to do again."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from skillsapp.flows.practice import PracticeQuiz
 from skillsapp.i18n import _, format_date, ngettext
 from skillsapp.models import Lesson
 from skillsapp.storage.progress import LessonProgress
 from skillsapp.ui.context import AppContext
-from skillsapp.ui.learner_gate import NoLearnerScreen, WaitingScreen
+from skillsapp.ui.learner_gate import LearnerArea
 from skillsapp.ui.lesson_card import LessonButton, best_score_text
 from skillsapp.ui.practice_page import PracticePage
 from skillsapp.ui.theme import palette_for
@@ -95,19 +95,11 @@ class OverviewScreen(QWidget):
         (self.review_button if due else (self.lesson_buttons or [self.review_button])[0]).setFocus()
 
 
-class PracticeArea(QWidget):
+class PracticeArea(LearnerArea):
     def __init__(self, context: AppContext) -> None:
-        super().__init__()
-        self.context = context
-        self.stack = QStackedWidget()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.stack)
-        self.waiting = WaitingScreen(_("Practice"))
-        self.no_learner = NoLearnerScreen(context, _("Practice"))
+        super().__init__(context, _("Practice"))
         self.overview = OverviewScreen(self)
-        for screen in (self.waiting, self.no_learner, self.overview):
-            self.stack.addWidget(screen)
+        self.stack.addWidget(self.overview)
         self.practice: PracticePage | None = None
         context.profile_changed.connect(self.show_overview)
         context.store_opened.connect(self.show_overview)
