@@ -57,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         set_language(args.lang)
     if args.command is None:
-        from skillsapp.ui.app import run_app  # Qt is imported only for the window.
+        from skillsapp.ui.shell.app import run_app  # Qt is imported only for the window.
 
         return run_app(args)
     _add, run = _commands()[args.command]

@@ -6,9 +6,9 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel
 
 from skillsapp.settings import load_settings
 from skillsapp.storage import open_store
-from skillsapp.ui.app import Launcher, prepare_context
-from skillsapp.ui.tasks import ImmediateRunner
-from skillsapp.ui.translations import install_qt_translations
+from skillsapp.ui.shell.app import Launcher, prepare_context
+from skillsapp.ui.shell.tasks import ImmediateRunner
+from skillsapp.ui.shell.translations import install_qt_translations
 
 
 @pytest.fixture
@@ -125,7 +125,7 @@ def test_garbage_settings_are_reported_on_screen(qtbot, tmp_path):
 
 
 def test_missing_font_is_reported(qtbot, tmp_path):
-    from skillsapp.ui.fonts import load_bundled_font
+    from skillsapp.ui.shell.fonts import load_bundled_font
 
     family, problem = load_bundled_font(tmp_path / "nowhere")
     assert family is None and "phông chữ" in problem
@@ -133,7 +133,7 @@ def test_missing_font_is_reported(qtbot, tmp_path):
 
 def test_about_dialog_shows_version_and_paths(launcher, qtbot):
     from skillsapp import __version__
-    from skillsapp.ui.about import AboutDialog
+    from skillsapp.ui.shell.about import AboutDialog
 
     dialog = AboutDialog(launcher.context, launcher.window)
     qtbot.addWidget(dialog)

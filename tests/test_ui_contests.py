@@ -18,12 +18,12 @@ from skillsapp.engine.registration import Registration, check_id_number
 from skillsapp.flows import contest as contest_flow
 from skillsapp.i18n import _, ngettext
 from skillsapp.storage import open_store
-from skillsapp.ui.contest_attempt import AttemptScreen
-from skillsapp.ui.contest_registration import RegistrationScreen
-from skillsapp.ui.contest_result import ResultScreen
-from skillsapp.ui.contest_resume import submitted_message
-from skillsapp.ui.contest_rules import RulesScreen
-from skillsapp.ui.contests_page import ContestsPage
+from skillsapp.ui.contest.attempt import AttemptScreen
+from skillsapp.ui.contest.contests import ContestsPage
+from skillsapp.ui.contest.registration import RegistrationScreen
+from skillsapp.ui.contest.result import ResultScreen
+from skillsapp.ui.contest.resume import submitted_message
+from skillsapp.ui.contest.rules import RulesScreen
 
 FIXED_NOW = ui_helpers.FIXED_NOW
 ui_context = ui_helpers.ui_context  # the fixture: the bundled pack and a learner chosen

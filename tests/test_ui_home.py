@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt
 from ui_helpers import make_context
 
 from skillsapp.storage.progress import DONE
-from skillsapp.ui.home_page import HomePage
-from skillsapp.ui.progress_page import ProgressPage
+from skillsapp.ui.learner.home import HomePage
+from skillsapp.ui.learner.progress import ProgressPage
 
 
 @pytest.fixture

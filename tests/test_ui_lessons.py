@@ -8,10 +8,10 @@ from PySide6.QtWidgets import QApplication
 from ui_helpers import make_context
 
 from skillsapp.i18n import _, ngettext
-from skillsapp.ui import speech
-from skillsapp.ui.lessons_page import LessonsPage
-from skillsapp.ui.main_window import MainWindow
-from skillsapp.ui.practice_area import PracticeArea
+from skillsapp.ui.lessons import speech
+from skillsapp.ui.lessons.library import LessonsPage
+from skillsapp.ui.practice.area import PracticeArea
+from skillsapp.ui.shell.main_window import MainWindow
 
 LEFT = Qt.MouseButton.LeftButton
 

@@ -16,8 +16,8 @@ from skillsapp import geography
 from skillsapp.flows import contest as contest_flow
 from skillsapp.i18n import _
 from skillsapp.models import Quota
-from skillsapp.ui.manage_targets import Bar
-from skillsapp.ui.organiser_gate import ManagePage
+from skillsapp.ui.manage.gate import ManagePage
+from skillsapp.ui.manage.targets import Bar
 
 LEFT = Qt.MouseButton.LeftButton
 CONTEST = "tim-hieu-chuyen-doi-so-2026"

@@ -5,7 +5,7 @@ from PySide6.QtCore import Qt
 from ui_helpers import make_context
 
 from skillsapp.cli import main as cli_main
-from skillsapp.ui.manage_people import CertificatesScreen, OrganisersScreen
+from skillsapp.ui.manage.people import CertificatesScreen, OrganisersScreen
 
 
 def finish_everything(context, name):

@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QApplication
 from ui_helpers import make_context
 
 from skillsapp.i18n import _, format_percent, ngettext
-from skillsapp.ui.lessons_page import LessonsPage
-from skillsapp.ui.practice_area import PracticeArea
+from skillsapp.ui.lessons.library import LessonsPage
+from skillsapp.ui.practice.area import PracticeArea
 
 LEFT = Qt.MouseButton.LeftButton
 NOTHING_DUE = _(

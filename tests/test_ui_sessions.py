@@ -12,14 +12,14 @@ from PySide6.QtCore import Qt
 
 from skillsapp.flows.group_session import group_quiz_questions
 from skillsapp.i18n import _, format_number, format_percent, ngettext
-from skillsapp.ui import session_report
-from skillsapp.ui.group_quiz import QuizPresentation
-from skillsapp.ui.presentation import LessonPresentation
-from skillsapp.ui.session_checkin import CheckInScreen
-from skillsapp.ui.session_form import NewSessionForm
-from skillsapp.ui.session_hub import SessionHub
-from skillsapp.ui.session_report import SessionReportScreen
-from skillsapp.ui.sessions_page import SessionsPage
+from skillsapp.ui.sessions import report as session_report
+from skillsapp.ui.sessions.checkin import CheckInScreen
+from skillsapp.ui.sessions.form import NewSessionForm
+from skillsapp.ui.sessions.group_quiz import QuizPresentation
+from skillsapp.ui.sessions.hub import SessionHub
+from skillsapp.ui.sessions.presentation import LessonPresentation
+from skillsapp.ui.sessions.report import SessionReportScreen
+from skillsapp.ui.sessions.sessions import SessionsPage
 
 ui_context = ui_helpers.ui_context  # the shared fixture, used by name below
 

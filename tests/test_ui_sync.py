@@ -16,8 +16,8 @@ from skillsapp.sync import client as kinds
 from skillsapp.sync.client import SyncError
 from skillsapp.sync.runner import enrol, status, sync_now
 from skillsapp.sync.transfer import default_file_name
-from skillsapp.ui.auto_sync import AutoSync
-from skillsapp.ui.sync_page import SyncPage
+from skillsapp.ui.sync.auto_sync import AutoSync
+from skillsapp.ui.sync.page import SyncPage
 
 pytest.importorskip("fastapi")
 from skillsapp.server.publish import publish_pack  # noqa: E402

@@ -23,9 +23,9 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from skillsapp.paths import DataPaths  # noqa: E402
 from skillsapp.settings import Settings  # noqa: E402
 from skillsapp.storage import open_store  # noqa: E402
-from skillsapp.ui.contest_attempt import NUMBER_KEYS  # noqa: E402
-from skillsapp.ui.contests_page import ContestsPage  # noqa: E402
-from skillsapp.ui.context import AppContext  # noqa: E402
+from skillsapp.ui.contest.attempt import NUMBER_KEYS  # noqa: E402
+from skillsapp.ui.contest.contests import ContestsPage  # noqa: E402
+from skillsapp.ui.shell.context import AppContext  # noqa: E402
 
 KEY_FOR = {position: key for key, position in NUMBER_KEYS.items()}
 

@@ -30,8 +30,8 @@ class ManualClock:
 
 
 def make_context(tmp_path, bundled: bool = True):
-    from skillsapp.ui.context import AppContext
-    from skillsapp.ui.tasks import ImmediateRunner
+    from skillsapp.ui.shell.context import AppContext
+    from skillsapp.ui.shell.tasks import ImmediateRunner
 
     paths = DataPaths(tmp_path / "data")
     paths.ensure()

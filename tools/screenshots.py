@@ -25,8 +25,8 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
     from skillsapp.content.install import ensure_bundled_content
-    from skillsapp.ui.app import Launcher, prepare_context
-    from skillsapp.ui.tasks import ImmediateRunner
+    from skillsapp.ui.shell.app import Launcher, prepare_context
+    from skillsapp.ui.shell.tasks import ImmediateRunner
 
     context = prepare_context(tempfile.mkdtemp(prefix="kns-shots-"), "vi", print)
     assert context is not None

@@ -70,12 +70,12 @@ def main() -> int:
     from skillsapp.content.install import ensure_bundled_content, install_pack
     from skillsapp.engine.registration import Registration
     from skillsapp.flows import contest as contest_flow
-    from skillsapp.ui.app import apply_look
-    from skillsapp.ui.contest_attempt import AttemptScreen
-    from skillsapp.ui.contests_page import ContestsPage
-    from skillsapp.ui.context import AppContext
-    from skillsapp.ui.fonts import load_bundled_font
-    from skillsapp.ui.tasks import ImmediateRunner
+    from skillsapp.ui.contest.attempt import AttemptScreen
+    from skillsapp.ui.contest.contests import ContestsPage
+    from skillsapp.ui.shell.app import apply_look
+    from skillsapp.ui.shell.context import AppContext
+    from skillsapp.ui.shell.fonts import load_bundled_font
+    from skillsapp.ui.shell.tasks import ImmediateRunner
 
     work = Path(tempfile.mkdtemp(prefix="kns-bench-ui-"))
     pack = write_pack(work / "pack")
@@ -124,7 +124,7 @@ def main() -> int:
     apply_look(app, context, family)
     context.set_store(open_store(paths))
     store = context.store
-    from skillsapp.ui.app import warm_question_bank
+    from skillsapp.ui.shell.app import warm_question_bank
 
     warm_question_bank(context)  # as the app does after start, in a worker thread
     profile = store.profiles.create("Người đo")

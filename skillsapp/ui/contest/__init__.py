@@ -1,0 +1,1 @@
+"""Contests: list, registration, rules, the attempt, prediction, review and result."""

@@ -1,0 +1,1 @@
+"""Who is learning: the home screen, the learner gate and progress."""

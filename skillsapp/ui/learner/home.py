@@ -1,0 +1,367 @@
+"""Home: "Who is learning?" — choose your profile or create one — then a
+welcome screen with what to do next."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QIntValidator
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from skillsapp.errors import ValidationError
+from skillsapp.i18n import _, ngettext
+from skillsapp.ui.common.widgets import (
+    Page,
+    WrapButton,
+    big_button,
+    heading,
+    paragraph,
+    scroll_page,
+)
+from skillsapp.ui.shell.context import AppContext
+
+if TYPE_CHECKING:  # the store (sqlite-utils) loads after the first paint
+    from skillsapp.storage.profiles import Profile
+
+GRID_COLUMNS = 3
+
+
+class ProfileChooser(Page):
+    def __init__(self, home: HomePage) -> None:
+        super().__init__()
+        self.home = home
+        self.body.addWidget(heading(_("Who is learning today?")))
+        self.body.addWidget(
+            paragraph(_("Choose your name. If this is your first time, press “I am new”."))
+        )
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_("Search by name"))
+        self.search.setAccessibleName(_("Search by name"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.refresh)
+        self.body.addWidget(self.search)
+        self.grid_host = QWidget()
+        self.grid = QGridLayout(self.grid_host)
+        self.grid.setSpacing(12)
+        self.body.addWidget(scroll_page(self.grid_host), 1)
+        self.empty = paragraph(_("No one has a profile on this computer yet."), muted=True)
+        self.body.addWidget(self.empty)
+        self.new_button = big_button(_("I am new"), primary=True)
+        self.new_button.clicked.connect(home.show_new_profile)
+        self.body.addWidget(self.new_button)
+        self.buttons: list[WrapButton] = []
+
+    def refresh(self) -> None:
+        store = self.home.context.store
+        if store is None:
+            return
+        for button in self.buttons:
+            button.deleteLater()
+        self.buttons = []
+        profiles = store.profiles.list(self.search.text())
+        self.search.setVisible(bool(self.search.text()) or len(store.profiles.list()) > 6)
+        self.empty.setVisible(not profiles and not self.search.text())
+        for index, profile in enumerate(profiles):
+            button = WrapButton(profile.display_name)
+            button.setObjectName("profile")
+            button.setAccessibleName(_("Learner {name}").format(name=profile.display_name))
+            button.clicked.connect(lambda _c=False, p=profile: self.home.choose(p))
+            self.grid.addWidget(button, index // GRID_COLUMNS, index % GRID_COLUMNS)
+            self.buttons.append(button)
+        self.grid.setRowStretch(len(profiles) // GRID_COLUMNS + 1, 1)
+
+
+class NewProfileForm(Page):
+    """Only what learning needs: a name, a year of birth, a commune. Nothing more."""
+
+    def __init__(self, home: HomePage) -> None:
+        super().__init__()
+        self.home = home
+        self.body.addWidget(heading(_("Welcome! Tell us your name")))
+        self.body.addWidget(QLabel(_("Your name (as people call you)")))
+        self.name = QLineEdit()
+        self.name.setAccessibleName(_("Your name"))
+        self.name.setMaxLength(80)
+        self.body.addWidget(self.name)
+        self.body.addWidget(QLabel(_("Year of birth")))
+        self.year = QComboBox()
+        self.year.setAccessibleName(_("Year of birth"))
+        self.body.addWidget(self.year)
+        # Where the learner lives, chosen from lists: it counts them for their commune's targets.
+        self.body.addWidget(QLabel(_("Province or city")))
+        self.province = QComboBox()
+        self.province.setAccessibleName(_("Province or city"))
+        self.body.addWidget(self.province)
+        self.body.addWidget(QLabel(_("Commune or ward")))
+        self.commune = QComboBox()
+        self.commune.setAccessibleName(_("Commune or ward"))
+        self.commune.setEditable(True)
+        self.commune.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.body.addWidget(self.commune)
+        self.province.currentIndexChanged.connect(self._fill_communes)
+        self.body.addWidget(QLabel(_("PIN to protect your profile (optional, 4 to 6 digits)")))
+        self.pin = QLineEdit()
+        self.pin.setAccessibleName(_("PIN (optional)"))
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setValidator(QIntValidator(0, 999999, self))
+        self.pin.setMaxLength(6)
+        self.body.addWidget(self.pin)
+        self.error = QLabel()
+        self.error.setObjectName("bad")
+        self.error.setWordWrap(True)
+        self.body.addWidget(self.error)
+        self.save = big_button(_("Start learning"), primary=True)
+        self.save.clicked.connect(self.submit)
+        self.name.returnPressed.connect(self.submit)
+        self.body.addWidget(self.save)
+        back = big_button(_("Back"))
+        back.clicked.connect(home.show_chooser)
+        self.body.addWidget(back)
+        self.body.addStretch(1)
+
+    def reset(self) -> None:
+        self.name.clear()
+        self.pin.clear()
+        self.error.clear()
+        this_year = self.home.context.now().year
+        self.year.clear()
+        self.year.addItem(_("I prefer not to say"), None)
+        for year in range(this_year - 10, this_year - 101, -1):
+            self.year.addItem(str(year), year)
+        self.year.setCurrentIndex(self.year.findData(this_year - 60))
+        from skillsapp import geography
+
+        self.province.blockSignals(True)
+        self.province.clear()
+        self.province.addItem(_("I prefer not to say"), None)
+        for division in geography.provinces():
+            self.province.addItem(division.name, division.code)
+        self.province.blockSignals(False)
+        self._fill_communes()
+        self.name.setFocus()
+
+    def _fill_communes(self) -> None:
+        from skillsapp import geography
+
+        self.commune.clear()
+        code = self.province.currentData()
+        self.commune.setEnabled(code is not None)
+        self.commune.addItem(_("I prefer not to say"), None)
+        if code is not None:
+            for division in geography.communes(code):
+                self.commune.addItem(division.name, division.code)
+        completer = self.commune.completer()
+        if completer is not None:
+            from PySide6.QtCore import Qt as _Qt
+
+            completer.setFilterMode(_Qt.MatchFlag.MatchContains)
+            completer.setCaseSensitivity(_Qt.CaseSensitivity.CaseInsensitive)
+
+    def submit(self) -> None:
+        try:
+            commune = self.commune.currentData() if self.commune.currentIndex() >= 0 else None
+            profile = self.home.context.store.profiles.create(
+                self.name.text(),
+                birth_year=self.year.currentData(),
+                province_code=self.province.currentData(),
+                commune_code=commune if self.province.currentData() else None,
+                pin=self.pin.text() or None,
+                current_year=self.home.context.now().year,
+            )
+        except ValidationError as exc:
+            self.error.setText(str(exc))
+            {"display_name": self.name, "pin": self.pin}.get(exc.field, self.name).setFocus()
+            return
+        self.home.context.set_profile(profile)
+
+
+class PinPrompt(Page):
+    def __init__(self, home: HomePage) -> None:
+        super().__init__()
+        self.home = home
+        self.profile: Profile | None = None
+        self.title = heading("")
+        self.body.addWidget(self.title)
+        self.body.addWidget(QLabel(_("Enter your PIN")))
+        self.pin = QLineEdit()
+        self.pin.setAccessibleName(_("PIN"))
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setMaxLength(6)
+        self.pin.returnPressed.connect(self.check)
+        self.body.addWidget(self.pin)
+        self.error = QLabel()
+        self.error.setObjectName("bad")
+        self.body.addWidget(self.error)
+        ok = big_button(_("Continue"), primary=True)
+        ok.clicked.connect(self.check)
+        self.body.addWidget(ok)
+        back = big_button(_("Back"))
+        back.clicked.connect(home.show_chooser)
+        self.body.addWidget(back)
+        self.body.addStretch(1)
+
+    def ask(self, profile: Profile) -> None:
+        self.profile = profile
+        self.title.setText(_("Hello, {name}").format(name=profile.display_name))
+        self.pin.clear()
+        self.error.clear()
+        self.pin.setFocus()
+
+    def check(self) -> None:
+        assert self.profile is not None
+        if self.home.context.store.profiles.check_pin(self.profile.id, self.pin.text()):
+            self.home.context.set_profile(self.profile)
+        else:
+            self.error.setText(_("That PIN is not right. Please try again."))
+            self.pin.clear()
+
+
+class Welcome(Page):
+    """What to do next, in big buttons."""
+
+    def __init__(self, home: HomePage) -> None:
+        super().__init__()
+        self.home = home
+        self.greeting = heading("")
+        self.body.addWidget(self.greeting)
+        self.status = paragraph("")
+        self.body.addWidget(self.status)
+        self.continue_button = big_button("", primary=True)
+        self.continue_button.clicked.connect(
+            lambda: home.context.navigate.emit("lessons", self._next)
+        )
+        self.body.addWidget(self.continue_button)
+        self.review_button = big_button("")
+        self.review_button.clicked.connect(lambda: home.context.navigate.emit("practice", None))
+        self.body.addWidget(self.review_button)
+        self.contest_button = big_button(_("Contests"))
+        self.contest_button.clicked.connect(lambda: home.context.navigate.emit("contests", None))
+        self.body.addWidget(self.contest_button)
+        self.progress_button = big_button(_("My results and certificate"))
+        self.progress_button.clicked.connect(lambda: home.context.navigate.emit("progress", None))
+        self.body.addWidget(self.progress_button)
+        switch = big_button(_("Change learner"))
+        switch.clicked.connect(lambda: home.context.set_profile(None))
+        self.body.addWidget(switch)
+        self.body.addStretch(1)
+        self._next: str | None = None
+
+    def refresh(self) -> None:
+        context = self.home.context
+        profile = context.profile
+        if profile is None or context.store is None:
+            return
+        from skillsapp.flows.summary import learner_summary
+
+        summary = learner_summary(context.store, profile.id, context.now())
+        self.greeting.setText(_("Hello, {name}!").format(name=profile.display_name))
+        self.status.setText(
+            _("You have finished {done} of {total} lessons.").format(
+                done=len(summary.lessons_done), total=summary.lessons_total
+            )
+        )
+        self._next = summary.next_lesson.id if summary.next_lesson else None
+        if summary.next_lesson:
+            self.continue_button.setText(
+                _("Continue: {lesson}").format(lesson=summary.next_lesson.title)
+            )
+        else:
+            self.continue_button.setText(_("Read the lessons again"))
+        self.review_button.setText(
+            ngettext(
+                "Review: {n} question for today",
+                "Review: {n} questions for today",
+                summary.due_reviews,
+            ).format(n=summary.due_reviews)
+            if summary.due_reviews
+            else _("Practice")
+        )
+
+
+class HomePage(QWidget):
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.context = context
+        self.stack = QStackedWidget()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+        self.loading = Page()
+        self.loading.body.addWidget(heading(_("Welcome to Kỹ Năng Số")))
+        self.loading.body.addWidget(
+            paragraph(
+                _(
+                    "Learn to use digital services safely: VNeID, online public services, cashless payment, "
+                    "spotting scams and more. Choose a part on the left to begin."
+                )
+            )
+        )
+        self.status = paragraph(_("Opening your data…"), muted=True)
+        self.loading.body.addWidget(self.status)
+        self.loading.body.addStretch(1)
+        self.stack.addWidget(self.loading)
+        self._built = False
+        context.store_opened.connect(self._on_store)
+        context.profile_changed.connect(self._on_profile)
+        if context.store is not None:
+            self._on_store()
+
+    def _build_screens(self) -> None:
+        """The profile screens are built once the data is open, after the first paint."""
+        if self._built:
+            return
+        self._built = True
+        self.chooser = ProfileChooser(self)
+        self.new_profile = NewProfileForm(self)
+        self.pin = PinPrompt(self)
+        self.welcome = Welcome(self)
+        for page in (self.chooser, self.new_profile, self.pin, self.welcome):
+            self.stack.addWidget(page)
+
+    def _on_store(self) -> None:
+        self._build_screens()
+        self.status.setText(_("Your data is ready."))
+        self._on_profile()
+
+    def _on_profile(self) -> None:
+        if self.context.store is None:
+            return
+        if self.context.profile is None:
+            self.show_chooser()
+        else:
+            self.welcome.refresh()
+            self.stack.setCurrentWidget(self.welcome)
+
+    def show_chooser(self) -> None:
+        self.chooser.search.clear()
+        self.chooser.refresh()
+        self.stack.setCurrentWidget(self.chooser)
+
+    def show_new_profile(self) -> None:
+        self.new_profile.reset()
+        self.stack.setCurrentWidget(self.new_profile)
+
+    def choose(self, profile: Profile) -> None:
+        if profile.has_pin:
+            self.pin.ask(profile)
+            self.stack.setCurrentWidget(self.pin)
+        else:
+            self.context.set_profile(profile)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        if event.key() == Qt.Key.Key_Escape and self.stack.currentWidget() in (
+            self.new_profile,
+            self.pin,
+        ):
+            self.show_chooser()
+            return
+        super().keyPressEvent(event)

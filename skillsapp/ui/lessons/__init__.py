@@ -1,0 +1,1 @@
+"""The lessons library and the lesson reader."""

@@ -1,0 +1,1 @@
+"""Organiser screens: sign-in, contests, rounds, people, targets and content."""

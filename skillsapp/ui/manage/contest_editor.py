@@ -1,0 +1,480 @@
+"""Making a new contest or changing one made on this computer: rules, quotas per
+topic and rounds. A contest from a content pack is shown read-only.
+
+Problems are found by :func:`skillsapp.flows.contest_admin.contest_problems` and
+shown next to the part of the form they concern.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+
+from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from skillsapp.engine.rules import VIETNAM
+from skillsapp.flows.contest_admin import (
+    DIFFICULTY_LABELS,
+    QUOTAS,
+    ROUNDS,
+    RULES,
+    TITLE,
+    contest_problems,
+    difficulty_label,
+    new_contest_id,
+    new_round_id,
+)
+from skillsapp.i18n import N_, _, language
+from skillsapp.models import Contest, ContestRules, Quota, Round, Topic
+from skillsapp.ui.common.widgets import Page, big_button, card, heading, paragraph, scroll_page
+from skillsapp.ui.manage.common import Field, message_label, say
+from skillsapp.ui.shell.context import AppContext
+
+COUNTING_LABELS = {
+    "best": N_("The best attempt in the round counts"),
+    "first": N_("The first attempt in the round counts"),
+    "last": N_("The last attempt in the round counts"),
+}
+PREDICTION_LABELS = {
+    "full_score_count": N_("Guess how many entrants will answer every question right"),
+    "entrant_count": N_("Guess how many entrants will take part"),
+    "none": N_("No extra question"),
+}
+
+
+def to_qdatetime(moment: datetime.datetime) -> QDateTime:
+    return QDateTime.fromSecsSinceEpoch(int(moment.timestamp()))
+
+
+def from_qdatetime(value: QDateTime) -> datetime.datetime:
+    return datetime.datetime.fromtimestamp(value.toSecsSinceEpoch(), VIETNAM)
+
+
+def _display_format() -> str:
+    return "HH:mm  dd/MM/yyyy" if language() == "vi" else "HH:mm  MM/dd/yyyy"
+
+
+def _spin(low: int, high: int, value: int, none_text: str = "") -> QSpinBox:
+    spin = QSpinBox()
+    spin.setRange(low, high)
+    if none_text:
+        spin.setSpecialValueText(none_text)  # shown for the lowest value, 0
+    spin.setValue(value)
+    spin.setMinimumWidth(120)
+    return spin
+
+
+def _select(combo: QComboBox, value: object) -> None:
+    index = combo.findData(value)
+    if index >= 0:
+        combo.setCurrentIndex(index)
+
+
+class _Header(QWidget):
+    """A subclass, so it paints no background of its own inside a card."""
+
+
+def _header(*columns: tuple[str, int]) -> QWidget:
+    """Column titles above rows of controls laid out with the same stretches."""
+    header = _Header()
+    row = QHBoxLayout(header)
+    row.setContentsMargins(0, 0, 0, 0)
+    for text, stretch in columns:
+        label = QLabel(text)
+        label.setObjectName("muted")
+        row.addWidget(label, stretch)
+    spacer = QLabel()
+    sample = big_button(_("Remove"))
+    spacer.setFixedWidth(sample.sizeHint().width())
+    sample.deleteLater()
+    row.addWidget(spacer)
+    return header
+
+
+class QuotaRow(QWidget):
+    """One line of the quota table: topic, difficulty and how many questions."""
+
+    remove = Signal(object)
+    changed = Signal()
+
+    def __init__(self, topics: list[Topic], quota: Quota | None = None) -> None:
+        super().__init__()
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.topic = QComboBox()
+        self.topic.addItem(_("any topic"), None)
+        for topic in topics:
+            self.topic.addItem(topic.title, topic.id)
+        if quota and quota.topic and self.topic.findData(quota.topic) < 0:
+            self.topic.addItem(quota.topic, quota.topic)  # a topic no installed pack has
+        self.topic.setAccessibleName(_("Topic"))
+        self.difficulty = QComboBox()
+        self.difficulty.addItem(difficulty_label(None), None)
+        for key in DIFFICULTY_LABELS:
+            self.difficulty.addItem(difficulty_label(key), key)
+        self.difficulty.setAccessibleName(_("Difficulty"))
+        self.count = _spin(1, 200, quota.count if quota else 1)
+        self.count.setAccessibleName(_("Number of questions"))
+        if quota:
+            _select(self.topic, quota.topic)
+            _select(self.difficulty, quota.difficulty)
+        self.remove_button = big_button(_("Remove"), accessible=_("Remove this quota line"))
+        self.remove_button.clicked.connect(lambda: self.remove.emit(self))
+        row.addWidget(self.topic, 3)
+        row.addWidget(self.difficulty, 2)
+        row.addWidget(self.count, 1)
+        row.addWidget(self.remove_button)
+        self.count.valueChanged.connect(lambda _value: self.changed.emit())
+
+    def quota(self) -> Quota:
+        return Quota(self.count.value(), self.topic.currentData(), self.difficulty.currentData())
+
+
+class RoundRow(QWidget):
+    """One round: title, when it opens and when it closes."""
+
+    remove = Signal(object)
+
+    def __init__(
+        self, round_id: str, title: str, opens: datetime.datetime, closes: datetime.datetime
+    ):
+        super().__init__()
+        self.round_id = round_id
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.title = QLineEdit(title)
+        self.title.setMaxLength(80)
+        self.title.setAccessibleName(_("Round title"))
+        self.opens = QDateTimeEdit(to_qdatetime(opens))
+        self.closes = QDateTimeEdit(to_qdatetime(closes))
+        for edit, name in ((self.opens, _("Opens at")), (self.closes, _("Closes at"))):
+            edit.setDisplayFormat(_display_format())
+            edit.setCalendarPopup(True)
+            edit.setAccessibleName(name)
+            edit.setMinimumWidth(220)
+        self.remove_button = big_button(_("Remove"), accessible=_("Remove this round"))
+        self.remove_button.clicked.connect(lambda: self.remove.emit(self))
+        row.addWidget(self.title, 2)
+        row.addWidget(self.opens, 2)
+        row.addWidget(self.closes, 2)
+        row.addWidget(self.remove_button)
+
+    def round(self) -> Round:
+        return Round(
+            self.round_id,
+            self.title.text().strip(),
+            from_qdatetime(self.opens.dateTime()),
+            from_qdatetime(self.closes.dateTime()),
+        )
+
+
+class ContestEditor(QWidget):
+    saved = Signal(object)  # the saved Contest
+    back = Signal()
+
+    def __init__(
+        self, context: AppContext, contest: Contest | None = None, read_only: bool = False
+    ) -> None:
+        super().__init__()
+        self.context = context
+        self.contest = contest
+        self.read_only = read_only
+        store = context.store
+        self.topics = store.content.topics()
+        rules = contest.rules if contest else ContestRules()
+        page = Page()
+        if contest is None:
+            page.body.addWidget(heading(_("New contest")))
+        else:
+            page.body.addWidget(heading(contest.title))
+        if read_only:
+            page.body.addWidget(
+                paragraph(
+                    _(
+                        "This contest comes from a content pack, so its rules cannot be changed "
+                        "here. You can still open or close its rounds from the list of contests."
+                    )
+                )
+            )
+        self.form = QWidget()
+        form = QVBoxLayout(self.form)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.setSpacing(16)
+        page.body.addWidget(self.form)
+
+        # About the contest
+        frame, box = card()
+        box.addWidget(heading(_("About the contest"), level=2))
+        self.title = QLineEdit(contest.title if contest else "")
+        self.title.setMaxLength(120)
+        self.title_field = Field(_("Title"), self.title)
+        box.addWidget(self.title_field)
+        self.description = QPlainTextEdit(contest.description if contest else "")
+        self.description.setMaximumHeight(self.fontMetrics().height() * 5)
+        self.description.setTabChangesFocus(True)
+        box.addWidget(Field(_("Description for entrants"), self.description))
+        self.organiser = QLineEdit(contest.organiser if contest else "")
+        self.organiser.setMaxLength(120)
+        box.addWidget(
+            Field(
+                _("Organising board"),
+                self.organiser,
+                hint=_("Printed on the winners' certificates."),
+            )
+        )
+        form.addWidget(frame)
+
+        # Rules
+        frame, box = card()
+        box.addWidget(heading(_("Rules"), level=2))
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(24)
+        self.count = _spin(1, 200, rules.questions_per_attempt)
+        self.minutes = _spin(1, 300, rules.time_limit_minutes)
+        self.per_day = _spin(0, 20, rules.attempts_per_day or 0, _("No limit"))
+        self.per_round = _spin(0, 50, rules.attempts_per_round or 0, _("No limit"))
+        self.counting = QComboBox()
+        for key, label in COUNTING_LABELS.items():
+            self.counting.addItem(_(label), key)
+        _select(self.counting, rules.counting)
+        self.prediction = QComboBox()
+        for key, label in PREDICTION_LABELS.items():
+            self.prediction.addItem(_(label), key)
+        _select(self.prediction, rules.prediction)
+        self.min_age = _spin(0, 100, rules.min_age or 0, _("No minimum age"))
+        fields = (
+            Field(_("Questions in an attempt"), self.count),
+            Field(_("Time limit (minutes)"), self.minutes),
+            Field(_("Attempts a day for each person"), self.per_day),
+            Field(_("Attempts in a round for each person"), self.per_round),
+            Field(_("Which attempt counts"), self.counting),
+            Field(_("Extra question for breaking ties"), self.prediction),
+            Field(_("Minimum age of entrants"), self.min_age),
+        )
+        for index, field in enumerate(fields):
+            grid.addWidget(field, index // 2, index % 2)
+        box.addLayout(grid)
+        self.partial = QCheckBox(
+            _("Give part of the mark when only some of several right answers are chosen")
+        )
+        self.partial.setChecked(rules.partial_credit)
+        box.addWidget(self.partial)
+        self.rules_error = message_label()
+        box.addWidget(self.rules_error)
+        form.addWidget(frame)
+
+        # Quotas
+        frame, box = card()
+        box.addWidget(heading(_("Questions per topic"), level=2))
+        box.addWidget(
+            paragraph(
+                _(
+                    "Each line draws some questions at random from one topic and difficulty. "
+                    "The lines must add up to the questions in an attempt. With no lines, "
+                    "questions are drawn from every installed topic."
+                ),
+                muted=True,
+            )
+        )
+        box.addWidget(_header((_("Topic"), 3), (_("Difficulty"), 2), (_("Number of questions"), 1)))
+        self.quota_box = QVBoxLayout()
+        box.addLayout(self.quota_box)
+        self.quota_rows: list[QuotaRow] = []
+        for quota in rules.quotas:
+            self._add_quota(quota)
+        quota_buttons = QHBoxLayout()
+        self.add_quota_button = big_button(_("Add a topic line"))
+        self.add_quota_button.clicked.connect(lambda: self._add_quota(None, focus=True))
+        quota_buttons.addWidget(self.add_quota_button)
+        self.quota_total = QLabel()
+        quota_buttons.addWidget(self.quota_total, 1)
+        box.addLayout(quota_buttons)
+        self.quota_error = message_label()
+        box.addWidget(self.quota_error)
+        form.addWidget(frame)
+        self.count.valueChanged.connect(self._show_total)
+
+        # Rounds
+        frame, box = card()
+        box.addWidget(heading(_("Rounds"), level=2))
+        box.addWidget(
+            paragraph(_("Each round has its own ranking. Rounds must not overlap."), muted=True)
+        )
+        box.addWidget(_header((_("Round title"), 2), (_("Opens at"), 2), (_("Closes at"), 2)))
+        self.round_box = QVBoxLayout()
+        box.addLayout(self.round_box)
+        self.round_rows: list[RoundRow] = []
+        for round_ in contest.rounds if contest else ():
+            self._add_round_row(
+                RoundRow(round_.id, round_.title, round_.opens_at, round_.closes_at)
+            )
+        if contest is None:
+            self._add_round()
+        self.add_round_button = big_button(_("Add a round"))
+        self.add_round_button.clicked.connect(lambda: self._add_round(focus=True))
+        box.addWidget(self.add_round_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.rounds_error = message_label()
+        box.addWidget(self.rounds_error)
+        form.addWidget(frame)
+
+        self.summary = message_label()
+        page.body.addWidget(self.summary)
+        buttons = QHBoxLayout()
+        self.back_button = big_button(_("Back"))
+        self.back_button.clicked.connect(self.back.emit)
+        buttons.addWidget(self.back_button)
+        buttons.addStretch(1)
+        self.save_button = big_button(_("Save the contest"), primary=True)
+        self.save_button.clicked.connect(self.save)
+        buttons.addWidget(self.save_button)
+        page.body.addLayout(buttons)
+        page.body.addStretch(1)
+        self.scroll: QScrollArea = scroll_page(page)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroll)
+        if read_only:
+            self.form.setEnabled(False)
+            self.save_button.setVisible(False)
+            self.setFocusProxy(self.back_button)
+        else:
+            self.setFocusProxy(self.title)
+        self._show_total()
+
+    # --- rows -------------------------------------------------------------------------
+
+    def _add_quota(self, quota: Quota | None, focus: bool = False) -> QuotaRow:
+        row = QuotaRow(self.topics, quota)
+        row.remove.connect(self._remove_quota)
+        row.changed.connect(self._show_total)
+        self.quota_rows.append(row)
+        self.quota_box.addWidget(row)
+        self._show_total()
+        if focus:
+            row.topic.setFocus()
+        return row
+
+    def _remove_quota(self, row: QuotaRow) -> None:
+        self.quota_rows.remove(row)
+        self.quota_box.removeWidget(row)
+        row.deleteLater()
+        self._show_total()
+        self.add_quota_button.setFocus()
+
+    def _show_total(self) -> None:
+        if not hasattr(self, "quota_total"):
+            return
+        if not self.quota_rows:
+            self.quota_total.setText(_("No lines: questions come from every topic."))
+            return
+        self.quota_total.setText(
+            _("The lines give {total} of the {count} questions.").format(
+                total=sum(r.count.value() for r in self.quota_rows), count=self.count.value()
+            )
+        )
+
+    def _add_round_row(self, row: RoundRow) -> None:
+        row.remove.connect(self._remove_round)
+        self.round_rows.append(row)
+        self.round_box.addWidget(row)
+
+    def _add_round(self, focus: bool = False) -> None:
+        taken = [r.round() for r in self.round_rows] + list(
+            self.contest.rounds if self.contest else ()
+        )
+        if self.round_rows:
+            opens = self.round_rows[-1].round().closes_at
+        else:
+            now = self.context.now().astimezone(VIETNAM)
+            opens = now.replace(minute=0, second=0, microsecond=0) + datetime.timedelta(hours=1)
+        number = len(self.round_rows) + 1
+        row = RoundRow(
+            new_round_id(taken),
+            _("Round {n}").format(n=number),
+            opens,
+            opens + datetime.timedelta(days=7),
+        )
+        self._add_round_row(row)
+        if focus:
+            row.title.setFocus()
+
+    def _remove_round(self, row: RoundRow) -> None:
+        self.round_rows.remove(row)
+        self.round_box.removeWidget(row)
+        row.deleteLater()
+        self.add_round_button.setFocus()
+
+    # --- saving -----------------------------------------------------------------------
+
+    def build(self) -> Contest:
+        """The contest as the form describes it now."""
+        base = self.contest
+        rules = dataclasses.replace(
+            base.rules if base else ContestRules(),
+            questions_per_attempt=self.count.value(),
+            time_limit_minutes=self.minutes.value(),
+            attempts_per_day=self.per_day.value() or None,
+            attempts_per_round=self.per_round.value() or None,
+            counting=self.counting.currentData(),
+            prediction=self.prediction.currentData(),
+            partial_credit=self.partial.isChecked(),
+            min_age=self.min_age.value() or None,
+            quotas=tuple(row.quota() for row in self.quota_rows),
+        )
+        title = self.title.text().strip()
+        if base is None:
+            taken = [c.id for c in self.context.store.content.contests()]
+            base = Contest(id=new_contest_id(title, taken), title=title, rules=rules, rounds=())
+        return dataclasses.replace(
+            base,
+            title=title,
+            description=self.description.toPlainText().strip(),
+            organiser=self.organiser.text().strip(),
+            rules=rules,
+            rounds=tuple(sorted((r.round() for r in self.round_rows), key=lambda r: r.opens_at)),
+        )
+
+    def save(self) -> None:
+        if self.read_only:
+            return
+        contest = self.build()
+        store = self.context.store
+        titles = {t.id: t.title for t in self.topics}
+        problems = contest_problems(contest, store.content.question_bank(), titles)
+        places = {
+            TITLE: self.title_field.error,
+            RULES: self.rules_error,
+            QUOTAS: self.quota_error,
+            ROUNDS: self.rounds_error,
+        }
+        for field, label in places.items():
+            say(label, "\n".join(p.message for p in problems if p.field == field), good=False)
+        if problems:
+            say(self.summary, _("Please correct the fields with a red message."), good=False)
+            first = places[problems[0].field]
+            self.scroll.ensureWidgetVisible(first)
+            return
+        say(self.summary, "")
+        store.content.save_contest(contest, source="local")
+        self.contest = contest
+        self.saved.emit(contest)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        if event.key() == Qt.Key.Key_Escape:
+            self.back.emit()
+            return
+        super().keyPressEvent(event)

@@ -1,0 +1,1 @@
+"""The practice area and practice quizzes."""

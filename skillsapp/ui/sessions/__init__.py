@@ -1,0 +1,1 @@
+"""Group sessions: check-in, the projector (lesson and group quiz) and reports."""

@@ -1,0 +1,1 @@
+"""App start, the main window, navigation, theme, icons and background tasks."""

@@ -1,0 +1,268 @@
+"""Starting the app: the window first, slow work after, errors as plain messages."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+
+from skillsapp.errors import AppError, DataDirError
+from skillsapp.i18n import _, missing_catalog, set_language
+from skillsapp.logs import setup_logging
+from skillsapp.paths import DataPaths, resolve_data_dir
+from skillsapp.settings import load_settings
+from skillsapp.ui.shell import theme
+from skillsapp.ui.shell.context import AppContext
+from skillsapp.ui.shell.fonts import load_bundled_font
+from skillsapp.ui.shell.main_window import MainWindow
+from skillsapp.ui.shell.translations import install_qt_translations
+
+log = logging.getLogger(__name__)
+
+# Benchmarks set this to learn when the first frame is on screen (tests/bench/startup.py).
+FIRST_PAINT_ENV = "SKILLSAPP_REPORT_FIRST_PAINT"
+
+
+class FirstPaintWatcher(QObject):
+    """Calls ``then`` once the window has painted its first frame, so slow work
+    (icons, the database) never delays what the user sees first."""
+
+    def __init__(self, then: Callable[[], None], report: bool) -> None:
+        super().__init__()
+        self.then = then
+        self.report = report
+        self.started = time.perf_counter()
+        self.done = False
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt naming
+        if not self.done and event.type() == QEvent.Type.Paint:
+            self.done = True
+            if self.report:
+                print(f"FIRST_PAINT {time.perf_counter() - self.started:.6f}", flush=True)
+            QTimer.singleShot(0, self.then)
+        return False
+
+
+ErrorSink = Callable[[str], None]
+
+
+def _critical(message: str) -> None:
+    QMessageBox.critical(None, _("Kỹ Năng Số"), message)
+
+
+def apply_look(app: QApplication, context: AppContext, family: str | None) -> None:
+    """Apply the text size, font and colours from settings to the whole app."""
+    settings = context.settings
+    font = QFont(family) if family else app.font()
+    font.setPointSizeF(theme.point_size(settings.text_scale))
+    app.setFont(font)
+    app.setStyleSheet(theme.style_sheet(settings.text_scale, settings.high_contrast))
+
+
+class Launcher:
+    """Owns the window's life: builds it, opens the store after it is shown,
+    and rebuilds it when the language changes."""
+
+    def __init__(self, app: QApplication, context: AppContext, show_error: ErrorSink = _critical):
+        self.app = app
+        self.context = context
+        self.show_error = show_error
+        self.family, font_problem = load_bundled_font()
+        if font_problem:
+            context.notices.append(font_problem)
+        catalog = missing_catalog()
+        if catalog:
+            context.notices.append(
+                f"The Vietnamese translation file is missing ({catalog}); text is shown in English."
+            )
+        self._language = context.settings.language
+        install_qt_translations(self._language)
+        apply_look(app, context, self.family)
+        self.window = self._build_window()
+        context.settings_changed.connect(self._on_settings_changed)
+
+    def _build_window(self) -> MainWindow:
+        window = MainWindow(self.context)
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setObjectName("bad")
+        self.banner.setVisible(False)
+        window.statusBar().addWidget(self.banner, 1)
+        self._show_notices()
+        return window
+
+    def _show_notices(self) -> None:
+        if self.context.notices:
+            self.banner.setText("\n".join(self.context.notices))
+            self.banner.setVisible(True)
+
+    def open_store(self) -> bool:
+        """Open the database after the window is on screen. Returns False if the app must stop."""
+        from skillsapp.storage import open_store  # loaded after the first paint
+
+        try:
+            store = open_store(self.context.paths)
+        except AppError as exc:
+            log.error("cannot open store: %s", type(exc).__name__)
+            self.show_error(str(exc))
+            return False
+        self.context.notices.extend(n.message for n in store.notices)
+        self._show_notices()
+        self.context.set_store(store)
+        self.install_bundled_content()
+        return True
+
+    def install_bundled_content(self) -> None:
+        """Install or update the packs shipped with the app, off the UI thread."""
+        store = self.context.store
+        assert store is not None
+
+        def work(progress):
+            from skillsapp.content.install import ensure_bundled_content
+
+            worker = store.for_thread()
+            try:
+                return ensure_bundled_content(worker, progress)
+            finally:
+                worker.close()
+
+        def done(installed) -> None:
+            if installed and self.context.store is not None:
+                self.context.store.content.forget_cache()
+                self.context.content_changed.emit()
+            warm_question_bank(self.context)
+
+        def failed(exc: Exception) -> None:
+            self.context.notices.append(str(exc))
+            self._show_notices()
+
+        self.context.tasks.start(work, done, failed)
+
+    def _on_settings_changed(self) -> None:
+        settings = self.context.settings
+        apply_look(self.app, self.context, self.family)
+        self.window.load_icons()  # icon colours follow the contrast setting
+        self.window.fit_navigation()
+        if settings.language != self._language:
+            self._language = settings.language
+            set_language(settings.language)
+            install_qt_translations(settings.language)
+            old = self.window
+            self.window = self._build_window()
+            self.window.setGeometry(old.geometry())
+            self.window.load_icons()
+            self.window.show()
+            old.close()
+            old.deleteLater()
+            if self.context.store is not None:
+                self.context.store_opened.emit()
+
+
+def warm_question_bank(context: AppContext) -> None:
+    """Read and index every installed question off the UI thread, then hand the result
+    to the store: the first contest draw is then instant even with 10,000 questions."""
+    store = context.store
+    if store is None:
+        return
+
+    def work(_progress):
+        worker = store.for_thread()
+        try:
+            return worker.content.all_questions(), worker.content.question_bank()
+        finally:
+            worker.close()
+
+    def done(result) -> None:
+        if context.store is store:
+            store.content.adopt(*result)
+
+    context.tasks.start(work, done, lambda _exc: None)
+
+
+def prepare_context(
+    data_dir: str | None, language: str | None, show_error: ErrorSink
+) -> AppContext | None:
+    """Find the data folder, start logging, read settings. None when the app cannot start."""
+    paths = DataPaths(resolve_data_dir(data_dir))
+    try:
+        paths.ensure()
+    except DataDirError as exc:
+        show_error(str(exc))
+        return None
+    setup_logging(paths.logs)
+    result = load_settings(paths.settings)
+    settings = result.settings
+    if language:
+        settings.language = language
+    set_language(settings.language)
+    context = AppContext(paths, settings)
+    if result.problem:
+        context.notices.append(result.problem)
+    return context
+
+
+def run_app(args: argparse.Namespace) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("skillsapp")
+    from pathlib import Path
+
+    from PySide6.QtGui import QIcon
+
+    app.setWindowIcon(QIcon(str(Path(__file__).resolve().parent / "assets" / "skillsapp.svg")))
+    app.setApplicationDisplayName(_("Kỹ Năng Số"))
+    context = prepare_context(args.data_dir, args.lang, _critical)
+    if context is None:
+        return 2
+    launcher = Launcher(app, context)
+    report = bool(os.environ.get(FIRST_PAINT_ENV))
+    exit_code = {"value": 0}
+
+    if args.self_test:
+        # The packaged build's smoke test: install the bundled content before checking it.
+        from skillsapp.ui.shell.tasks import ImmediateRunner
+
+        context.tasks = ImmediateRunner()
+
+    def after_first_paint() -> None:
+        launcher.window.load_icons()
+        if not launcher.open_store():
+            exit_code["value"] = 2
+            app.exit(2)
+            return
+        if report:
+            print("READY", flush=True)
+        if args.self_test:
+            launcher.window.grab()  # render the whole window once
+            store = context.store
+            lessons, questions = len(store.content.lessons()), store.content.question_count()
+            healthy = store.integrity_ok() and lessons > 0 and questions > 0
+            print(
+                f"SELF-TEST {'OK' if healthy else 'FAILED'}: {lessons} lessons, {questions} questions",
+                flush=True,
+            )
+            exit_code["value"] = 0 if healthy else 1
+            app.exit(exit_code["value"])
+            return
+        from skillsapp.ui.sync.auto_sync import AutoSync
+
+        auto_sync["value"] = AutoSync(context)
+        auto_sync["value"].start()
+
+    auto_sync: dict[str, object] = {}
+    watcher = FirstPaintWatcher(after_first_paint, report)
+    launcher.window.installEventFilter(watcher)
+    launcher.window.show()
+    result = app.exec()
+    syncing = auto_sync.get("value")
+    if syncing is not None:
+        syncing.stop(wait_seconds=10)  # type: ignore[attr-defined]
+    if context.store is not None:
+        context.store.close()
+    return exit_code["value"] or result

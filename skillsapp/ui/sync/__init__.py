@@ -1,0 +1,1 @@
+"""Sync with the province: enrolment, status, USB transfer and background sync."""
