@@ -43,6 +43,11 @@ class Settings:
     server_url: str = ""
     ca_bundle: str = ""
     read_aloud: bool = True
+    # Quản lý and Đồng bộ in the navigation: off until an organiser turns them on.
+    show_staff_areas: bool = False
+    # The main window's last geometry (QWidget.saveGeometry, base64); empty on first run,
+    # when the window opens maximised.
+    window_geometry: str = ""
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -57,6 +62,9 @@ class Settings:
             self.text_size = "large"
         self.high_contrast = bool(self.high_contrast)
         self.read_aloud = bool(self.read_aloud)
+        self.show_staff_areas = bool(self.show_staff_areas)
+        if not isinstance(self.window_geometry, str):
+            self.window_geometry = ""
         return self
 
 

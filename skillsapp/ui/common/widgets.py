@@ -19,6 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+# The smallest height of anything a resident clicks or taps, in pixels (WCAG 2.5.5 asks 44).
+MIN_TARGET = 44
+
 
 def heading(text: str, level: int = 1) -> QLabel:
     label = QLabel(text)
@@ -125,6 +128,9 @@ def card() -> tuple[QFrame, QVBoxLayout]:
 def scroll_page(inner: QWidget) -> QScrollArea:
     area = QScrollArea()
     area.setWidgetResizable(True)
+    # Content wraps to the width; only a vertical scroll bar, which the theme makes wide enough
+    # to grab (>= 16 px).
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setWidget(inner)
     return area
@@ -138,6 +144,50 @@ class Page(QWidget):
         self.body = QVBoxLayout(self)
         self.body.setContentsMargins(32, 24, 32, 24)
         self.body.setSpacing(16)
+
+
+class TaskPage(QWidget):
+    """A task screen: its content scrolls above an action bar that is always in view.
+
+    Put the content in ``self.body`` and the primary actions (Trang sau, Nộp bài, Lưu…) in
+    the bar with :meth:`add_action`, so a short screen (1366×768, 1024×768, the largest text)
+    never pushes them out of sight::
+
+        page = TaskPage()
+        page.body.addWidget(heading("Đăng ký"))
+        page.add_action(big_button("Quay lại"), left=True)
+        page.add_action(big_button("Lưu", primary=True))
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        self.content = QWidget()
+        self.body = QVBoxLayout(self.content)
+        self.body.setContentsMargins(32, 24, 32, 16)
+        self.body.setSpacing(16)
+        self.scroll = scroll_page(self.content)
+        outer.addWidget(self.scroll, 1)
+        self.action_bar = QFrame()
+        self.action_bar.setObjectName("actionbar")
+        self.actions = QHBoxLayout(self.action_bar)
+        self.actions.setContentsMargins(32, 10, 32, 12)
+        self.actions.setSpacing(12)
+        self._left = QHBoxLayout()
+        self._left.setSpacing(12)
+        self._right = QHBoxLayout()
+        self._right.setSpacing(12)
+        self.actions.addLayout(self._left)
+        self.actions.addStretch(1)
+        self.actions.addLayout(self._right)
+        outer.addWidget(self.action_bar)
+
+    def add_action(self, widget: QWidget, left: bool = False) -> QWidget:
+        """Add a button to the bar: on the right (forward, primary) or on the left (back)."""
+        (self._left if left else self._right).addWidget(widget)
+        return widget
 
 
 def press_focused_button(container: QWidget) -> bool:

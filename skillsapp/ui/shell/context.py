@@ -27,6 +27,9 @@ class AppContext(QObject):
     sync_finished = Signal(object)
     # A screen asks the window to show an area: (area key, optional argument).
     navigate = Signal(str, object)
+    # A task that must not be left without asking (a contest attempt) locked or freed the
+    # navigation; see lock_navigation().
+    navigation_lock_changed = Signal()
 
     def __init__(self, paths: DataPaths, settings: Settings) -> None:
         super().__init__()
@@ -37,6 +40,8 @@ class AppContext(QObject):
         self.profile: Profile | None = None
         # The organiser signed in to the "Manage" area, until they sign out or the window closes.
         self.organiser: str | None = None
+        # While set, the window asks this question before leaving the current area.
+        self.navigation_lock: str | None = None
         from skillsapp.ui.shell.tasks import TaskRunner
 
         self.tasks: TaskRunner = TaskRunner()
@@ -45,6 +50,19 @@ class AppContext(QObject):
 
     def now(self) -> datetime.datetime:
         return self.clock()
+
+    def lock_navigation(self, question: str) -> None:
+        """Ask ``question`` (e.g. "Bạn đang làm bài thi. Rời khỏi bài?") before leaving the area."""
+        self.navigation_lock = question
+        self.navigation_lock_changed.emit()
+
+    def unlock_navigation(self) -> None:
+        self.navigation_lock = None
+        self.navigation_lock_changed.emit()
+
+    def staff_areas_visible(self) -> bool:
+        """Quản lý and Đồng bộ are shown once an organiser turned them on or signed in."""
+        return bool(self.settings.show_staff_areas or self.organiser)
 
     def set_profile(self, profile: Profile | None) -> None:
         self.profile = profile
