@@ -252,7 +252,7 @@ class ManagePage(QWidget):
         self.sign_in_screen.setFocus()
 
     def _signed_in(self, name: str) -> None:
-        self.context.organiser = name
+        self.context.set_organiser(name)
         if self.setup_scroll is not None:  # the first account exists now
             self.stack.removeWidget(self.setup_scroll)
             self.setup_scroll.deleteLater()
@@ -262,7 +262,7 @@ class ManagePage(QWidget):
         self.show_menu()
 
     def sign_out(self) -> None:
-        self.context.organiser = None
+        self.context.set_organiser(None)
         self._drop_screen()
         if self.menu is not None:
             self.stack.removeWidget(self.menu)

@@ -30,6 +30,8 @@ class AppContext(QObject):
     # A task that must not be left without asking (a contest attempt) locked or freed the
     # navigation; see lock_navigation().
     navigation_lock_changed = Signal()
+    # An organiser signed in or out (set_organiser): staff areas may appear or hide.
+    organiser_changed = Signal()
 
     def __init__(self, paths: DataPaths, settings: Settings) -> None:
         super().__init__()
@@ -59,6 +61,11 @@ class AppContext(QObject):
     def unlock_navigation(self) -> None:
         self.navigation_lock = None
         self.navigation_lock_changed.emit()
+
+    def set_organiser(self, name: str | None) -> None:
+        """The organiser signed in to Quản lý (or None when they sign out)."""
+        self.organiser = name
+        self.organiser_changed.emit()
 
     def staff_areas_visible(self) -> bool:
         """Quản lý and Đồng bộ are shown once an organiser turned them on or signed in."""
