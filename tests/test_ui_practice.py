@@ -204,3 +204,78 @@ def test_practice_without_a_learner(area, context, qtbot):
     with qtbot.waitSignal(context.navigate) as signal:
         qtbot.mouseClick(area.no_learner.home_button, LEFT)
     assert signal.args == ["home", None]
+
+
+AGAIN = _("Try this question again.")
+
+
+def test_a_missed_question_coming_back_says_try_it_again(lessons, area, context, qtbot):
+    assert AGAIN.startswith("Làm lại câu này")
+    practice = start_lesson_quiz(qtbot, lessons, "lua-dao")
+    # The first two missed: not passed, so "Try again" is offered.
+    missed = {slot.question_id for slot in practice.quiz.slots[:2]}
+    while practice.result is None:
+        # Nothing has been missed yet: no question says "try again".
+        assert not practice.again_banner.isVisibleTo(practice)
+        for position in positions(practice, right=practice.index >= 2):
+            press(qtbot, lessons, Qt.Key(Qt.Key.Key_1 + position))
+        press(qtbot, lessons, Qt.Key.Key_Return)
+        press(qtbot, lessons, Qt.Key.Key_Return)
+
+    qtbot.mouseClick(practice.retry_button, LEFT)
+    again = lessons.practice
+    shown_again = 0
+    while again.result is None:
+        question_id = again.quiz.slots[again.index].question_id
+        returning = question_id in missed
+        assert again.again_banner.isVisibleTo(again) == returning
+        assert (AGAIN in again.question_label.accessibleName()) == returning
+        if returning:
+            assert AGAIN in again.again_label.text()
+            shown_again += 1
+        for position in positions(again, right=True):
+            press(qtbot, lessons, Qt.Key(Qt.Key.Key_1 + position))
+        assert again.answer_button.isEnabled()
+        press(qtbot, lessons, Qt.Key.Key_Return)
+        assert again.verdict.text() == _("Right!")
+        press(qtbot, lessons, Qt.Key.Key_Return)
+    assert shown_again == 2
+
+    # The next day the same question comes back in the review, and says so too.
+    context.clock.advance(days=1)
+    area.show_overview()
+    qtbot.mouseClick(area.overview.review_button, LEFT)
+    review = area.practice
+    assert review.quiz.total == 2
+    assert review.again_banner.isVisibleTo(review)
+
+
+def test_the_answer_and_the_way_on_stay_in_view_on_a_small_screen(context, qtbot, qapp):
+    from skillsapp.ui.shell.app import apply_look
+
+    font, sheet = qapp.font(), qapp.styleSheet()
+    context.update_settings(text_size="largest")
+    apply_look(qapp, context, None)
+    try:
+        lessons = LessonsPage(context)
+        qtbot.addWidget(lessons)
+        lessons.resize(1024 - 240, 768 - 60)
+        lessons.show()
+        qtbot.waitExposed(lessons)
+        practice = start_lesson_quiz(qtbot, lessons, "lua-dao")
+
+        def in_view(widget):
+            corner = widget.mapTo(lessons, widget.rect().topLeft())
+            return widget.isVisible() and lessons.rect().contains(widget.rect().translated(corner))
+
+        assert in_view(practice.answer_button)
+        assert all(option.height() >= 44 for option in practice.options)
+        for position in positions(practice):
+            press(qtbot, lessons, Qt.Key(Qt.Key.Key_1 + position))
+        qtbot.mouseClick(practice.answer_button, LEFT)
+        assert in_view(practice.next_button) and not practice.answer_button.isVisible()
+        # The bar stays put while the question and its explanation scroll above it.
+        assert practice.scroll.verticalScrollBar().sizeHint().width() >= 16
+    finally:
+        qapp.setFont(font)
+        qapp.setStyleSheet(sheet)

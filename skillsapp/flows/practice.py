@@ -30,6 +30,26 @@ class PracticeQuiz(AttemptView):
 
     pass_mark: int = 80
     lesson: Lesson | None = None
+    # Questions this learner got wrong before and has not yet learnt, as they were when
+    # the quiz began: the screen says "try this question again" for them.
+    returning: frozenset[str] = frozenset()
+
+    def _note_returning(self) -> None:
+        profile = self.record.profile_id
+        self.returning = frozenset(
+            slot.question_id
+            for slot in self.slots
+            if self.store.progress.review_state(profile, slot.question_id) is not None
+        )
+
+    def is_returning(self, index: int) -> bool:
+        """Whether the question at ``index`` is one the learner missed before, coming back.
+
+        >>> retry = PracticeQuiz.for_lesson(store, profile.id, lesson, now)  # doctest: +SKIP
+        >>> retry.is_returning(0)                                           # doctest: +SKIP
+        True
+        """
+        return self.slots[index].question_id in self.returning
 
     @classmethod
     def for_lesson(
@@ -47,6 +67,7 @@ class PracticeQuiz(AttemptView):
         )
         quiz = cls(store, record, {q.id: q for q in questions})
         quiz.lesson, quiz.pass_mark = lesson, lesson.pass_mark
+        quiz._note_returning()
         return quiz
 
     @classmethod
@@ -70,7 +91,9 @@ class PracticeQuiz(AttemptView):
             layout=draw_practice(questions, seed),
             now=now,
         )
-        return cls(store, record, {q.id: q for q in questions})
+        quiz = cls(store, record, {q.id: q for q in questions})
+        quiz._note_returning()
+        return quiz
 
     def answer(
         self,

@@ -26,7 +26,7 @@ READING_CHARS = 72  # a comfortable line length, in average characters
 SCROLL_BAR_WIDTH = 20  # px: wide enough to grab (at least 16)
 
 
-def _mix(colour: str, base: str, amount: float) -> str:
+def mix(colour: str, base: str, amount: float) -> str:
     a, b = QColor(colour), QColor(base)
     mixed = QColor.fromRgbF(
         a.redF() * amount + b.redF() * (1 - amount),
@@ -38,7 +38,7 @@ def _mix(colour: str, base: str, amount: float) -> str:
 
 def reading_css(palette: Palette) -> str:
     """The document's style: airy lines, and the "Ghi nhớ" quote as a warm box."""
-    note = _mix(palette.focus, palette.panel, 0.18)
+    note = mix(palette.focus, palette.panel, 0.18)
     return f"""
     p, li {{ line-height: 150%; }}
     p.picture {{ line-height: 100%; margin-top: 12px; margin-bottom: 18px; }}

@@ -6,6 +6,7 @@ Keys: 1–6 choose an option, Enter answers and then goes on to the next questio
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from PySide6.QtCore import QElapsedTimer, QSize, Qt, Signal
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
     QLabel,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -25,13 +27,13 @@ from skillsapp.i18n import _, format_percent
 from skillsapp.storage.progress import DONE
 from skillsapp.ui.common.widgets import (
     OptionButton,
-    Page,
+    TaskPage,
     big_button,
     card,
     heading,
     paragraph,
-    scroll_page,
 )
+from skillsapp.ui.lessons.reader import WideScrollBar, mix
 from skillsapp.ui.shell.context import AppContext
 from skillsapp.ui.shell.theme import palette_for
 
@@ -77,7 +79,7 @@ class PracticePage(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.stack)
         self.question_screen = self._build_question_screen()
-        self.result_screen = Page()
+        self.result_screen = TaskPage()
         self.stack.addWidget(self.question_screen)
         self.stack.addWidget(self.result_screen)
         if quiz.total:
@@ -87,23 +89,44 @@ class PracticePage(QWidget):
 
     # -- the question screen ------------------------------------------------------------
     def _build_question_screen(self) -> QWidget:
-        screen = Page()
+        screen = TaskPage()
+        self.scroll = screen.scroll
+        self.scroll.setVerticalScrollBar(WideScrollBar(Qt.Orientation.Vertical, self.scroll))
+        column = screen.body
+        column.setSpacing(14)
         top = QHBoxLayout()
+        where = QVBoxLayout()
+        where.setSpacing(2)
         self.counter = heading("", level=2)
-        top.addWidget(self.counter)
+        where.addWidget(self.counter)
         title = self.quiz.lesson.title if self.quiz.lesson else _("Review")
         self.quiz_title = paragraph(title, muted=True)
-        top.addWidget(self.quiz_title, 1)
+        where.addWidget(self.quiz_title)
+        top.addLayout(where, 1)
         self.stop_button = big_button(_("Stop practising"))
         self.stop_button.setAutoDefault(True)
         self.stop_button.clicked.connect(self.back_requested)
-        top.addWidget(self.stop_button)
-        screen.body.addLayout(top)
+        top.addWidget(self.stop_button, 0, Qt.AlignmentFlag.AlignTop)
+        column.addLayout(top)
 
-        inner = QWidget()
-        column = QVBoxLayout(inner)
-        column.setContentsMargins(0, 0, 12, 0)
-        column.setSpacing(14)
+        # A question missed before says so plainly, in words and an icon, before the question.
+        self.again_banner, again = card()
+        self.again_banner.setObjectName("again")
+        again_row = QHBoxLayout()
+        self.again_icon = QLabel()
+        again_row.addWidget(self.again_icon, 0, Qt.AlignmentFlag.AlignTop)
+        headline, detail = _("Try this question again."), _("Last time your answer was not right.")
+        self.again_text = f"{headline} {detail}"
+        self.again_label = QLabel(f"<b>{html.escape(headline)}</b> {html.escape(detail)}")
+        self.again_label.setWordWrap(True)
+        self.again_label.setAccessibleName(self.again_text)
+        again_row.addWidget(self.again_label, 1)
+        for label in (self.again_icon, self.again_label):
+            label.setStyleSheet("background: transparent; border: none;")
+        again.addLayout(again_row)
+        self.again_banner.setAccessibleName(self.again_text)
+        column.addWidget(self.again_banner)
+
         self.question_label = heading("", level=2)
         self.question_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         column.addWidget(self.question_label)
@@ -127,21 +150,21 @@ class PracticePage(QWidget):
         panel.addWidget(self.explanation)
         column.addWidget(self.feedback_panel)
         column.addStretch(1)
-        self.scroll = scroll_page(inner)
-        screen.body.addWidget(self.scroll, 1)
 
-        bottom = QHBoxLayout()
+        # The answer and the way on sit in the bar below the question, always in view.
         self.hint = paragraph("", muted=True)
-        bottom.addWidget(self.hint, 1)
+        self.hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        screen.add_action(self.hint, left=True)
+        screen._left.setStretch(0, 1)
         self.answer_button = big_button(_("Answer"), primary=True)
         self.answer_button.clicked.connect(self.submit_answer)
         self.next_button = big_button(_("Next question"), primary=True)
         self.next_button.clicked.connect(self.go_on)
         for button in (self.answer_button, self.next_button):
             button.setAutoDefault(True)
-            button.setMinimumWidth(self.fontMetrics().averageCharWidth() * 20)
-            bottom.addWidget(button)
-        screen.body.addLayout(bottom)
+            screen.add_action(button)
+        screen.actions.setStretch(0, 1)
+        screen.actions.setStretch(1, 0)
         bar = self.scroll.verticalScrollBar()
         bar.valueChanged.connect(self._update_hint)
         bar.rangeChanged.connect(self._update_hint)
@@ -159,7 +182,14 @@ class PracticePage(QWidget):
         )
         self.counter.setAccessibleName(self.counter.text())
         self.question_label.setText(shown.question.text)
-        self.question_label.setAccessibleName(shown.question.text)
+        again = self.quiz.is_returning(index)
+        self.again_banner.setVisible(again)
+        if again:
+            self._set_again_icon()
+        # A screen reader says it too, first.
+        self.question_label.setAccessibleName(
+            f"{self.again_text} {shown.question.text}" if again else shown.question.text
+        )
         self._show_image(shown)
         self.multi_note.setVisible(shown.multi)
         for button in self.options:
@@ -186,6 +216,15 @@ class PracticePage(QWidget):
         self.stack.setCurrentWidget(self.question_screen)
         self.setFocus()
         self.timer.start()
+
+    def _set_again_icon(self) -> None:
+        palette = palette_for(self.context.settings.high_contrast)
+        side = self.fontMetrics().height() + 6
+        self.again_icon.setPixmap(_icon_pixmap("fa5s.redo", palette.accent, side))
+        self.again_banner.setStyleSheet(
+            f"QFrame#again {{ background: {mix(palette.focus, palette.panel, 0.18)};"
+            f" border: 3px solid {palette.focus}; border-radius: 8px; }}"
+        )
 
     def _show_image(self, shown: ShownQuestion) -> None:
         self.image.clear()
@@ -321,8 +360,6 @@ class PracticePage(QWidget):
         row.addWidget(self.message, 1)
         body.addLayout(row)
         side = self.fontMetrics().height() * 2
-        buttons = QHBoxLayout()
-        buttons.setSpacing(16)
         self.retry_button = self.reread_button = None
         if lesson is None:
             self.message.setText(
@@ -350,11 +387,9 @@ class PracticePage(QWidget):
             self.result_icon.setPixmap(_icon_pixmap("fa5s.redo", palette.accent, side))
             self.retry_button = big_button(_("Try again"), primary=True)
             self.retry_button.clicked.connect(self.retry_requested)
-            buttons.addWidget(self.retry_button)
             if self.can_reread:
                 self.reread_button = big_button(_("Read the lesson again"))
                 self.reread_button.clicked.connect(self.reread_requested)
-                buttons.addWidget(self.reread_button)
         if lesson is not None and result.correct < result.total:
             self.message.setText(
                 self.message.text()
@@ -363,13 +398,16 @@ class PracticePage(QWidget):
             )
         self.back_button = big_button(self.back_text, primary=self.retry_button is None)
         self.back_button.clicked.connect(self.back_requested)
-        buttons.addWidget(self.back_button)
-        buttons.addStretch(1)
-        for index in range(buttons.count()):
-            widget = buttons.itemAt(index).widget()
-            if widget is not None:
-                widget.setAutoDefault(True)
-        body.addLayout(buttons)
+        # Going back on the left, trying again on the right: in view on any screen.
+        screen = self.result_screen
+        screen.add_action(self.back_button, left=True)
+        if self.retry_button is not None:
+            screen.add_action(self.retry_button)
+        if self.reread_button is not None:  # under the message that suggests it
+            body.addWidget(self.reread_button, 0, Qt.AlignmentFlag.AlignLeft)
+        for button in (self.back_button, self.reread_button, self.retry_button):
+            if button is not None:
+                button.setAutoDefault(True)
         body.addStretch(1)
         self.stack.setCurrentWidget(self.result_screen)
         (self.retry_button or self.back_button).setFocus()
