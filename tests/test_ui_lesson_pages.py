@@ -131,3 +131,29 @@ def test_where_the_learner_stopped_survives_a_text_size_change(app_look, context
     qtbot.waitUntil(lambda: reader.is_fitted() and reader.view.page_height() > 100)
     assert first_words in reader.view.toPlainText()
     assert reader.index > 4  # more, shorter pages at the largest size
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_the_library_fits_with_big_lesson_cards(app_look, context, qtbot, screen):
+    set_text_size(app_look, context, "largest")
+    page = LessonsPage(context)
+    qtbot.addWidget(page)
+    page.resize(*SCREENS[screen])
+    page.show()
+    qtbot.waitExposed(page)
+    library = page.library
+    viewport = library.scroll.viewport()
+    assert library.buttons
+    for button in library.buttons:
+        assert button.height() >= 44
+        # As wide as the screen allows, never wider: nothing hides on the right.
+        assert button.mapTo(viewport, button.rect().topRight()).x() < viewport.width()
+        for label in (button.title, button.detail):
+            assert label.wordWrap()
+    bar = library.scroll.verticalScrollBar()
+    assert bar.isVisible() and bar.width() >= 16  # ten lessons: the list scrolls
+    # The last lesson can be reached: scrolled to the end, its card is in view.
+    library.scroll.ensureWidgetVisible(library.buttons[-1])
+    last = library.buttons[-1]
+    top = last.mapTo(viewport, last.rect().topLeft()).y()
+    assert top >= 0 and top + last.height() <= viewport.height()

@@ -3,6 +3,7 @@ lesson's practice quiz, one screen at a time."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from skillsapp.flows.practice import PracticeQuiz
@@ -13,7 +14,7 @@ from skillsapp.ui.common.widgets import Page, heading, paragraph, scroll_page
 from skillsapp.ui.learner.gate import LearnerArea
 from skillsapp.ui.lessons import speech
 from skillsapp.ui.lessons.card import LessonButton
-from skillsapp.ui.lessons.reader import LessonReader
+from skillsapp.ui.lessons.reader import LessonReader, WideScrollBar
 from skillsapp.ui.practice.quiz import PracticePage
 from skillsapp.ui.shell.context import AppContext
 from skillsapp.ui.shell.theme import palette_for
@@ -39,6 +40,7 @@ class LibraryScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.scroll = scroll_page(Page())
+        self.scroll.setVerticalScrollBar(WideScrollBar(Qt.Orientation.Vertical, self.scroll))
         layout.addWidget(self.scroll)
 
     def rebuild(self) -> None:

@@ -13,6 +13,7 @@ from skillsapp.storage.progress import LessonProgress
 from skillsapp.ui.common.widgets import Page, big_button, card, heading, paragraph, scroll_page
 from skillsapp.ui.learner.gate import LearnerArea
 from skillsapp.ui.lessons.card import LessonButton, best_score_text
+from skillsapp.ui.lessons.reader import WideScrollBar
 from skillsapp.ui.practice.quiz import PracticePage
 from skillsapp.ui.shell.context import AppContext
 from skillsapp.ui.shell.theme import palette_for
@@ -28,6 +29,7 @@ class OverviewScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.scroll = scroll_page(Page())
+        self.scroll.setVerticalScrollBar(WideScrollBar(Qt.Orientation.Vertical, self.scroll))
         layout.addWidget(self.scroll)
 
     def rebuild(self) -> None:
