@@ -76,6 +76,7 @@ def test_every_page_fits_the_screen_and_the_quiz_comes_last(app_look, context, q
     page, reader = open_reader(qtbot, context, screen)
     # Every block is on exactly one page, in reading order.
     assert [b for p in reader.pages for b in p] == list(range(len(reader.blocks)))
+    width = page.width()
     seen_pictures = 0
     pictures = sum(1 for b in reader.blocks if b.kind == PICTURE)
     for index in range(reader.total):
@@ -94,6 +95,9 @@ def test_every_page_fits_the_screen_and_the_quiz_comes_last(app_look, context, q
             if reader.blocks[block].kind == PICTURE:
                 # A picture is never cut off: the page holding it needs no scrolling.
                 assert reader.view.document().size().height() <= reader.view.page_height()
+    # Back to the start (as "Đọc lại bài" does): the window never grew on the way.
+    reader.show_page(0)
+    assert page.width() == width and reader.total == len(reader.pages)
 
 
 def test_pages_are_cut_again_for_a_smaller_screen_on_the_same_text(app_look, context, qtbot):

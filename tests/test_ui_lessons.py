@@ -120,6 +120,8 @@ def test_pictures_are_drawn_at_the_reading_width_and_the_reminder_is_a_box(page,
 
     reader.show_page(reader.total - 1)
     assert reader.quiz_button.isVisible() and not reader.next_button.isVisible()
+    note = next(i for i, b in enumerate(reader.blocks) if "Ghi nhớ" in b.html)
+    reader.show_page(reader.page_of(note))
     tables = [f for f in document.rootFrame().childFrames() if isinstance(f, QTextTable)]
     assert len(tables) == 1
     cell = tables[0].cellAt(0, 0)

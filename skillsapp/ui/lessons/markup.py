@@ -10,6 +10,7 @@ a boxed table, the one box Qt's rich text draws with a border and a background.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
@@ -83,23 +84,42 @@ def lesson_pages(body: str) -> list[LessonPage]:
 
 # -- blocks, for pages cut to the screen -------------------------------------------------
 HEADING, PICTURE, ITEM, TEXT = "heading", "picture", "item", "text"
+SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=\S)")
+SIMPLE_ITEM = ["list_item_open", "paragraph_open", "inline", "paragraph_close", "list_item_close"]
+CONTINUED_LIST = '<ul style="list-style-type: none">\n'
+_BOLD_LINE = re.compile(r"<strong>[^<]*</strong>")
+
+
+@dataclass(frozen=True)
+class Group:
+    """What a block sits inside: a list, a paragraph or a "Ghi nhớ" box. Blocks of the same
+    group (same ``key``) on one page are joined back into it; ``opening`` is the tag that
+    opens it from this block on (a numbered list goes on from this item's number)."""
+
+    key: int
+    opening: str
+    closing: str
+    continued: bool = False  # a list going on from the page before, without bullets
+
+    def goes_on_in(self, open_group: Group) -> bool:
+        """Whether this block continues ``open_group`` rather than starting anew."""
+        return self.key == open_group.key and (self.continued or not open_group.continued)
 
 
 @dataclass(frozen=True)
 class Block:
-    """One piece of a lesson that is never split across two pages: a heading, a paragraph,
-    a picture, one item of a list, or a "Ghi nhớ" box.
+    """One piece of a lesson that is never split across two pages: a heading, a sentence of
+    a paragraph, a picture, one item of a list.
 
-    ``list_key`` groups the items of one list (so they are joined back into one list) and
-    ``number`` is an item's number in a numbered list.
+    >>> [(b.kind, b.starts_section) for b in lesson_blocks("# T\\n\\nA.\\n\\n## B\\n- x\\n- y")]
+    [('text', False), ('heading', True), ('item', False), ('item', False)]
     """
 
     section: int  # which ``##`` section (0: the introduction)
     kind: str
     html: str
     starts_section: bool = False
-    list_key: tuple[int, str] | None = None
-    number: int = 1
+    groups: tuple[Group, ...] = ()  # outermost first
 
 
 def _closing(tokens: list[Token], start: int) -> int:
@@ -125,59 +145,128 @@ def _render(tokens: list[Token]) -> str:
     return _MD.renderer.render(tokens, _MD.options, {})
 
 
-def lesson_blocks(body: str) -> list[Block]:
-    """The lesson as blocks in reading order; the leading ``#`` title is left out.
+def _sentences(inline: Token) -> list[str]:
+    """A paragraph's text as HTML, one piece per sentence (never inside bold or a link)."""
+    pieces: list[list[Token]] = [[]]
+    depth = 0
+    for child in inline.children or []:
+        depth += max(child.nesting, 0)
+        if child.type == "text" and depth == 0:
+            parts = SENTENCE_END.split(child.content)
+            for number, part in enumerate(parts):
+                last = number == len(parts) - 1
+                pieces[-1].append(child.copy(content=part if last else part + " "))
+                if not last:
+                    pieces.append([])
+        else:
+            pieces[-1].append(child)
+        depth += min(child.nesting, 0)
+    rendered = [_MD.renderer.renderInline(piece, _MD.options, {}) for piece in pieces if piece]
+    return [html for html in rendered if html.strip()] or [""]
 
-    >>> [(b.kind, b.starts_section) for b in lesson_blocks("# T\\n\\nA.\\n\\n## B\\n- x\\n- y")]
-    [('text', False), ('heading', True), ('item', False), ('item', False)]
-    """
+
+class _Blocks:
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.section = 0
+        self.keys = 0
+
+    def key(self) -> int:
+        self.keys += 1
+        return self.keys
+
+    def add(self, tokens: list[Token], groups: tuple[Group, ...] = ()) -> None:
+        index = 0
+        while index < len(tokens):
+            token = tokens[index]
+            end = _closing(tokens, index)
+            part = tokens[index : end + 1]
+            if _is_heading(token, "h2") and not groups:
+                self.section += 1
+                self.blocks.append(Block(self.section, HEADING, _render(part), True, groups))
+            elif token.type == "heading_open":
+                self.blocks.append(Block(self.section, HEADING, _render(part), groups=groups))
+            elif token.type in ("bullet_list_open", "ordered_list_open"):
+                self._list(tokens, index, end, groups)
+            elif token.type == "blockquote_open":
+                note = Group(self.key(), NOTE_OPEN, NOTE_CLOSE)
+                self.add(tokens[index + 1 : end], (*groups, note))
+            elif _is_picture(part):
+                self.blocks.append(Block(self.section, PICTURE, _render(part), groups=groups))
+            elif token.type == "paragraph_open" and not token.hidden:
+                paragraph = Group(self.key(), "<p>", "</p>\n")
+                sentences = _sentences(tokens[index + 1])
+                # A bold line on its own ("Ghi nhớ") is a heading: it stays with what follows.
+                bold = len(sentences) == 1 and _BOLD_LINE.fullmatch(sentences[0].strip())
+                kind = HEADING if bold else TEXT
+                for html in sentences:
+                    self.blocks.append(Block(self.section, kind, html, groups=(*groups, paragraph)))
+            else:
+                self.blocks.append(Block(self.section, TEXT, _render(part), groups=groups))
+            index = end + 1
+
+    def _list(self, tokens: list[Token], start: int, end: int, groups: tuple[Group, ...]) -> None:
+        ordered = tokens[start].type == "ordered_list_open"
+        number = int(tokens[start].attrGet("start") or 1) if ordered else 1
+        key = self.key()
+        inner = start + 1
+        while inner < end:
+            item_end = _closing(tokens, inner)
+            opening = f'<ol start="{number}">\n' if ordered else "<ul>\n"
+            group = Group(key, opening, "</ol>\n" if ordered else "</ul>\n")
+            item = tokens[inner : item_end + 1]
+            simple = [t.type for t in item] == SIMPLE_ITEM and item[1].hidden
+            if not simple:
+                html = _render(item)
+                self.blocks.append(Block(self.section, ITEM, html, groups=(*groups, group)))
+            else:
+                # A long item may go on over the page: there, without its bullet or number.
+                going_on = Group(key, CONTINUED_LIST, "</ul>\n", continued=True)
+                whole = Group(self.key(), "<li>", "</li>\n")
+                for piece, html in enumerate(_sentences(item[2])):
+                    inside = (*groups, group if piece == 0 else going_on, whole)
+                    self.blocks.append(Block(self.section, ITEM, html, groups=inside))
+            number += 1
+            inner = item_end + 1
+
+
+def lesson_blocks(body: str) -> list[Block]:
+    """The lesson as blocks in reading order; the leading ``#`` title is left out."""
     tokens = _MD.parse(body)
     if len(tokens) >= 3 and _is_heading(tokens[0], "h1"):
         tokens = tokens[3:]
-    blocks: list[Block] = []
-    section = 0
-    index = 0
-    while index < len(tokens):
-        token = tokens[index]
-        end = _closing(tokens, index)
-        part = tokens[index : end + 1]
-        if _is_heading(token, "h2"):
-            section += 1
-            blocks.append(Block(section, HEADING, _render(part), starts_section=True))
-        elif token.type == "heading_open":
-            blocks.append(Block(section, HEADING, _render(part)))
-        elif token.type in ("bullet_list_open", "ordered_list_open"):
-            tag = "ol" if token.type == "ordered_list_open" else "ul"
-            number = int(token.attrGet("start") or 1) if tag == "ol" else 1
-            inner = index + 1
-            while inner < end:
-                item_end = _closing(tokens, inner)
-                html = _render(tokens[inner : item_end + 1])
-                blocks.append(Block(section, ITEM, html, list_key=(index, tag), number=number))
-                number += 1
-                inner = item_end + 1
-        else:
-            kind = PICTURE if _is_picture(part) else TEXT
-            blocks.append(Block(section, kind, _render(part)))
-        index = end + 1
-    return blocks or [Block(0, TEXT, "<p></p>")]
+    builder = _Blocks()
+    builder.add(tokens)
+    return builder.blocks or [Block(0, TEXT, "<p></p>")]
 
 
 def join_blocks(blocks: list[Block]) -> str:
-    """The HTML of consecutive blocks, list items gathered back into their lists."""
+    """The HTML of consecutive blocks, sentences and list items gathered back into their
+    paragraphs, lists and boxes.
+
+    >>> join_blocks(lesson_blocks("Một. Hai.\\n\\n1. a\\n2. b")[1:4])
+    '<p>Hai.</p>\\n<ol start="1">\\n<li>a</li>\\n<li>b</li>\\n</ol>\\n'
+    >>> join_blocks(lesson_blocks("1. a. b.\\n2. c.")[1:])  # a page starting inside item 1
+    '<ul style="list-style-type: none">\\n<li>b.</li>\\n</ul>\\n<ol start="2">\\n<li>c.</li>\\n</ol>\\n'
+    """
     html: list[str] = []
-    open_list: tuple[int, str] | None = None
+    open_groups: list[Group] = []
     for block in blocks:
-        if block.list_key != open_list:
-            if open_list is not None:
-                html.append(f"</{open_list[1]}>\n")
-            open_list = block.list_key
-            if open_list is not None:
-                tag = open_list[1]
-                html.append(f'<ol start="{block.number}">\n' if tag == "ol" else "<ul>\n")
+        keep = 0
+        while (
+            keep < len(open_groups)
+            and keep < len(block.groups)
+            and block.groups[keep].goes_on_in(open_groups[keep])
+        ):
+            keep += 1
+        while len(open_groups) > keep:
+            html.append(open_groups.pop().closing)
+        for group in block.groups[keep:]:
+            html.append(group.opening)
+            open_groups.append(group)
         html.append(block.html)
-    if open_list is not None:
-        html.append(f"</{open_list[1]}>\n")
+    while open_groups:
+        html.append(open_groups.pop().closing)
     return "".join(html)
 
 

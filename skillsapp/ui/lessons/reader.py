@@ -337,10 +337,18 @@ class LessonReader(TaskPage):
         # Only the true last page, with every picture already shown, leads on to the quiz.
         last = index == self.total - 1
         self.previous_button.setEnabled(index > 0)
-        self.next_button.setVisible(not last)
-        self.quiz_button.setVisible(last and bool(self.lesson.practice))
-        self.finish_button.setVisible(last and not self.lesson.practice)
-        self.back_button.setVisible(not self.finish_button.isVisibleTo(self))
+        shown = {
+            self.next_button: not last,
+            self.quiz_button: last and bool(self.lesson.practice),
+            self.finish_button: last and not self.lesson.practice,
+            self.back_button: not (last and not self.lesson.practice),
+        }
+        # Hide before showing: two buttons in the bar at once, even for a moment, would
+        # make the window wider than the screen.
+        for visible in (False, True):
+            for button, wanted in shown.items():
+                if wanted == visible:
+                    button.setVisible(visible)
         target = (
             self.next_button
             if not last

@@ -208,8 +208,8 @@ class PracticePage(QWidget):
             self.options_box.addWidget(button)
             self.options.append(button)
         self.feedback_panel.setVisible(False)
+        self.next_button.setVisible(False)  # hidden first: both at once would widen the window
         self.answer_button.setVisible(True)
-        self.next_button.setVisible(False)
         self._update_buttons()
         self.scroll.verticalScrollBar().setValue(0)
         self._update_hint()
