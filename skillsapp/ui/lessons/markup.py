@@ -149,8 +149,16 @@ def _sentences(inline: Token) -> list[str]:
     """A paragraph's text as HTML, one piece per sentence (never inside bold or a link)."""
     pieces: list[list[Token]] = [[]]
     depth = 0
+    ended = False  # the text so far ends a sentence (e.g. inside bold: "**Dừng lại.** Không…")
     for child in inline.children or []:
         depth += max(child.nesting, 0)
+        if child.type == "text" and depth == 0 and ended and child.content[:1].isspace():
+            pieces[-1].append(child.copy(content=" "))
+            pieces.append([])
+            child = child.copy(content=child.content.lstrip())
+        if child.type == "text":
+            text = child.content.rstrip()
+            ended = text[-1:] in (".", "!", "?", "…") if text else ended
         if child.type == "text" and depth == 0:
             parts = SENTENCE_END.split(child.content)
             for number, part in enumerate(parts):
@@ -246,6 +254,8 @@ def join_blocks(blocks: list[Block]) -> str:
 
     >>> join_blocks(lesson_blocks("Một. Hai.\\n\\n1. a\\n2. b")[1:4])
     '<p>Hai.</p>\\n<ol start="1">\\n<li>a</li>\\n<li>b</li>\\n</ol>\\n'
+    >>> [b.html for b in lesson_blocks("**Dừng lại.** Gọi lại. Hỏi **người quen.** Xong")]
+    ['<strong>Dừng lại.</strong> ', 'Gọi lại. ', 'Hỏi <strong>người quen.</strong> ', 'Xong']
     >>> join_blocks(lesson_blocks("1. a. b.\\n2. c.")[1:])  # a page starting inside item 1
     '<ul style="list-style-type: none">\\n<li>b.</li>\\n</ul>\\n<ol start="2">\\n<li>c.</li>\\n</ol>\\n'
     """
