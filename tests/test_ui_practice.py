@@ -279,3 +279,17 @@ def test_the_answer_and_the_way_on_stay_in_view_on_a_small_screen(context, qtbot
     finally:
         qapp.setFont(font)
         qapp.setStyleSheet(sheet)
+
+
+def test_not_passed_offers_to_read_the_lesson_again_from_its_first_page(lessons, context, qtbot):
+    practice = start_lesson_quiz(qtbot, lessons, "lua-dao")
+    answer_all(qtbot, lessons, practice, right=False)
+    # "Làm lại" and going back stay in the bar below; reading again sits under the message.
+    bar = practice.result_screen.action_bar
+    assert bar.isAncestorOf(practice.retry_button) and bar.isAncestorOf(practice.back_button)
+    assert practice.reread_button.isVisible()
+    qtbot.mouseClick(practice.reread_button, LEFT)
+    reader = lessons.reader
+    assert lessons.stack.currentWidget() is reader
+    assert reader.index == 0 and reader.view.toPlainText().startswith("Kẻ lừa đảo bây giờ")
+    assert context.store.progress.lesson(context.profile.id, "lua-dao").position == 0
