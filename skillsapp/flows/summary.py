@@ -19,6 +19,9 @@ class LearnerSummary:
     due_reviews: int
     streak_days: int
     contest_attempts: list[AttemptRecord] = field(default_factory=list)
+    # Anything done yet (a lesson opened, a quiz or a contest taken): a new learner "starts",
+    # a returning one "continues".
+    has_progress: bool = False
 
     @property
     def programme_complete(self) -> bool:
@@ -45,9 +48,10 @@ def learner_summary(store, profile_id: str, now: datetime.datetime) -> LearnerSu
     started = [lesson for lesson in lessons if lesson.id in progress and lesson not in done]
     untouched = [lesson for lesson in lessons if lesson.id not in progress]
     next_lesson = (started or untouched or [None])[0]
+    attempts = store.attempts.for_profile(profile_id)
     practice_days = {
         vietnam_day(record.submitted_at)
-        for record in store.attempts.for_profile(profile_id)
+        for record in attempts
         if record.kind in ("practice", "review") and record.submitted_at is not None
     }
     return LearnerSummary(
@@ -59,6 +63,7 @@ def learner_summary(store, profile_id: str, now: datetime.datetime) -> LearnerSu
         contest_attempts=[
             r for r in store.attempts.for_profile(profile_id, "contest") if r.submitted
         ],
+        has_progress=bool(progress or attempts),
     )
 
 

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import re
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from skillsapp.flows.summary import learner_summary
 from skillsapp.i18n import _, format_datetime, format_duration, format_number, ngettext
 from skillsapp.reports.certificate import programme_certificate
 from skillsapp.storage.profiles import fold
-from skillsapp.ui.common.widgets import Page, big_button, card, heading, paragraph
+from skillsapp.ui.common.widgets import TaskPage, WrapButton, big_button, card, heading, paragraph
 from skillsapp.ui.shell.context import AppContext
 
 
-class ProgressPage(Page):
+class ProgressPage(TaskPage):
     def __init__(self, context: AppContext) -> None:
         super().__init__()
         self.context = context
@@ -31,16 +32,19 @@ class ProgressPage(Page):
         self.body.addWidget(self.contests)
         self.certificate_note = paragraph("", muted=True)
         self.body.addWidget(self.certificate_note)
-        self.certificate_button = big_button(_("Make my certificate (PDF)"), primary=True)
+        # The label is long at the largest text: a wrapping button never widens the screen.
+        self.certificate_button = WrapButton(_("Make my certificate (PDF)"))
+        self.certificate_button.setObjectName("primary")
+        self.certificate_button.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.certificate_button.clicked.connect(self.make_certificate)
         self.body.addWidget(self.certificate_button)
         self.result = QLabel()
         self.result.setWordWrap(True)
         self.body.addWidget(self.result)
+        self.body.addStretch(1)
         back = big_button(_("Back to home"))
         back.clicked.connect(lambda: context.navigate.emit("home", None))
-        self.body.addWidget(back)
-        self.body.addStretch(1)
+        self.add_action(back, left=True)
         self.summary = None
         context.profile_changed.connect(self.refresh)
 
