@@ -531,6 +531,9 @@ def test_showing_another_area_leaves_the_attempt_open(qtbot, ui_context):
     assert not screen.timer.isActive()
     assert context.navigation_lock is None
     assert not context.store.attempts.get(screen.attempt.record.id).submitted
+    assert len(window.page("home").welcome.resume_offers) == 1  # offered first at home
+    window.show_area("contests")
+    assert page.current_screen() is None and len(page.resume_offers) == 1
 
 
 @pytest.mark.parametrize("size", [(1024, 768), (1366, 768)])

@@ -254,8 +254,10 @@ class ContestsPage(QWidget):
     def hideEvent(self, event) -> None:  # noqa: N802 - Qt naming
         # The window showed another area (after asking, while an attempt ran): the attempt
         # stays open on disk, its clock runs on, and it is offered again on the home page.
+        # The list is rebuilt when the area is shown again (showEvent).
         if isinstance(self.screen, AttemptScreen) and not event.spontaneous():
-            self.show_list()
+            self._drop_screen()
+            self.stack.setCurrentWidget(self.list_screen)
         super().hideEvent(event)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt naming

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from skillsapp.flows.summary import learner_summary
 from skillsapp.i18n import _, format_datetime, format_duration, format_number, ngettext
 from skillsapp.reports.certificate import programme_certificate
 from skillsapp.storage.profiles import fold
-from skillsapp.ui.common.widgets import TaskPage, WrapButton, big_button, card, heading, paragraph
+from skillsapp.ui.common.widgets import TaskPage, big_button, card, heading, paragraph
 from skillsapp.ui.shell.context import AppContext
 
 
@@ -32,10 +31,8 @@ class ProgressPage(TaskPage):
         self.body.addWidget(self.contests)
         self.certificate_note = paragraph("", muted=True)
         self.body.addWidget(self.certificate_note)
-        # The label is long at the largest text: a wrapping button never widens the screen.
-        self.certificate_button = WrapButton(_("Make my certificate (PDF)"))
-        self.certificate_button.setObjectName("primary")
-        self.certificate_button.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # In the page, next to what it is about; the bar keeps only the way back.
+        self.certificate_button = big_button(_("Make my certificate (PDF)"), primary=True)
         self.certificate_button.clicked.connect(self.make_certificate)
         self.body.addWidget(self.certificate_button)
         self.result = QLabel()
