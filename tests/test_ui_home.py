@@ -159,7 +159,9 @@ def restart(context, tmp_path, qtbot, minutes: float) -> tuple[object, MainWindo
     later.clock.advance(minutes=minutes)
     window = MainWindow(later)
     qtbot.addWidget(window)
-    window.show()
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
     return later, window
 
 
@@ -193,7 +195,8 @@ def test_restart_shows_the_unfinished_attempt_first_and_one_click_continues_it(
     offer.tick()  # the clock ran on while the home page was shown
     assert offer.remaining.text() == _("You have {time} left to continue.").format(time="07:10")
 
-    qtbot.mouseClick(offer.resume_button, LEFT)
+    assert offer.resume_button.hasFocus()
+    qtbot.keyClick(offer.resume_button, Qt.Key.Key_Return)  # Enter, or one click
     assert window.current_area() == "contests"
     screen = window.page("contests").current_screen()
     assert isinstance(screen, AttemptScreen) and screen.isVisible()

@@ -26,6 +26,7 @@ from skillsapp.ui.common.widgets import (
     big_button,
     heading,
     paragraph,
+    press_focused_button,
 )
 from skillsapp.ui.shell.context import AppContext
 
@@ -348,12 +349,14 @@ class Welcome(TaskPage):
                 offer.resume.connect(lambda a: context.navigate.emit("contests", a))
                 offer.expired.connect(self.refresh)
                 self.attempt_box.addWidget(offer)
+                offer.show()  # at once (not after the next event), so the focus can land on it
                 self.resume_offers.append(offer)
         for record in self.submitted:
             notice = SubmittedNotice(context.store, record)
             notice.show_result.connect(self._show_result)
             notice.dismissed.connect(self._dismiss)
             self.attempt_box.addWidget(notice)
+            notice.show()
             self.submitted_notices.append(notice)
 
     def _show_result(self, record) -> None:
@@ -421,8 +424,8 @@ class HomePage(QWidget):
             self.welcome.stop_timers()
             self.show_chooser()
         else:
+            self.stack.setCurrentWidget(self.welcome)  # shown first, so the focus can land
             self.welcome.refresh()
-            self.stack.setCurrentWidget(self.welcome)
 
     def open(self, _argument: object = None) -> None:
         """Coming back home: an attempt may have been left open or run out of time meanwhile."""
@@ -446,6 +449,9 @@ class HomePage(QWidget):
             self.context.set_profile(profile)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        # Enter presses the button with the focus ring (e.g. "Làm tiếp bài thi"), as in dialogs.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and press_focused_button(self):
+            return
         if event.key() == Qt.Key.Key_Escape and self.stack.currentWidget() in (
             self.new_profile,
             self.pin,
