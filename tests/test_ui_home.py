@@ -239,13 +239,17 @@ def test_an_attempt_whose_time_ran_out_while_closed_is_submitted_and_home_says_s
 
 def test_a_new_learner_starts_and_a_returning_one_continues(home, context, qtbot):
     qtbot.mouseClick(home.chooser.new_button, LEFT)
-    qtbot.keyClicks(home.new_profile.name, "Ba")
+    qtbot.keyClicks(home.new_profile.name, "Tran Van Ba")
     qtbot.keyClick(home.new_profile.name, Qt.Key.Key_Return)
     welcome = home.welcome
     first = context.store.content.lessons()[0]
     assert welcome.continue_button.text() == _("Start: {lesson}").format(lesson=first.title)
     assert welcome.continue_button.text().startswith("Bắt đầu")
     assert "Học tiếp" not in welcome.continue_button.text()
+    start_contest_attempt(context, context.profile)  # a contest is not a lesson begun
+    home.open()
+    assert len(welcome.resume_offers) == 1
+    assert welcome.continue_button.text().startswith("Bắt đầu")
     context.store.progress.reading_at(context.profile.id, first.id, 2)  # read two pages
     home.open()
     assert welcome.continue_button.text() == _("Continue: {lesson}").format(lesson=first.title)
