@@ -196,7 +196,7 @@ def test_restart_shows_the_unfinished_attempt_first_and_one_click_continues_it(
     assert offer.remaining.text() == _("You have {time} left to continue.").format(time="07:10")
 
     assert offer.resume_button.hasFocus()
-    qtbot.keyClick(offer.resume_button, Qt.Key.Key_Return)  # Enter, or one click
+    qtbot.mouseClick(offer.resume_button, LEFT)
     assert window.current_area() == "contests"
     screen = window.page("contests").current_screen()
     assert isinstance(screen, AttemptScreen) and screen.isVisible()
@@ -235,6 +235,22 @@ def test_an_attempt_whose_time_ran_out_while_closed_is_submitted_and_home_says_s
     assert isinstance(result, ResultScreen) and result.score.text() == "1/20"
     window.show_area("home")
     assert welcome.submitted_notices == []  # told once, then out of the way
+
+
+def test_time_running_out_while_the_home_page_shows_the_card_submits_it(context, tmp_path, qtbot):
+    lan = context.store.profiles.create("Nguyễn Thị Lan", birth_year=1962)
+    attempt = start_contest_attempt(context, lan)
+    context, window = restart(context, tmp_path, qtbot, minutes=14)
+    welcome = choose_learner(window, qtbot, "Nguyễn Thị Lan")
+    offer = welcome.resume_offers[0]
+    assert offer.timer.isActive()  # counting down on screen
+    context.clock.advance(minutes=1, seconds=1)
+    offer.tick()
+    assert welcome.resume_offers == []
+    assert context.store.attempts.get(attempt.record.id).submitted
+    assert welcome.submitted_notices[0].isVisible()
+    qtbot.mouseClick(welcome.submitted_notices[0].ok_button, LEFT)
+    assert welcome.submitted_notices == []
 
 
 def test_a_new_learner_starts_and_a_returning_one_continues(home, context, qtbot):
