@@ -18,7 +18,7 @@ from skillsapp.engine.registration import Registration, check_id_number
 from skillsapp.flows import contest as contest_flow
 from skillsapp.i18n import _, ngettext
 from skillsapp.storage import open_store
-from skillsapp.ui.contest.attempt import AttemptScreen
+from skillsapp.ui.contest.attempt import AttemptScreen, leave_question
 from skillsapp.ui.contest.contests import ContestsPage
 from skillsapp.ui.contest.registration import RegistrationScreen
 from skillsapp.ui.contest.result import ResultScreen
@@ -27,6 +27,8 @@ from skillsapp.ui.contest.rules import RulesScreen
 
 FIXED_NOW = ui_helpers.FIXED_NOW
 ui_context = ui_helpers.ui_context  # the fixture: the bundled pack and a learner chosen
+largest_text = ui_helpers.largest_text
+assert_in_view = ui_helpers.assert_in_view
 
 CONTEST = "tim-hieu-chuyen-doi-so-2026"
 ROUND = "tuan-1"
@@ -458,3 +460,119 @@ def test_sigkilled_app_offers_the_acknowledged_answers_again(qtbot, ui_context):
         if index in pending:  # killed between the key press and its acknowledgement
             continue
         assert restored.get(index, "-") == value, index
+
+
+def test_navigation_is_locked_during_an_attempt_and_freed_after_submitting(qtbot, ui_context):
+    context = ui_context
+    register_directly(context)
+    changes = []
+    context.navigation_lock_changed.connect(lambda: changes.append(context.navigation_lock))
+    page, screen = start_through_ui(qtbot, context)
+    assert context.navigation_lock == leave_question()
+    assert "bài thi" in context.navigation_lock  # asked in plain Vietnamese
+    qtbot.keyClick(screen, Qt.Key.Key_1)
+    qtbot.mouseClick(screen.review_button, LEFT)  # "Nộp bài" opens the review first
+    if screen.views.currentWidget() is screen.prediction_view:
+        qtbot.mouseClick(screen.prediction_view.next_button, LEFT)
+    assert screen.views.currentWidget() is screen.review_view
+    assert context.navigation_lock is not None  # still answering until confirmed
+    qtbot.mouseClick(screen.review_view.submit_button, LEFT)
+    qtbot.mouseClick(screen.confirm_view.yes_button, LEFT)
+    assert isinstance(page.current_screen(), ResultScreen)
+    assert context.navigation_lock is None
+    assert changes == [leave_question(), None]
+
+
+def test_leaving_an_attempt_asks_first_and_keeps_it_open(qtbot, ui_context):
+    context = ui_context
+    register_directly(context)
+    page, screen = start_through_ui(qtbot, context)
+    qtbot.keyClick(screen, Qt.Key.Key_2)
+    qtbot.keyClick(screen, Qt.Key.Key_Return)
+    qtbot.mouseClick(screen.leave_button, LEFT)
+    assert screen.views.currentWidget() is screen.leave_view
+    assert page.current_screen() is screen and context.navigation_lock is not None
+    # Enter means "keep answering": the safe choice, back at the same question.
+    qtbot.keyClick(screen, Qt.Key.Key_Return)
+    assert screen.views.currentWidget() is screen.question_view
+    assert screen.progress.text() == question_label(1)
+    qtbot.keyClick(screen, Qt.Key.Key_Escape)  # Escape asks too
+    assert screen.views.currentWidget() is screen.leave_view
+    qtbot.mouseClick(screen.leave_view.leave_button, LEFT)
+    assert page.current_screen() is None
+    assert context.navigation_lock is None
+    record = context.store.attempts.get(screen.attempt.record.id)
+    assert not record.submitted
+    # The list offers it again, with the answer kept.
+    assert len(page.resume_offers) == 1
+    qtbot.mouseClick(page.resume_offers[0].resume_button, LEFT)
+    again = page.current_screen()
+    assert again.answers == {0: (1,)}
+    assert context.navigation_lock == leave_question()
+
+
+def test_showing_another_area_leaves_the_attempt_open(qtbot, ui_context):
+    """The window asked (its job) and the learner chose another area: the clock stops on
+    screen, the lock is freed and the attempt can be continued later."""
+    from skillsapp.ui.shell.main_window import MainWindow
+
+    context = ui_context
+    register_directly(context)
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_area("contests")
+    page = window.page("contests")
+    qtbot.mouseClick(page.round_buttons[(CONTEST, ROUND)], LEFT)
+    qtbot.mouseClick(page.current_screen().start_button, LEFT)
+    screen = page.current_screen()
+    assert isinstance(screen, AttemptScreen) and context.navigation_lock
+    window.show_area("home")
+    assert not screen.timer.isActive()
+    assert context.navigation_lock is None
+    assert not context.store.attempts.get(screen.attempt.record.id).submitted
+    assert len(window.page("home").welcome.resume_offers) == 1  # offered first at home
+    window.show_area("contests")
+    assert page.current_screen() is None and len(page.resume_offers) == 1
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1366, 768)])
+def test_attempt_actions_stay_in_view_at_the_largest_text(qtbot, ui_context, largest_text, size):
+    context = ui_context
+    register_directly(context)
+    page = open_page(qtbot, context)
+    page.resize(*size)
+    qtbot.mouseClick(page.round_buttons[(CONTEST, ROUND)], LEFT)
+    rules = page.current_screen()
+    qtbot.waitUntil(lambda: rules.start_button.isVisible())
+    assert_in_view(rules.start_button, page)
+    assert_in_view(rules.back_button, page)
+    qtbot.mouseClick(rules.start_button, LEFT)
+    screen = page.current_screen()
+    for index in (0, 8):  # a plain question, then one with several answers and long options
+        qtbot.mouseClick(screen.map.cells[index], LEFT)
+        for widget in (
+            screen.previous_button,
+            screen.review_button,
+            screen.next_button,
+            screen.leave_button,
+        ):
+            assert_in_view(widget, page)
+        assert_in_view(screen.countdown, page, target=False)
+        # The question and its options scroll above the bar instead of pushing it away.
+        scroll = screen.question_page.scroll
+        assert scroll.isAncestorOf(screen.question_text)
+        assert all(scroll.isAncestorOf(b) for b in screen.option_buttons)
+        assert all(b.height() >= 44 for b in screen.option_buttons)
+        assert screen.question_page.content.width() <= scroll.viewport().width()
+    # The map is reachable: scroll to it and use it.
+    scroll.ensureWidgetVisible(screen.map.cells[-1])
+    qtbot.mouseClick(screen.map.cells[-1], LEFT)
+    assert screen.progress.text() == question_label(screen.total - 1)
+    screen.show_review()
+    assert_in_view(screen.review_view.submit_button, page)
+    assert_in_view(screen.review_view.back_button, page)
+    qtbot.mouseClick(screen.review_view.submit_button, LEFT)
+    assert_in_view(screen.confirm_view.yes_button, page)
+    qtbot.mouseClick(screen.confirm_view.yes_button, LEFT)
+    assert_in_view(page.current_screen().back_button, page)

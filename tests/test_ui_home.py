@@ -1,13 +1,27 @@
 """Choosing or creating a learner profile, the welcome screen and the certificate."""
 
+import datetime
+
 import pytest
+import ui_helpers
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from ui_helpers import make_context
+from ui_helpers import FIXED_NOW, assert_in_view, make_context
 
+from skillsapp.engine.registration import Registration
+from skillsapp.flows import contest as contest_flow
+from skillsapp.i18n import _
 from skillsapp.storage.progress import DONE
+from skillsapp.ui.contest.attempt import AttemptScreen, leave_question
+from skillsapp.ui.contest.result import ResultScreen
+from skillsapp.ui.contest.resume import submitted_message
 from skillsapp.ui.learner.home import HomePage
 from skillsapp.ui.learner.progress import ProgressPage
+from skillsapp.ui.shell.main_window import MainWindow
+
+largest_text = ui_helpers.largest_text
+CONTEST = "tim-hieu-chuyen-doi-so-2026"
+LEFT = Qt.MouseButton.LeftButton
 
 
 @pytest.fixture
@@ -59,9 +73,7 @@ def test_choosing_an_existing_learner_and_switching(home, context, qtbot):
     assert names == ["Lê Thị Tư", "Trần Văn Ba"]
     qtbot.mouseClick(home.chooser.buttons[1], Qt.MouseButton.LeftButton)
     assert context.profile.display_name == "Trần Văn Ba"
-    qtbot.mouseClick(
-        home.welcome.findChildren(type(home.chooser.new_button))[-1], Qt.MouseButton.LeftButton
-    )
+    qtbot.mouseClick(home.welcome.switch_button, Qt.MouseButton.LeftButton)
     assert context.profile is None and home.stack.currentWidget() is home.chooser
 
 
@@ -119,3 +131,164 @@ def test_new_learner_can_say_where_they_live(home, context, qtbot):
     qtbot.mouseClick(form.save, Qt.MouseButton.LeftButton)
     saved = context.store.profiles.get(context.profile.id)
     assert (saved.province_code, saved.commune_code) == ("01", "00070")
+
+
+def start_contest_attempt(context, profile):
+    """Register ``profile`` and start an attempt in the open round, as the contest screens do."""
+    contest = context.store.content.contest(CONTEST)
+    entry = Registration(
+        full_name=profile.display_name,
+        date_of_birth=datetime.date(1962, 5, 3),
+        id_number=None,
+        phone=None,
+        province_code=None,
+        commune_code=None,
+        village=None,
+        participant_group=None,
+    )
+    outcome = contest_flow.register(context.store, profile.id, contest, entry, FIXED_NOW.date())
+    return contest_flow.start_attempt(
+        context.store, outcome.registration, contest, contest.round("tuan-1"), FIXED_NOW, seed=7
+    )
+
+
+def restart(context, tmp_path, qtbot, minutes: float) -> tuple[object, MainWindow]:
+    """Close the app (or lose power) and start it again ``minutes`` later, on the same data."""
+    context.store.close()
+    later = make_context(tmp_path)
+    later.clock.advance(minutes=minutes)
+    window = MainWindow(later)
+    qtbot.addWidget(window)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    return later, window
+
+
+def choose_learner(window, qtbot, name: str):
+    home = window.page("home")
+    assert window.current_area() == "home" and home.stack.currentWidget() is home.chooser
+    button = next(b for b in home.chooser.buttons if b.text() == name)
+    qtbot.mouseClick(button, LEFT)
+    assert home.stack.currentWidget() is home.welcome
+    return home.welcome
+
+
+def test_restart_shows_the_unfinished_attempt_first_and_one_click_continues_it(
+    context, tmp_path, qtbot
+):
+    lan = context.store.profiles.create("Nguyễn Thị Lan", birth_year=1962)
+    context.store.profiles.create("Trần Văn Ba")
+    attempt = start_contest_attempt(context, lan)
+    for index in range(3):
+        attempt.answer(index, [index], FIXED_NOW + datetime.timedelta(minutes=index))
+    context, window = restart(context, tmp_path, qtbot, minutes=7.8)  # 7:48 after the start
+
+    welcome = choose_learner(window, qtbot, "Nguyễn Thị Lan")
+    assert len(welcome.resume_offers) == 1
+    offer = welcome.resume_offers[0]
+    assert offer.isVisible()
+    # First on the page: above the greeting and the lessons.
+    assert offer.geometry().top() < welcome.greeting.geometry().top()
+    assert offer.remaining.text() == _("You have {time} left to continue.").format(time="07:12")
+    context.clock.advance(seconds=2)
+    offer.tick()  # the clock ran on while the home page was shown
+    assert offer.remaining.text() == _("You have {time} left to continue.").format(time="07:10")
+
+    assert offer.resume_button.hasFocus()
+    qtbot.mouseClick(offer.resume_button, LEFT)
+    assert window.current_area() == "contests"
+    screen = window.page("contests").current_screen()
+    assert isinstance(screen, AttemptScreen) and screen.isVisible()
+    assert screen.attempt.record.id == attempt.record.id
+    assert screen.countdown.text() == "07:10"
+    assert screen.answers == {0: (0,), 1: (1,), 2: (2,)}
+    assert screen.progress.text() == _("Question {number} of {total}").format(number=4, total=20)
+    qtbot.mouseClick(screen.map.cells[1], LEFT)
+    assert [b.isChecked() for b in screen.option_buttons][:3] == [False, True, False]
+    assert context.navigation_lock == leave_question()
+
+
+def test_an_attempt_whose_time_ran_out_while_closed_is_submitted_and_home_says_so(
+    context, tmp_path, qtbot
+):
+    lan = context.store.profiles.create("Nguyễn Thị Lan", birth_year=1962)
+    attempt = start_contest_attempt(context, lan)
+    slot = attempt.slots[0]
+    right = [slot.option_order.index(i) for i in attempt.questions[slot.question_id].correct]
+    attempt.answer(0, right, FIXED_NOW)
+    context, window = restart(context, tmp_path, qtbot, minutes=40)
+
+    welcome = choose_learner(window, qtbot, "Nguyễn Thị Lan")
+    record = context.store.attempts.get(attempt.record.id)
+    # Submitted at once, stamped at the moment its time ran out (so it counts in its round).
+    assert record.submitted and record.submitted_at == attempt.record.deadline_at
+    assert welcome.resume_offers == []
+    notice = welcome.submitted_notices[0]
+    assert notice.isVisible()
+    assert notice.text.text() == submitted_message(context.store, record)
+    assert "1/20" in notice.text.text()
+    assert context.navigation_lock is None
+    qtbot.mouseClick(notice.result_button, LEFT)
+    assert window.current_area() == "contests"
+    result = window.page("contests").current_screen()
+    assert isinstance(result, ResultScreen) and result.score.text() == "1/20"
+    window.show_area("home")
+    assert welcome.submitted_notices == []  # told once, then out of the way
+
+
+def test_time_running_out_while_the_home_page_shows_the_card_submits_it(context, tmp_path, qtbot):
+    lan = context.store.profiles.create("Nguyễn Thị Lan", birth_year=1962)
+    attempt = start_contest_attempt(context, lan)
+    context, window = restart(context, tmp_path, qtbot, minutes=14)
+    welcome = choose_learner(window, qtbot, "Nguyễn Thị Lan")
+    offer = welcome.resume_offers[0]
+    assert offer.timer.isActive()  # counting down on screen
+    context.clock.advance(minutes=1, seconds=1)
+    offer.tick()
+    assert welcome.resume_offers == []
+    assert context.store.attempts.get(attempt.record.id).submitted
+    assert welcome.submitted_notices[0].isVisible()
+    qtbot.mouseClick(welcome.submitted_notices[0].ok_button, LEFT)
+    assert welcome.submitted_notices == []
+
+
+def test_a_new_learner_starts_and_a_returning_one_continues(home, context, qtbot):
+    qtbot.mouseClick(home.chooser.new_button, LEFT)
+    qtbot.keyClicks(home.new_profile.name, "Tran Van Ba")
+    qtbot.keyClick(home.new_profile.name, Qt.Key.Key_Return)
+    welcome = home.welcome
+    first = context.store.content.lessons()[0]
+    assert welcome.continue_button.text() == _("Start: {lesson}").format(lesson=first.title)
+    assert welcome.continue_button.text().startswith("Bắt đầu")
+    assert "Học tiếp" not in welcome.continue_button.text()
+    start_contest_attempt(context, context.profile)  # a contest is not a lesson begun
+    home.open()
+    assert len(welcome.resume_offers) == 1
+    assert welcome.continue_button.text().startswith("Bắt đầu")
+    context.store.progress.reading_at(context.profile.id, first.id, 2)  # read two pages
+    home.open()
+    assert welcome.continue_button.text() == _("Continue: {lesson}").format(lesson=first.title)
+    assert welcome.continue_button.text().startswith("Học tiếp")
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1366, 768)])
+def test_new_profile_buttons_sit_apart_in_view_at_the_largest_text(
+    context, qtbot, largest_text, size
+):
+    home = HomePage(context)
+    qtbot.addWidget(home)
+    home.resize(*size)
+    home.show()
+    assert_in_view(home.chooser.new_button, home)
+    qtbot.mouseClick(home.chooser.new_button, LEFT)
+    form = home.new_profile
+    qtbot.waitUntil(lambda: form.save.isVisible())
+    assert_in_view(form.save, home)
+    assert_in_view(form.back_button, home)
+    assert not form.save.geometry().intersects(form.back_button.geometry())
+    assert form.content.width() <= form.scroll.viewport().width()  # nothing cut on the right
+    qtbot.mouseClick(form.save, LEFT)  # no name yet: the error shows, the buttons stay
+    assert form.error.text() and form.error.visibleRegion().boundingRect().height() > 0
+    qtbot.mouseClick(form.back_button, LEFT)
+    assert home.stack.currentWidget() is home.chooser

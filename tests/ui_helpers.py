@@ -54,3 +54,29 @@ def ui_context(tmp_path, qtbot):
     context.set_profile(context.store.profiles.create("Nguyễn Thị Lan", birth_year=1962))
     yield context
     context.store.close()
+
+
+@pytest.fixture
+def largest_text(qapp):
+    """The whole app at the largest text size (scale 1.8) for one test, then as before."""
+    from skillsapp.ui.shell.app import apply_look
+
+    font, sheet = qapp.font(), qapp.styleSheet()
+    context = type("LookOnly", (), {"settings": Settings(text_size="largest")})()
+    apply_look(qapp, context, None)
+    yield
+    qapp.setFont(font)
+    qapp.setStyleSheet(sheet)
+
+
+def assert_in_view(widget, window, target: bool = True) -> None:
+    """``widget`` is shown and wholly inside ``window``'s area; a click ``target`` is at
+    least 44 px high."""
+    from PySide6.QtCore import QPoint, QRect
+
+    assert widget.isVisible(), widget
+    if target:
+        assert widget.height() >= 44, (widget, widget.height())
+    top_left = widget.mapTo(window, QPoint(0, 0))
+    rect = QRect(top_left, widget.size())
+    assert window.rect().contains(rect), (widget, rect, window.rect())

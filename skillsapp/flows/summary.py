@@ -19,6 +19,9 @@ class LearnerSummary:
     due_reviews: int
     streak_days: int
     contest_attempts: list[AttemptRecord] = field(default_factory=list)
+    # Any learning done yet (a lesson opened, a practice quiz taken): a new learner "starts",
+    # a returning one "continues". A contest taken is not a lesson started.
+    has_progress: bool = False
 
     @property
     def programme_complete(self) -> bool:
@@ -45,10 +48,13 @@ def learner_summary(store, profile_id: str, now: datetime.datetime) -> LearnerSu
     started = [lesson for lesson in lessons if lesson.id in progress and lesson not in done]
     untouched = [lesson for lesson in lessons if lesson.id not in progress]
     next_lesson = (started or untouched or [None])[0]
-    practice_days = {
-        vietnam_day(record.submitted_at)
+    practice = [
+        record
         for record in store.attempts.for_profile(profile_id)
-        if record.kind in ("practice", "review") and record.submitted_at is not None
+        if record.kind in ("practice", "review")
+    ]
+    practice_days = {
+        vietnam_day(record.submitted_at) for record in practice if record.submitted_at is not None
     }
     return LearnerSummary(
         lessons_total=len(lessons),
@@ -59,6 +65,7 @@ def learner_summary(store, profile_id: str, now: datetime.datetime) -> LearnerSu
         contest_attempts=[
             r for r in store.attempts.for_profile(profile_id, "contest") if r.submitted
         ],
+        has_progress=bool(progress or practice),
     )
 
 

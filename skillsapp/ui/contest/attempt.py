@@ -2,7 +2,8 @@
 prediction, a review and a confirmation before submitting.
 
 Every choice is saved (committed) the moment it is made. The countdown reads the
-attempt's own clock every second; at zero the attempt is submitted by itself.
+attempt's own clock every second; at zero the attempt is submitted by itself. While
+the attempt runs the window's navigation is locked: leaving asks first.
 """
 
 from __future__ import annotations
@@ -24,14 +25,13 @@ from skillsapp.i18n import _, format_duration
 from skillsapp.storage.attempts import AttemptClosed
 from skillsapp.ui.common.widgets import (
     OptionButton,
-    Page,
+    TaskPage,
     big_button,
     paragraph,
     press_focused_button,
-    scroll_page,
 )
 from skillsapp.ui.contest.prediction import PredictionView, asks_prediction
-from skillsapp.ui.contest.review import ConfirmView, QuestionMap, ReviewView
+from skillsapp.ui.contest.review import ConfirmView, LeaveView, QuestionMap, ReviewView
 
 URGENT_SECONDS = 60
 MAX_OPTION_KEYS = 6
@@ -44,10 +44,19 @@ def seconds_left(attempt: ContestAttempt, now) -> int:
     return math.ceil(attempt.remaining(now).total_seconds())
 
 
+def leave_question() -> str:
+    """What the window asks before leaving a running attempt."""
+    return _(
+        "You are in the middle of a contest attempt and the time keeps running. Leave the attempt?"
+    )
+
+
 class AttemptScreen(QWidget):
-    """Emits ``finished(record, message)`` once the attempt is submitted."""
+    """Emits ``finished(record, message)`` once the attempt is submitted, and ``left``
+    when the learner chose to leave it open (it can be continued while time remains)."""
 
     finished = Signal(object, str)
+    left = Signal()
 
     def __init__(self, context, attempt: ContestAttempt) -> None:
         super().__init__()
@@ -58,6 +67,8 @@ class AttemptScreen(QWidget):
         self.prediction: int | None = attempt.record.prediction
         self.asks_prediction = asks_prediction(attempt.rules.prediction)
         self.done = False
+        self._locked = False
+        self._before_leave: QWidget | None = None
         self.index = next((i for i in range(self.total) if i not in self.answers), 0)
         self._shown_at = context.now()
         self.option_buttons: list[OptionButton] = []
@@ -66,19 +77,28 @@ class AttemptScreen(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
+        # The top bar never scrolls: the way out, the contest and the time left.
         bar = QWidget()
         bar_row = QHBoxLayout(bar)
-        bar_row.setContentsMargins(32, 16, 32, 0)
+        bar_row.setContentsMargins(32, 12, 32, 0)
+        bar_row.setSpacing(16)
+        self.leave_button = big_button(_("Leave the attempt"))
+        self.leave_button.clicked.connect(self.ask_leave)
+        bar_row.addWidget(self.leave_button, 0, Qt.AlignmentFlag.AlignTop)
         round_ = attempt.contest.round(attempt.record.round_id) if attempt.record.round_id else None
         title = attempt.contest.title + (f" — {round_.title}" if round_ else "")
         self.title = paragraph(title, muted=True)
         bar_row.addWidget(self.title, 1)
+        clock = QVBoxLayout()
+        clock.setSpacing(0)
         time_label = QLabel(_("Time left"))
-        bar_row.addWidget(time_label)
+        time_label.setObjectName("muted")
+        clock.addWidget(time_label, 0, Qt.AlignmentFlag.AlignRight)
         self.countdown = QLabel()
         self.countdown.setObjectName("countdown")
         self.countdown.setAccessibleName(_("Time left"))
-        bar_row.addWidget(self.countdown)
+        clock.addWidget(self.countdown, 0, Qt.AlignmentFlag.AlignRight)
+        bar_row.addLayout(clock)
         outer.addWidget(bar)
 
         self.views = QStackedWidget()
@@ -98,6 +118,10 @@ class AttemptScreen(QWidget):
         self.confirm_view.confirmed.connect(self.submit)
         self.confirm_view.cancelled.connect(self.show_review)
         self.views.addWidget(self.confirm_view)
+        self.leave_view = LeaveView()
+        self.leave_view.confirmed.connect(self.leave)
+        self.leave_view.cancelled.connect(self._stay)
+        self.views.addWidget(self.leave_view)
 
         self.timer = QTimer(self)
         self.timer.setInterval(1000)
@@ -106,7 +130,10 @@ class AttemptScreen(QWidget):
         self._show_time()
 
     def start(self) -> None:
-        """Start the countdown (connect ``finished`` first: time may already be up)."""
+        """Start the countdown (connect ``finished`` first: time may already be up) and
+        lock the window's navigation until the attempt is submitted or left."""
+        self.context.lock_navigation(leave_question())
+        self._locked = True
         self.timer.start()
         self.show_question(self.index)
         self.tick()
@@ -114,17 +141,11 @@ class AttemptScreen(QWidget):
     # --- building -------------------------------------------------------------------
 
     def _build_question_view(self) -> None:
-        page = Page()
-        top = QHBoxLayout()
+        page = TaskPage()
+        self.question_page = page
         self.progress = QLabel()
         self.progress.setObjectName("muted")
-        top.addWidget(self.progress)
-        top.addStretch(1)
-        self.keys_hint = QLabel()
-        self.keys_hint.setObjectName("muted")
-        self.keys_hint.setWordWrap(True)
-        top.addWidget(self.keys_hint, 0, Qt.AlignmentFlag.AlignRight)
-        page.body.addLayout(top)
+        page.body.addWidget(self.progress)
         self.question_text = QLabel()
         self.question_text.setObjectName("subtitle")
         self.question_text.setWordWrap(True)
@@ -139,30 +160,31 @@ class AttemptScreen(QWidget):
         self.options_box = QVBoxLayout()
         self.options_box.setSpacing(10)
         page.body.addLayout(self.options_box)
-        row = QHBoxLayout()
-        self.previous_button = big_button(_("Previous question"))
-        self.previous_button.clicked.connect(lambda: self.show_question(self.index - 1))
-        self.review_button = big_button(_("Review before submitting"))
-        self.review_button.clicked.connect(self.finish_questions)
-        self.next_button = big_button(_("Next question"), primary=True)
-        self.next_button.clicked.connect(self.next)
-        row.addWidget(self.previous_button)
-        row.addStretch(1)
-        row.addWidget(self.review_button)
-        row.addWidget(self.next_button)
-        page.body.addLayout(row)
-        map_row = QHBoxLayout()
-        map_row.setSpacing(16)
-        map_label = paragraph(_("Go to a question (filled squares are answered):"), muted=True)
-        map_label.setMaximumWidth(220)
-        map_row.addWidget(map_label, 0, Qt.AlignmentFlag.AlignTop)
+        self.keys_hint = QLabel()
+        self.keys_hint.setObjectName("muted")
+        self.keys_hint.setWordWrap(True)
+        page.body.addWidget(self.keys_hint)
+        page.body.addWidget(
+            paragraph(_("Go to a question (filled squares are answered):"), muted=True)
+        )
         self.map = QuestionMap(self.total)
         self.map.go.connect(self.show_question)
-        map_row.addWidget(self.map, 1)
-        page.body.addLayout(map_row)
+        page.body.addWidget(self.map)
         page.body.addStretch(1)
-        self.question_view = scroll_page(page)
+        # Always in view below the scrolling question: back, submit and forward.
+        self.previous_button = big_button(_("Previous question"))
+        self.previous_button.clicked.connect(lambda: self.show_question(self.index - 1))
+        page.add_action(self.previous_button, left=True)
+        self.review_button = big_button(_("Submit"))
+        self.review_button.setAccessibleName(_("Review before submitting"))
+        self.review_button.clicked.connect(self.finish_questions)
+        page.add_action(self.review_button)
+        self.next_button = big_button(_("Next question"), primary=True)
+        self.next_button.clicked.connect(self.next)
+        page.add_action(self.next_button)
+        self.question_view = page
         self.question_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        page.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.views.addWidget(self.question_view)
 
     # --- moving between questions ----------------------------------------------------
@@ -203,7 +225,7 @@ class AttemptScreen(QWidget):
         self.next_button.setAccessibleName(self.next_button.text())
         self.map.show_state(self.answers.keys(), self.index)
         self.views.setCurrentWidget(self.question_view)
-        self.question_view.verticalScrollBar().setValue(0)
+        self.question_page.scroll.verticalScrollBar().setValue(0)
         chosen = self.answers.get(self.index, ())
         focus = self.option_buttons[chosen[0]] if chosen else (self.option_buttons or [self])[0]
         focus.setFocus()
@@ -326,8 +348,37 @@ class AttemptScreen(QWidget):
         self.finished.emit(record, message)
 
     def stop(self) -> None:
+        """Stop the countdown and free the navigation (the attempt stays open on disk)."""
         self.done = True
         self.timer.stop()
+        if self._locked:
+            self._locked = False
+            self.context.unlock_navigation()
+
+    # --- leaving ----------------------------------------------------------------------
+
+    def ask_leave(self) -> None:
+        """Leaving asks first, inside the page: the time keeps running while away."""
+        if self.done or self.views.currentWidget() is self.leave_view:
+            return
+        self._before_leave = self.views.currentWidget()
+        self.leave_view.show_state(seconds_left(self.attempt, self.context.now()))
+        self.views.setCurrentWidget(self.leave_view)
+
+    def _stay(self) -> None:
+        before = self._before_leave
+        self._before_leave = None
+        if before is None or before is self.question_view:
+            self.show_question(self.index)
+        else:
+            self.views.setCurrentWidget(before)
+            before.setFocus()
+
+    def leave(self) -> None:
+        if self.done:
+            return
+        self.stop()
+        self.left.emit()
 
     # --- keyboard ---------------------------------------------------------------------
 
@@ -342,6 +393,9 @@ class AttemptScreen(QWidget):
         ):
             return  # Enter on "No, go back" must never submit
         if current is self.question_view:
+            if key == Qt.Key.Key_Escape:
+                self.ask_leave()
+                return
             if key in NUMBER_KEYS:
                 self.choose(NUMBER_KEYS[key])
                 return

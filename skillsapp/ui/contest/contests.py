@@ -201,11 +201,19 @@ class ContestsPage(QWidget):
         )
         self._set_screen(screen)
 
+    def open(self, argument: object = None) -> None:
+        """Shown from elsewhere (the home page): an attempt to continue, or a result to see."""
+        if isinstance(argument, contest_flow.ContestAttempt):
+            self.show_attempt(argument)
+        elif isinstance(argument, AttemptRecord):
+            self.show_result(argument)
+
     def show_attempt(self, attempt: contest_flow.ContestAttempt) -> None:
         for offer in self.resume_offers:
             offer.timer.stop()
         screen = AttemptScreen(self.context, attempt)
         screen.finished.connect(self.show_result)
+        screen.left.connect(self.show_list)
         self._set_screen(screen)
         screen.start()  # may submit at once if the time ran out meanwhile
 
@@ -242,6 +250,15 @@ class ContestsPage(QWidget):
         for offer in self.resume_offers:
             offer.timer.stop()
         super().closeEvent(event)
+
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        # The window showed another area (after asking, while an attempt ran): the attempt
+        # stays open on disk, its clock runs on, and it is offered again on the home page.
+        # The list is rebuilt when the area is shown again (showEvent).
+        if isinstance(self.screen, AttemptScreen) and not event.spontaneous():
+            self._drop_screen()
+            self.stack.setCurrentWidget(self.list_screen)
+        super().hideEvent(event)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt naming
         # Coming back to the area: rounds may have opened or closed, time may have run out.

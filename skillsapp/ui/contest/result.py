@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel
+from PySide6.QtWidgets import QLabel
 
 from skillsapp.flows import contest as contest_flow
 from skillsapp.i18n import _, format_duration, format_number
 from skillsapp.storage.attempts import AttemptRecord
 from skillsapp.ui.common.widgets import (
-    Page,
+    TaskPage,
     big_button,
     card,
     heading,
@@ -39,7 +39,7 @@ def rank_texts(store, record: AttemptRecord) -> tuple[str, str]:
     return _("Your rank on this computer: {rank} of {count}.").format(rank=rank, count=count), later
 
 
-class ResultScreen(Page):
+class ResultScreen(TaskPage):
     back = Signal()
 
     def __init__(self, context, record: AttemptRecord, message: str = "") -> None:
@@ -70,7 +70,7 @@ class ResultScreen(Page):
             )
         )
         box.addWidget(self.score)
-        self.duration = QLabel(
+        self.duration = paragraph(
             _("Time taken: {duration}").format(
                 duration=format_duration((record.duration_ms or 0) / 1000)
             )
@@ -84,13 +84,10 @@ class ResultScreen(Page):
         self.note = paragraph(note, muted=True)
         box.addWidget(self.note)
         self.body.addWidget(frame)
-        row = QHBoxLayout()
+        self.body.addStretch(1)
         self.back_button = big_button(_("Back to the contests"), primary=True)
         self.back_button.clicked.connect(self.back.emit)
-        row.addStretch(1)
-        row.addWidget(self.back_button)
-        self.body.addLayout(row)
-        self.body.addStretch(1)
+        self.add_action(self.back_button)
         self.setFocusProxy(self.back_button)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt naming

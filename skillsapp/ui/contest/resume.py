@@ -84,11 +84,22 @@ class ResumeOffer(QFrame):
         row.addWidget(self.resume_button)
         row.addStretch(1)
         box.addLayout(row)
+        # The countdown runs while the card is on screen: a hidden card (another area, a
+        # closed window) never reads the store.
         self.timer = QTimer(self)
         self.timer.setInterval(1000)
         self.timer.timeout.connect(self.tick)
-        self.timer.start()
         self.tick()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        super().showEvent(event)
+        if not self.timer.isActive() and seconds_left(self.attempt, self.context.now()) > 0:
+            self.timer.start()
+            self.tick()
+
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        self.timer.stop()
+        super().hideEvent(event)
 
     def tick(self) -> None:
         left = seconds_left(self.attempt, self.context.now())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel
 
 from skillsapp.engine.registration import missing_prize_fields
 from skillsapp.errors import AppError
@@ -12,13 +12,12 @@ from skillsapp.i18n import _, format_datetime, ngettext
 from skillsapp.models import Contest, ContestRules, Round
 from skillsapp.storage.registrations import StoredRegistration
 from skillsapp.ui.common.widgets import (
-    Page,
+    TaskPage,
     big_button,
     card,
     heading,
     paragraph,
     press_focused_button,
-    scroll_page,
 )
 from skillsapp.ui.contest.registration_fields import field_list
 
@@ -86,7 +85,7 @@ def rule_lines(rules: ContestRules, round_: Round) -> list[str]:
     return lines
 
 
-class RulesScreen(QWidget):
+class RulesScreen(TaskPage):
     started = Signal(object)  # ContestAttempt
     back = Signal()
     edit_registration = Signal()
@@ -99,12 +98,8 @@ class RulesScreen(QWidget):
         self.contest = contest
         self.round = round_
         self.registration = registration
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        page = Page()
-        area = scroll_page(page)
-        area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # focus goes to the buttons
-        outer.addWidget(area)
+        page = self  # the rules scroll; Back and Start stay in the action bar below them
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # focus goes to the buttons
         page.body.addWidget(heading(_("Rules")))
         page.body.addWidget(
             paragraph(_("{contest} — {round}").format(contest=contest.title, round=round_.title))
@@ -133,24 +128,23 @@ class RulesScreen(QWidget):
         else:
             self.registration_note.setText(_("Your registration is complete."))
         page.body.addWidget(self.registration_note)
+        registration_row = QHBoxLayout()
+        registration_row.addWidget(self.registration_button)
+        registration_row.addStretch(1)
+        page.body.addLayout(registration_row)
 
         self.reason = QLabel()
         self.reason.setObjectName("bad")
         self.reason.setWordWrap(True)
         page.body.addWidget(self.reason)
-        row = QHBoxLayout()
+        page.body.addStretch(1)
         self.back_button = big_button(_("Back"))
         self.back_button.clicked.connect(self.back.emit)
+        self.add_action(self.back_button, left=True)
         self.start_button = big_button(_("Start the attempt"), primary=True)
         self.start_button.setMinimumHeight(72)
-        self.start_button.setMinimumWidth(320)
         self.start_button.clicked.connect(self.start)
-        row.addWidget(self.back_button)
-        row.addWidget(self.registration_button)
-        row.addStretch(1)
-        row.addWidget(self.start_button)
-        page.body.addLayout(row)
-        page.body.addStretch(1)
+        self.add_action(self.start_button)
         self.refresh()
 
     def refresh(self) -> None:

@@ -21,11 +21,12 @@ from skillsapp.errors import ValidationError
 from skillsapp.i18n import _, ngettext
 from skillsapp.ui.common.widgets import (
     Page,
+    TaskPage,
     WrapButton,
     big_button,
     heading,
     paragraph,
-    scroll_page,
+    press_focused_button,
 )
 from skillsapp.ui.shell.context import AppContext
 
@@ -35,7 +36,14 @@ if TYPE_CHECKING:  # the store (sqlite-utils) loads after the first paint
 GRID_COLUMNS = 3
 
 
-class ProfileChooser(Page):
+def field_label(text: str) -> QLabel:
+    """A form label that wraps: long Vietnamese labels at the largest text never widen the form."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    return label
+
+
+class ProfileChooser(TaskPage):
     def __init__(self, home: HomePage) -> None:
         super().__init__()
         self.home = home
@@ -51,13 +59,16 @@ class ProfileChooser(Page):
         self.body.addWidget(self.search)
         self.grid_host = QWidget()
         self.grid = QGridLayout(self.grid_host)
+        self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setSpacing(12)
-        self.body.addWidget(scroll_page(self.grid_host), 1)
+        self.body.addWidget(self.grid_host)
         self.empty = paragraph(_("No one has a profile on this computer yet."), muted=True)
         self.body.addWidget(self.empty)
+        self.body.addStretch(1)
+        # The one way in for a newcomer, always in view however many names are above it.
         self.new_button = big_button(_("I am new"), primary=True)
         self.new_button.clicked.connect(home.show_new_profile)
-        self.body.addWidget(self.new_button)
+        self.add_action(self.new_button)
         self.buttons: list[WrapButton] = []
 
     def refresh(self) -> None:
@@ -70,6 +81,8 @@ class ProfileChooser(Page):
         profiles = store.profiles.list(self.search.text())
         self.search.setVisible(bool(self.search.text()) or len(store.profiles.list()) > 6)
         self.empty.setVisible(not profiles and not self.search.text())
+        for column in range(GRID_COLUMNS):
+            self.grid.setColumnStretch(column, 1)
         for index, profile in enumerate(profiles):
             button = WrapButton(profile.display_name)
             button.setObjectName("profile")
@@ -77,38 +90,37 @@ class ProfileChooser(Page):
             button.clicked.connect(lambda _c=False, p=profile: self.home.choose(p))
             self.grid.addWidget(button, index // GRID_COLUMNS, index % GRID_COLUMNS)
             self.buttons.append(button)
-        self.grid.setRowStretch(len(profiles) // GRID_COLUMNS + 1, 1)
 
 
-class NewProfileForm(Page):
+class NewProfileForm(TaskPage):
     """Only what learning needs: a name, a year of birth, a commune. Nothing more."""
 
     def __init__(self, home: HomePage) -> None:
         super().__init__()
         self.home = home
         self.body.addWidget(heading(_("Welcome! Tell us your name")))
-        self.body.addWidget(QLabel(_("Your name (as people call you)")))
+        self.body.addWidget(field_label(_("Your name (as people call you)")))
         self.name = QLineEdit()
         self.name.setAccessibleName(_("Your name"))
         self.name.setMaxLength(80)
         self.body.addWidget(self.name)
-        self.body.addWidget(QLabel(_("Year of birth")))
+        self.body.addWidget(field_label(_("Year of birth")))
         self.year = QComboBox()
         self.year.setAccessibleName(_("Year of birth"))
         self.body.addWidget(self.year)
         # Where the learner lives, chosen from lists: it counts them for their commune's targets.
-        self.body.addWidget(QLabel(_("Province or city")))
+        self.body.addWidget(field_label(_("Province or city")))
         self.province = QComboBox()
         self.province.setAccessibleName(_("Province or city"))
         self.body.addWidget(self.province)
-        self.body.addWidget(QLabel(_("Commune or ward")))
+        self.body.addWidget(field_label(_("Commune or ward")))
         self.commune = QComboBox()
         self.commune.setAccessibleName(_("Commune or ward"))
         self.commune.setEditable(True)
         self.commune.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.body.addWidget(self.commune)
         self.province.currentIndexChanged.connect(self._fill_communes)
-        self.body.addWidget(QLabel(_("PIN to protect your profile (optional, 4 to 6 digits)")))
+        self.body.addWidget(field_label(_("PIN to protect your profile (optional, 4 to 6 digits)")))
         self.pin = QLineEdit()
         self.pin.setAccessibleName(_("PIN (optional)"))
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
@@ -119,19 +131,20 @@ class NewProfileForm(Page):
         self.error.setObjectName("bad")
         self.error.setWordWrap(True)
         self.body.addWidget(self.error)
+        self.body.addStretch(1)
+        self.back_button = big_button(_("Back"))
+        self.back_button.clicked.connect(home.show_chooser)
+        self.add_action(self.back_button, left=True)
         self.save = big_button(_("Start learning"), primary=True)
         self.save.clicked.connect(self.submit)
         self.name.returnPressed.connect(self.submit)
-        self.body.addWidget(self.save)
-        back = big_button(_("Back"))
-        back.clicked.connect(home.show_chooser)
-        self.body.addWidget(back)
-        self.body.addStretch(1)
+        self.add_action(self.save)
 
     def reset(self) -> None:
         self.name.clear()
         self.pin.clear()
         self.error.clear()
+        self.scroll.verticalScrollBar().setValue(0)
         this_year = self.home.context.now().year
         self.year.clear()
         self.year.addItem(_("I prefer not to say"), None)
@@ -179,19 +192,20 @@ class NewProfileForm(Page):
             )
         except ValidationError as exc:
             self.error.setText(str(exc))
+            self.scroll.ensureWidgetVisible(self.error)
             {"display_name": self.name, "pin": self.pin}.get(exc.field, self.name).setFocus()
             return
         self.home.context.set_profile(profile)
 
 
-class PinPrompt(Page):
+class PinPrompt(TaskPage):
     def __init__(self, home: HomePage) -> None:
         super().__init__()
         self.home = home
         self.profile: Profile | None = None
         self.title = heading("")
         self.body.addWidget(self.title)
-        self.body.addWidget(QLabel(_("Enter your PIN")))
+        self.body.addWidget(field_label(_("Enter your PIN")))
         self.pin = QLineEdit()
         self.pin.setAccessibleName(_("PIN"))
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
@@ -200,14 +214,15 @@ class PinPrompt(Page):
         self.body.addWidget(self.pin)
         self.error = QLabel()
         self.error.setObjectName("bad")
+        self.error.setWordWrap(True)
         self.body.addWidget(self.error)
-        ok = big_button(_("Continue"), primary=True)
-        ok.clicked.connect(self.check)
-        self.body.addWidget(ok)
+        self.body.addStretch(1)
         back = big_button(_("Back"))
         back.clicked.connect(home.show_chooser)
-        self.body.addWidget(back)
-        self.body.addStretch(1)
+        self.add_action(back, left=True)
+        ok = big_button(_("Continue"), primary=True)
+        ok.clicked.connect(self.check)
+        self.add_action(ok)
 
     def ask(self, profile: Profile) -> None:
         self.profile = profile
@@ -225,17 +240,28 @@ class PinPrompt(Page):
             self.pin.clear()
 
 
-class Welcome(Page):
-    """What to do next, in big buttons."""
+class Welcome(TaskPage):
+    """What to do next, in big buttons; an unfinished contest attempt comes first."""
 
     def __init__(self, home: HomePage) -> None:
         super().__init__()
         self.home = home
+        self.action_bar.hide()  # every choice here is a big button in the page
         self.greeting = heading("")
+        # Cards for contest attempts left open (or submitted) while the app was closed.
+        self.attempt_box = QVBoxLayout()
+        self.attempt_box.setSpacing(12)
+        self.body.addLayout(self.attempt_box)
+        self.resume_offers: list = []
+        self.submitted_notices: list = []
+        self.submitted: list = []  # attempts whose time ran out while the app was closed
         self.body.addWidget(self.greeting)
         self.status = paragraph("")
         self.body.addWidget(self.status)
-        self.continue_button = big_button("", primary=True)
+        # Lesson titles are long: the button wraps them instead of cutting them off.
+        self.continue_button = WrapButton("")
+        self.continue_button.setObjectName("primary")
+        self.continue_button.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.continue_button.clicked.connect(
             lambda: home.context.navigate.emit("lessons", self._next)
         )
@@ -249,11 +275,12 @@ class Welcome(Page):
         self.progress_button = big_button(_("My results and certificate"))
         self.progress_button.clicked.connect(lambda: home.context.navigate.emit("progress", None))
         self.body.addWidget(self.progress_button)
-        switch = big_button(_("Change learner"))
-        switch.clicked.connect(lambda: home.context.set_profile(None))
-        self.body.addWidget(switch)
+        self.switch_button = big_button(_("Change learner"))
+        self.switch_button.clicked.connect(lambda: home.context.set_profile(None))
+        self.body.addWidget(self.switch_button)
         self.body.addStretch(1)
         self._next: str | None = None
+        self._profile_id: str | None = None
 
     def refresh(self) -> None:
         context = self.home.context
@@ -262,6 +289,7 @@ class Welcome(Page):
             return
         from skillsapp.flows.summary import learner_summary
 
+        self._show_attempts()
         summary = learner_summary(context.store, profile.id, context.now())
         self.greeting.setText(_("Hello, {name}!").format(name=profile.display_name))
         self.status.setText(
@@ -270,12 +298,14 @@ class Welcome(Page):
             )
         )
         self._next = summary.next_lesson.id if summary.next_lesson else None
-        if summary.next_lesson:
-            self.continue_button.setText(
-                _("Continue: {lesson}").format(lesson=summary.next_lesson.title)
-            )
+        if summary.next_lesson and summary.has_progress:
+            text = _("Continue: {lesson}").format(lesson=summary.next_lesson.title)
+        elif summary.next_lesson:
+            text = _("Start: {lesson}").format(lesson=summary.next_lesson.title)
         else:
-            self.continue_button.setText(_("Read the lessons again"))
+            text = _("Read the lessons again")
+        self.continue_button.setText(text)
+        self.continue_button.setAccessibleName(text)
         self.review_button.setText(
             ngettext(
                 "Review: {n} question for today",
@@ -285,6 +315,61 @@ class Welcome(Page):
             if summary.due_reviews
             else _("Practice")
         )
+        first = self.resume_offers[0].resume_button if self.resume_offers else None
+        (first or self.continue_button).setFocus()
+        self.scroll.verticalScrollBar().setValue(0)
+
+    # --- unfinished contest attempts ------------------------------------------------
+
+    def _show_attempts(self) -> None:
+        """Recover the learner's open attempts (the core submits those whose time ran
+        out while the app was closed) and show them above everything else."""
+        from skillsapp.errors import AppError
+        from skillsapp.ui.contest.resume import ResumeOffer, SubmittedNotice, recover_for
+
+        context = self.home.context
+        if self._profile_id != context.profile.id:
+            self._profile_id = context.profile.id
+            self.submitted = []
+        self.stop_timers()
+        for widget in self.resume_offers + self.submitted_notices:
+            self.attempt_box.removeWidget(widget)
+            widget.hide()
+            widget.deleteLater()
+        self.resume_offers, self.submitted_notices = [], []
+        try:
+            recovery = recover_for(context)
+        except AppError:  # e.g. the contest of an open attempt was removed: Contests says so
+            recovery = None
+        if recovery is not None:
+            known = {record.id for record in self.submitted}
+            self.submitted += [r for r in recovery.submitted if r.id not in known]
+            for attempt in recovery.resumable:
+                offer = ResumeOffer(context, attempt)
+                offer.resume.connect(lambda a: context.navigate.emit("contests", a))
+                offer.expired.connect(self.refresh)
+                self.attempt_box.addWidget(offer)
+                offer.show()  # at once (not after the next event), so the focus can land on it
+                self.resume_offers.append(offer)
+        for record in self.submitted:
+            notice = SubmittedNotice(context.store, record)
+            notice.show_result.connect(self._show_result)
+            notice.dismissed.connect(self._dismiss)
+            self.attempt_box.addWidget(notice)
+            notice.show()
+            self.submitted_notices.append(notice)
+
+    def _show_result(self, record) -> None:
+        self._dismiss(record)
+        self.home.context.navigate.emit("contests", record)
+
+    def _dismiss(self, record) -> None:
+        self.submitted = [r for r in self.submitted if r.id != record.id]
+        self.refresh()
+
+    def stop_timers(self) -> None:
+        for offer in self.resume_offers:
+            offer.timer.stop()
 
 
 class HomePage(QWidget):
@@ -336,10 +421,16 @@ class HomePage(QWidget):
         if self.context.store is None:
             return
         if self.context.profile is None:
+            self.welcome.stop_timers()
             self.show_chooser()
         else:
+            self.stack.setCurrentWidget(self.welcome)  # shown first, so the focus can land
             self.welcome.refresh()
-            self.stack.setCurrentWidget(self.welcome)
+
+    def open(self, _argument: object = None) -> None:
+        """Coming back home: an attempt may have been left open or run out of time meanwhile."""
+        if self._built and self.stack.currentWidget() is self.welcome:
+            self.welcome.refresh()
 
     def show_chooser(self) -> None:
         self.chooser.search.clear()
@@ -358,6 +449,9 @@ class HomePage(QWidget):
             self.context.set_profile(profile)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        # Enter presses the button with the focus ring (e.g. "Làm tiếp bài thi"), as in dialogs.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and press_focused_button(self):
+            return
         if event.key() == Qt.Key.Key_Escape and self.stack.currentWidget() in (
             self.new_profile,
             self.pin,

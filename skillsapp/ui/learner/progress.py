@@ -11,11 +11,11 @@ from skillsapp.flows.summary import learner_summary
 from skillsapp.i18n import _, format_datetime, format_duration, format_number, ngettext
 from skillsapp.reports.certificate import programme_certificate
 from skillsapp.storage.profiles import fold
-from skillsapp.ui.common.widgets import Page, big_button, card, heading, paragraph
+from skillsapp.ui.common.widgets import TaskPage, big_button, card, heading, paragraph
 from skillsapp.ui.shell.context import AppContext
 
 
-class ProgressPage(Page):
+class ProgressPage(TaskPage):
     def __init__(self, context: AppContext) -> None:
         super().__init__()
         self.context = context
@@ -31,16 +31,17 @@ class ProgressPage(Page):
         self.body.addWidget(self.contests)
         self.certificate_note = paragraph("", muted=True)
         self.body.addWidget(self.certificate_note)
+        # In the page, next to what it is about; the bar keeps only the way back.
         self.certificate_button = big_button(_("Make my certificate (PDF)"), primary=True)
         self.certificate_button.clicked.connect(self.make_certificate)
         self.body.addWidget(self.certificate_button)
         self.result = QLabel()
         self.result.setWordWrap(True)
         self.body.addWidget(self.result)
+        self.body.addStretch(1)
         back = big_button(_("Back to home"))
         back.clicked.connect(lambda: context.navigate.emit("home", None))
-        self.body.addWidget(back)
-        self.body.addStretch(1)
+        self.add_action(back, left=True)
         self.summary = None
         context.profile_changed.connect(self.refresh)
 
