@@ -104,7 +104,7 @@ class PickerDialog(QDialog):
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setWordWrap(True)
         self.list.setStyleSheet(
-            "QListWidget#pickerlist::item { padding: 6px 12px; min-height: %dpx; }" % MIN_TARGET
+            f"QListWidget#pickerlist::item {{ padding: 6px 12px; min-height: {MIN_TARGET}px; }}"
         )
         self.list.setAccessibleName(title)
         box.addWidget(self.list, 1)
