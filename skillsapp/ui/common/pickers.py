@@ -140,7 +140,8 @@ class PickerDialog(QDialog):
 
     def _fit(self, parent: QWidget | None) -> None:
         """As big as is comfortable, never bigger than the screen (1024×768 with big text)."""
-        screen = (parent.screen() if parent is not None else None) or (
+        # QWidget.screen(parent): some pages keep their own attribute called "screen".
+        screen = (QWidget.screen(parent) if parent is not None else None) or (
             QGuiApplication.primaryScreen()
         )
         area = screen.availableGeometry() if screen is not None else None
@@ -259,6 +260,11 @@ class PickerField(WrapButton):
 
     def value(self) -> object:
         return self._value
+
+    def set_placeholder(self, text: str) -> None:
+        """What the field says while nothing is chosen."""
+        self.placeholder = text
+        self._show()
 
     def current_label(self) -> str:
         item = self._item(self._value)
