@@ -169,17 +169,23 @@ def test_register_with_a_wrong_id_then_play_to_the_result(qtbot, ui_context):
             qtbot.keyClick(screen, KEYS[position])
         context.clock.advance(seconds=20)
         qtbot.keyClick(screen, Qt.Key.Key_Return)
-    # After the last question: the prediction, chosen with +/- buttons.
+    # After the last question: the prediction, made with +/- buttons, read back, confirmed.
     prediction = screen.prediction_view
     assert screen.views.currentWidget() is prediction
     assert prediction.question.text() == _(
         "In your opinion, how many people will answer every question in this round correctly?"
     )
+    assert prediction.value() is None
     for step in (10, 10, 1):
         qtbot.mouseClick(prediction.step_buttons[step], LEFT)
     qtbot.mouseClick(prediction.step_buttons[-1], LEFT)
     assert prediction.value() == 20
     qtbot.mouseClick(prediction.next_button, LEFT)
+    assert prediction.read_back.text() == ngettext(
+        "Your guess: {n} person", "Your guess: {n} people", 20
+    ).format(n=20)
+    assert context.store.attempts.get(screen.attempt.record.id).prediction is None
+    qtbot.keyClick(screen, Qt.Key.Key_Return)  # "Yes, save it" has the focus
     review = screen.review_view
     assert screen.views.currentWidget() is review
     assert review.summary.text() == _("You have answered every question.")
@@ -264,7 +270,9 @@ def test_question_map_review_and_confirm(qtbot, ui_context):
     assert saved_answers(ui_context, screen)[0] == ((0, 2) if multi else (2,))
 
     qtbot.mouseClick(screen.review_button, LEFT)
+    qtbot.keyClicks(screen.prediction_view.number, "3")
     qtbot.mouseClick(screen.prediction_view.next_button, LEFT)
+    qtbot.mouseClick(screen.prediction_view.yes_button, LEFT)
     review = screen.review_view
     assert review.summary.text() == _("You have answered {answered} of {total} questions.").format(
         answered=2, total=20
