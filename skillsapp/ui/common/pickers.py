@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from skillsapp import text as text_tools
 from skillsapp.i18n import _
-from skillsapp.ui.common.widgets import MIN_TARGET, WrapButton, big_button, heading
+from skillsapp.ui.common.widgets import MIN_TARGET, WrapButton, big_button, heading, paragraph
 
 # Keys that move in the list while the typing stays in the search box.
 _LIST_KEYS = {
@@ -103,11 +103,16 @@ class PickerDialog(QDialog):
         self.list.setUniformItemSizes(True)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setWordWrap(True)
+        # Rows at least MIN_TARGET high and a scroll bar wide enough to grab.
         self.list.setStyleSheet(
             f"QListWidget#pickerlist::item {{ padding: 6px 12px; min-height: {MIN_TARGET}px; }}"
+            "QListWidget#pickerlist QScrollBar:vertical { width: 24px; }"
+            "QListWidget#pickerlist QScrollBar::handle:vertical { min-height: 48px; }"
         )
         self.list.setAccessibleName(title)
         box.addWidget(self.list, 1)
+        self.how = paragraph(_("Click a name to choose it, or press Enter."), muted=True)
+        box.addWidget(self.how)
         self.nothing = QLabel(_("Nothing found. Try fewer letters, or check the spelling."))
         self.nothing.setWordWrap(True)
         self.nothing.setVisible(False)
@@ -136,7 +141,7 @@ class PickerDialog(QDialog):
     # --- size ------------------------------------------------------------------------
 
     def _row_height(self) -> int:
-        return max(MIN_TARGET, self.fontMetrics().height() * 2 + 8)
+        return max(MIN_TARGET, self.fontMetrics().height() + 24)
 
     def _fit(self, parent: QWidget | None) -> None:
         """As big as is comfortable, never bigger than the screen (1024×768 with big text)."""

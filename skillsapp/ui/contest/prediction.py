@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QRegularExpression, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
 from PySide6.QtWidgets import (
+    QApplication,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -89,10 +90,6 @@ class PredictionView(QWidget):
         self.number.setPlaceholderText(_("for example 25"))
         self.number.setAccessibleName(prediction_question(kind))
         self.number.setMinimumHeight(72)
-        font = self.number.font()
-        font.setPointSizeF(font.pointSizeF() * 1.6)
-        font.setBold(True)
-        self.number.setFont(font)
         self.number.setMaximumWidth(360)
         self.number.installEventFilter(self)
         self.number.textChanged.connect(lambda _text: self.problem.setVisible(False))
@@ -144,6 +141,7 @@ class PredictionView(QWidget):
 
         confirm = self.confirm_page = TaskPage()
         confirm.body.addWidget(heading(_("Is this right?")))
+        confirm.body.addWidget(paragraph(prediction_question(kind), muted=True))
         self.read_back = heading("", level=2)
         confirm.body.addWidget(self.read_back)
         confirm.body.addStretch(1)
@@ -153,6 +151,13 @@ class PredictionView(QWidget):
         self.yes_button.clicked.connect(self._confirm)
         self.stack.addWidget(confirm)
         self.set_value(value)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        # A big number, sized from the text size the person chose (the theme's style
+        # sheet sets fonts, so setFont alone would be ignored).
+        size = QApplication.font().pointSizeF() * 1.6
+        self.number.setStyleSheet(f"font-size: {size:.1f}pt; font-weight: 700;")
+        super().showEvent(event)
 
     # --- value ---------------------------------------------------------------------------
 
