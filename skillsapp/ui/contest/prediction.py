@@ -71,15 +71,6 @@ class PredictionView(QWidget):
         entry.body.addWidget(heading(_("One more question")))
         self.question = heading(prediction_question(kind), level=2)
         entry.body.addWidget(self.question)
-        entry.body.addWidget(
-            paragraph(
-                _(
-                    "This guess does not change your score. It only decides between people with "
-                    "the same score: the closest guess ranks higher."
-                ),
-                muted=True,
-            )
-        )
         self.number = QLineEdit()
         self.number.setObjectName("bignumber")
         self.number.setValidator(
@@ -131,6 +122,16 @@ class PredictionView(QWidget):
         entry.body.addLayout(steps_row)
         entry.body.addWidget(
             paragraph(_("Type the number, or use the − and + buttons."), muted=True)
+        )
+        # Why it is asked comes after the box, so the box is in view on a short screen.
+        entry.body.addWidget(
+            paragraph(
+                _(
+                    "This guess does not change your score. It only decides between people with "
+                    "the same score: the closest guess ranks higher."
+                ),
+                muted=True,
+            )
         )
         entry.body.addStretch(1)
         self.back_button = entry.add_action(big_button(_("Back to the questions")), left=True)
@@ -185,12 +186,14 @@ class PredictionView(QWidget):
         self.number.setFocus()
         # Typing replaces what is there: "30" into "25" gives 30, not 2530.
         self.number.selectAll()
+        self.entry_page.scroll.ensureWidgetVisible(self.number, 20, 40)
 
     def ask_to_confirm(self) -> None:
         value = self.value()
         if value is None:
             self.problem.setVisible(True)
             self.number.setFocus()
+            self.entry_page.scroll.ensureWidgetVisible(self.problem, 20, 40)
             return
         self.read_back.setText(read_back(value))
         self.read_back.setAccessibleName(self.read_back.text())
