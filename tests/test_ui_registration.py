@@ -101,6 +101,11 @@ def test_register_without_id_and_phone_then_come_back_complete_it_and_be_eligibl
     assert again.group.value() == "Người dân"
     assert again.id_edit.text() == "" and again.phone_edit.text() == ""
 
+    # Changing a saved value: select what is there and type over it.
+    qtbot.mouseClick(again.village_edit, LEFT)
+    qtbot.keyClick(again.village_edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(again.village_edit, "Thon 3")
+    assert again.village_edit.text() == "Thon 3"
     qtbot.mouseClick(again.id_edit, LEFT)
     qtbot.keyClicks(again.id_edit, ID_NUMBER)
     qtbot.mouseClick(again.phone_edit, LEFT)
@@ -113,7 +118,7 @@ def test_register_without_id_and_phone_then_come_back_complete_it_and_be_eligibl
     completed = saved(context)
     assert completed.id == first.id
     assert (completed.id_number, completed.phone, completed.complete) == (ID_NUMBER, PHONE, True)
-    assert (completed.village, completed.commune_code) == ("Tổ dân phố 5", "00004")
+    assert (completed.village, completed.commune_code) == ("Thon 3", "00004")
     assert again.prize_note.text() == _("Your registration is complete: you can win a prize.")
     assert again.id_edit.placeholderText() == _("Saved: {number}. Leave empty to keep it.").format(
         number="001******345"
@@ -142,7 +147,7 @@ def test_register_without_id_and_phone_then_come_back_complete_it_and_be_eligibl
 
 def test_enter_in_any_field_chooses_or_moves_on_and_never_saves(qtbot, ui_context):
     context = ui_context
-    _page, form = open_form(qtbot, context)
+    page, form = open_form(qtbot, context)
     fields = [w for w in form.order if w is not form.save_button]
     assert len(fields) == 10
     for widget in fields:
@@ -171,6 +176,13 @@ def test_enter_in_any_field_chooses_or_moves_on_and_never_saves(qtbot, ui_contex
     qtbot.keyClick(form.commune.dialog.search, Qt.Key.Key_Return)
     assert form.commune.value() is not None
     assert saved(context) is None
+    # Esc in a list closes the list only, never the form with what was typed.
+    chosen = form.province.value()
+    qtbot.keyClick(form.province, Qt.Key.Key_Return)
+    qtbot.keyClicks(form.province.dialog.search, "ca mau")
+    qtbot.keyClick(form.province.dialog.search, Qt.Key.Key_Escape)
+    assert form.province.dialog is None and form.province.value() == chosen
+    assert page.current_screen() is form
     # Only Enter on the focused Save button saves.
     form.save_button.setFocus()
     qtbot.keyClick(form.save_button, Qt.Key.Key_Return)
