@@ -23,13 +23,18 @@ import functools
 import re
 from dataclasses import dataclass
 
+from skillsapp import text as text_tools
+
 PROVINCE_CODE_DIGITS = 2
 COMMUNE_CODE_DIGITS = 5
 
-# The folded word that starts a commune's name, left out when sorting so that
-# "Phường Ba Đình" and "Xã Bát Tràng" sort together under B.
+# The folded word that starts a commune's name, left out when ranking search results so
+# that typing "ba dinh" finds "Phường Ba Đình" as an exact match.
 _KIND_PREFIXES = ("dac khu ", "phuong ", "xa ")
 _WORD = re.compile(r"\w+")
+# The kind words as they start names, left out when sorting by name: "Thành phố Hà Nội"
+# sorts under H, "Phường Ba Đình" under B.
+_NAME_PREFIXES = ("Thành phố ", "Tỉnh ", "Đặc khu ", "Phường ", "Xã ")
 
 
 @dataclass(frozen=True)
@@ -65,11 +70,15 @@ class _Data:
 
 
 def _fold(text: str) -> str:
-    # Imported here: the storage package pulls in sqlite-utils, which app start-up
-    # should not pay for just because a screen imported geography.
-    from skillsapp.storage.profiles import fold
+    return text_tools.fold(text)
 
-    return fold(text)
+
+def _bare_name(name: str) -> str:
+    """The name without the kind word that starts it: "Ba Đình" for "Phường Ba Đình"."""
+    for prefix in _NAME_PREFIXES:
+        if name.startswith(prefix):
+            return name[len(prefix) :]
+    return name
 
 
 def _index(division: Division) -> _Indexed:
@@ -106,7 +115,9 @@ def _data() -> _Data:
         )
         for w in Ward.iter_all()
     ]
-    indexed.sort(key=lambda item: (item.bare, item.division.code))
+    indexed.sort(
+        key=lambda item: (text_tools.sort_key(_bare_name(item.division.name)), item.division.code)
+    )
     by_province: dict[str, list[Division]] = {p.code: [] for p in provinces}
     for item in indexed:
         assert item.division.province_code is not None
@@ -129,13 +140,28 @@ def provinces() -> list[Division]:
     return list(_data().provinces)
 
 
+def provinces_by_name() -> list[Division]:
+    """The 34 provinces in Vietnamese alphabetical order, for a person to choose from.
+
+    "Thành phố" is left out when sorting, and letters come before tones
+    (a < ă < â < b … < d < đ), as in a dictionary.
+
+    >>> [p.name for p in provinces_by_name()][:3]
+    ['An Giang', 'Bắc Ninh', 'Cà Mau']
+    """
+    return sorted(
+        _data().provinces, key=lambda p: (text_tools.sort_key(_bare_name(p.name)), p.code)
+    )
+
+
 def province(code: str) -> Division | None:
     """The province with this 2-digit code, or ``None``."""
     return _data().province_by_code.get(code)
 
 
 def communes(province_code: str) -> list[Division]:
-    """The communes of a province, alphabetical by name without "Xã"/"Phường"/"Đặc khu".
+    """The communes of a province in Vietnamese alphabetical order of the name without
+    "Xã"/"Phường"/"Đặc khu" (see :func:`skillsapp.text.sort_key`).
 
     An unknown province has no communes.
     """
@@ -166,8 +192,16 @@ def search_communes(text: str, province_code: str | None = None) -> list[Divisio
     data = _data()
     wanted = _WORD.findall(_fold(text))
     typed = " ".join(wanted)
-    ranked: list[tuple[int, int, Division]] = []
-    for position, item in enumerate(data.index):
+    if not wanted:
+        return [
+            item.division
+            for item in data.index
+            if province_code is None or item.division.province_code == province_code
+        ]
+    # Among equally good matches the order is diacritic-blind like the typing, then by
+    # code: "ba dinh" gives Phường Ba Đình (Hà Nội) before Xã Ba Dinh.
+    ranked: list[tuple[int, str, str, Division]] = []
+    for item in data.index:
         division = item.division
         if province_code is not None and division.province_code != province_code:
             continue
@@ -179,6 +213,6 @@ def search_communes(text: str, province_code: str | None = None) -> list[Divisio
             rank = 1
         else:
             rank = 2
-        ranked.append((rank, position, division))
-    ranked.sort(key=lambda entry: (entry[0], entry[1]))
-    return [division for _rank, _position, division in ranked]
+        ranked.append((rank, item.bare, division.code, division))
+    ranked.sort(key=lambda entry: entry[:3])
+    return [entry[3] for entry in ranked]

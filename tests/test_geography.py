@@ -5,6 +5,7 @@ import pytest
 
 from skillsapp import geography
 from skillsapp.storage.profiles import fold
+from skillsapp.text import sort_key
 
 
 def test_there_are_34_provinces_in_official_order_with_hanoi_first():
@@ -93,11 +94,25 @@ def test_search_for_nothing_real_finds_nothing():
     assert geography.search_communes("zzzz") == []
 
 
-def test_communes_are_alphabetical_ignoring_the_kind_word():
+def test_communes_are_in_vietnamese_alphabetical_order_ignoring_the_kind_word():
     names = [c.name for c in geography.communes("01")]
-    bare = [fold(n.split(" ", 1)[1]) for n in names]
-    assert bare == sorted(bare)
+    bare = [n.split(" ", 1)[1] for n in names]
+    assert bare == sorted(bare, key=sort_key)
     assert names.index("Phường Ba Đình") < names.index("Xã Bát Tràng")
+    # Letters before tones: a < ă < â, so Bát comes before Bất, and d before đ.
+    assert names.index("Xã Bát Tràng") < names.index("Xã Bất Bạt")
+    assert names.index("Xã Dân Hòa") < names.index("Xã Đa Phúc")
+
+
+def test_provinces_by_name_are_in_dictionary_order_without_thanh_pho():
+    names = [p.name for p in geography.provinces_by_name()]
+    assert len(names) == 34
+    assert names[:5] == ["An Giang", "Bắc Ninh", "Cà Mau", "Cao Bằng", "Thành phố Cần Thơ"]
+    # Đ after D-less letters of the same start, and all Đ names together after C.
+    assert names[5:10] == ["Thành phố Đà Nẵng", "Đắk Lắk", "Điện Biên", "Đồng Nai", "Đồng Tháp"]
+    assert names.index("Thành phố Hà Nội") < names.index("Hà Tĩnh")
+    assert names.index("Lai Châu") < names.index("Lạng Sơn") < names.index("Lâm Đồng")
+    assert names[-1] == "Vĩnh Long"
 
 
 def test_returned_lists_are_the_callers_own():

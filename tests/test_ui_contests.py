@@ -115,10 +115,11 @@ def test_register_with_a_wrong_id_then_play_to_the_result(qtbot, ui_context):
     assert isinstance(form, RegistrationScreen)
     # Prefilled from the profile: the name and the year of birth.
     assert form.name_edit.text() == "Nguyễn Thị Lan"
-    assert form.year.currentText() == "1962"
-    qtbot.keyClicks(form.day, "3")
-    qtbot.keyClicks(form.month, "5")
-    assert (form.day.currentData(), form.month.currentData()) == (3, 5)
+    assert form.year.value() == 1962
+    for picker, typed in ((form.day, "3"), (form.month, "5")):
+        qtbot.keyClicks(picker, typed)  # a digit on the field opens its list, filtered
+        qtbot.keyClick(picker.dialog.search, Qt.Key.Key_Return)
+    assert (form.day.value(), form.month.value()) == (3, 5)
     # A number whose 4th digit says "born in the 2000s": shown grouped, refused with its reason.
     qtbot.keyClicks(form.id_edit, "001262012345")
     assert form.id_edit.text() == "001 262 012345"
@@ -170,17 +171,23 @@ def test_register_with_a_wrong_id_then_play_to_the_result(qtbot, ui_context):
             qtbot.keyClick(screen, KEYS[position])
         context.clock.advance(seconds=20)
         qtbot.keyClick(screen, Qt.Key.Key_Return)
-    # After the last question: the prediction, chosen with +/- buttons.
+    # After the last question: the prediction, made with +/- buttons, read back, confirmed.
     prediction = screen.prediction_view
     assert screen.views.currentWidget() is prediction
     assert prediction.question.text() == _(
         "In your opinion, how many people will answer every question in this round correctly?"
     )
+    assert prediction.value() is None
     for step in (10, 10, 1):
         qtbot.mouseClick(prediction.step_buttons[step], LEFT)
     qtbot.mouseClick(prediction.step_buttons[-1], LEFT)
     assert prediction.value() == 20
     qtbot.mouseClick(prediction.next_button, LEFT)
+    assert prediction.read_back.text() == ngettext(
+        "Your guess: {n} person", "Your guess: {n} people", 20
+    ).format(n=20)
+    assert context.store.attempts.get(screen.attempt.record.id).prediction is None
+    qtbot.keyClick(screen, Qt.Key.Key_Return)  # "Yes, save it" has the focus
     review = screen.review_view
     assert screen.views.currentWidget() is review
     assert review.summary.text() == _("You have answered every question.")
@@ -265,7 +272,9 @@ def test_question_map_review_and_confirm(qtbot, ui_context):
     assert saved_answers(ui_context, screen)[0] == ((0, 2) if multi else (2,))
 
     qtbot.mouseClick(screen.review_button, LEFT)
+    qtbot.keyClicks(screen.prediction_view.number, "3")
     qtbot.mouseClick(screen.prediction_view.next_button, LEFT)
+    qtbot.mouseClick(screen.prediction_view.yes_button, LEFT)
     review = screen.review_view
     assert review.summary.text() == _("You have answered {answered} of {total} questions.").format(
         answered=2, total=20
@@ -377,15 +386,17 @@ def test_commune_is_found_by_typing_without_accents(qtbot, ui_context):
     qtbot.mouseClick(page.round_buttons[(CONTEST, ROUND)], LEFT)
     form = page.current_screen()
     assert not form.commune.isEnabled()
-    form.province.setCurrentIndex(form.province.findData("01"))
+    qtbot.mouseClick(form.province, LEFT)
+    qtbot.keyClicks(form.province.dialog.search, "ha noi")
+    qtbot.keyClick(form.province.dialog.search, Qt.Key.Key_Return)
+    assert form.province.value() == "01"
     assert form.commune.isEnabled()
-    qtbot.keyClicks(form.commune.lineEdit(), "hoan kiem")
-    assert form.commune_completer.completionModel().rowCount() >= 1
-    popup = form.commune_completer.popup()
-    qtbot.keyClick(popup, Qt.Key.Key_Down)
-    qtbot.keyClick(popup, Qt.Key.Key_Return)
-    assert form.commune.currentText() == "Phường Hoàn Kiếm"
-    assert form._commune_code() == "00070"
+    qtbot.mouseClick(form.commune, LEFT)
+    qtbot.keyClicks(form.commune.dialog.search, "hoan kiem")
+    assert form.commune.dialog.visible_labels()[0] == "Phường Hoàn Kiếm"
+    qtbot.keyClick(form.commune.dialog.search, Qt.Key.Key_Return)
+    assert form.commune.text() == "Phường Hoàn Kiếm"
+    assert form.entry()[0].commune_code == "00070"
     qtbot.keyClick(form, Qt.Key.Key_Escape)
     assert page.current_screen() is None
 

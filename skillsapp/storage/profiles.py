@@ -18,6 +18,7 @@ from skillsapp.errors import ValidationError
 from skillsapp.i18n import _
 from skillsapp.storage.ids import new_id, utc_now_iso
 from skillsapp.storage.outbox import Outbox
+from skillsapp.text import fold  # also imported from here: "lan" finds "Lân" and "Lan"
 
 AVATARS = (
     "fa5s.user",
@@ -136,9 +137,3 @@ class Profiles:
     def check_pin(self, profile_id: str, pin: str) -> bool:
         stored = self.db.table("profiles").get(profile_id)["pin_hash"]
         return True if not stored else _check_pin(pin, stored)
-
-
-def fold(text: str) -> str:
-    """Lower-case and strip Vietnamese diacritics, so "lan" finds "Lân" and "Lan"."""
-    decomposed = unicodedata.normalize("NFD", text.casefold()).replace("đ", "d")
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))

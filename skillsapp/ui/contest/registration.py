@@ -1,7 +1,8 @@
 """Contest registration: a resident enters their details once per contest.
 
-Choices instead of typing where possible (date of birth, province, commune, group);
-each wrong field shows the core's own message right under it. After saving, the
+Choices instead of typing where possible: date of birth, province, commune and group
+are big picker fields that open a searchable list (skillsapp.ui.common.pickers); each
+wrong field shows the core's own message right under it. After saving, the
 identification number and phone are shown only masked (the PC is shared).
 """
 
@@ -10,12 +11,10 @@ from __future__ import annotations
 import calendar
 import datetime
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
-    QComboBox,
-    QCompleter,
-    QHBoxLayout,
+    QApplication,
     QLabel,
     QLineEdit,
     QStackedWidget,
@@ -36,14 +35,15 @@ from skillsapp.engine.rules import vietnam_day
 from skillsapp.flows import contest as contest_flow
 from skillsapp.i18n import _, format_date
 from skillsapp.models import Contest
-from skillsapp.storage.registrations import StoredRegistration
+from skillsapp.storage.registrations import RegistrationNotSaved, StoredRegistration
+from skillsapp.ui.common.pickers import PickerField, PickerItem
 from skillsapp.ui.common.widgets import (
-    Page,
+    MIN_TARGET,
+    TaskPage,
     big_button,
     heading,
     paragraph,
     press_focused_button,
-    scroll_page,
 )
 from skillsapp.ui.contest.registration_fields import (
     GroupedDigitsValidator,
@@ -56,7 +56,13 @@ MAX_AGE_YEARS = 120
 
 
 class RegistrationScreen(QWidget):
-    """The form, then a short confirmation with masked numbers."""
+    """The form, then a short confirmation with masked numbers.
+
+    Both are task pages: the fields scroll, and Back / Save (then Change / Continue)
+    stay in the action bar at the bottom on the smallest screens with the largest text.
+    Enter never saves by surprise: in a picker it opens the list, in a text box it moves
+    to the next field, and only on the focused Save button does it save.
+    """
 
     registered = Signal(object)  # StoredRegistration, once the person chose to go on
     cancelled = Signal()
@@ -76,12 +82,14 @@ class RegistrationScreen(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.stack)
 
-        form = Page()
+        form = TaskPage()
         self.form_page = form
         form.body.addWidget(heading(_("Register for the contest")))
         form.body.addWidget(paragraph(contest.title))
         form.body.addWidget(paragraph(self._prize_text(), muted=False))
         self.fields: dict[str, RegistrationField] = {}
+        # Where Enter in a text box goes next, in reading order.
+        self.order: list[QWidget] = []
 
         def add_field(name: str, hint: str = "") -> RegistrationField:
             field = RegistrationField(
@@ -91,112 +99,116 @@ class RegistrationScreen(QWidget):
             form.body.addWidget(field)
             return field
 
-        self.name_edit = QLineEdit()
-        self.name_edit.setMaxLength(100)
+        def text_box(max_length: int) -> QLineEdit:
+            edit = QLineEdit()
+            edit.setMaxLength(max_length)
+            edit.setMinimumHeight(MIN_TARGET + 8)
+            return edit
+
+        self.name_edit = text_box(100)
         add_field("full_name", _("As written on your ID card, for example Nguyễn Văn An.")).add(
             self.name_edit
         )
 
-        self.day = QComboBox()
-        self.month = QComboBox()
-        self.year = QComboBox()
-        self.month.addItem(_("Month"), None)
-        for month in range(1, 13):
-            self.month.addItem(str(month), month)
-        self.year.addItem(_("Year"), None)
-        for year in range(self.today.year, self.today.year - MAX_AGE_YEARS - 1, -1):
-            self.year.addItem(str(year), year)
-        self._fill_days()
         birth = add_field("date_of_birth")
-        for combo, part in ((self.day, _("Day")), (self.month, _("Month")), (self.year, _("Year"))):
-            label = _("{field}: {part}").format(field=field_label(birth.name), part=part)
-            birth.add(combo, 0, accessible=label)
-            combo.setMinimumWidth(140)
-        self.month.currentIndexChanged.connect(self._fill_days)
-        self.year.currentIndexChanged.connect(self._fill_days)
+        title = field_label("date_of_birth")
+        self.day = PickerField(_("{field}: {part}").format(field=title, part=_("Day")), _("Day"))
+        self.month = PickerField(
+            _("{field}: {part}").format(field=title, part=_("Month")), _("Month")
+        )
+        self.month.set_items(
+            [PickerItem(_("Month {n}").format(n=m), m, str(m)) for m in range(1, 13)]
+        )
+        self.year = PickerField(
+            _("{field}: {part}").format(field=title, part=_("Year")),
+            _("Year"),
+            search_hint=_("Type the year, for example 1962"),
+        )
+        self.year.set_items(
+            [
+                PickerItem(_("Year {n}").format(n=y), y, str(y))
+                for y in range(self.today.year, self.today.year - MAX_AGE_YEARS - 1, -1)
+            ]
+        )
+        self._fill_days()
+        for picker in (self.day, self.month, self.year):
+            birth.add(picker, 1, accessible=picker.title)
+        self.month.changed.connect(self._fill_days)
+        self.year.changed.connect(self._fill_days)
 
-        self.id_edit = QLineEdit()
+        self.id_edit = text_box(20)
         self.id_edit.setValidator(GroupedDigitsValidator(self.id_edit))
         self.id_edit.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
         self.id_edit.setPlaceholderText("001 204 012345")
-        if existing and existing.id_number:
-            self.id_edit.setPlaceholderText(
-                _("Saved: {number}. Leave empty to keep it.").format(
-                    number=mask_id_number(existing.id_number)
-                )
-            )
         add_field("id_number", _("The 12 digits on your ID card (thẻ căn cước or CCCD).")).add(
             self.id_edit
         )
 
-        self.phone_edit = QLineEdit()
+        self.phone_edit = text_box(20)
         self.phone_edit.setValidator(
             QRegularExpressionValidator(r"[0-9 +.\-()]{0,20}", self.phone_edit)
         )
         self.phone_edit.setPlaceholderText("0912 345 678")
-        if existing and existing.phone:
-            self.phone_edit.setPlaceholderText(
-                _("Saved: {number}. Leave empty to keep it.").format(
-                    number=mask_phone(existing.phone)
-                )
-            )
         add_field("phone").add(self.phone_edit)
+        self._saved_placeholders(existing)
 
-        self.province = QComboBox()
-        self.province.addItem(_("Choose a province or city"), None)
-        for division in geography.provinces():
-            self.province.addItem(division.name, division.code)
+        self.province = PickerField(
+            field_label("province_code"),
+            _("Choose a province or city"),
+            search_hint=_("Type a few letters, for example ha noi"),
+        )
+        self.province.set_items([PickerItem(d.name, d.code) for d in geography.provinces_by_name()])
         add_field("province_code").add(self.province)
 
-        self.commune = QComboBox()
-        self.commune.setEditable(True)
-        self.commune.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.commune.lineEdit().setPlaceholderText(_("Type to search, for example Hoàn Kiếm"))
-        self._commune_matches = QStringListModel(self)
-        self.commune_completer = QCompleter(self._commune_matches, self)
-        self.commune_completer.setCompletionMode(
-            QCompleter.CompletionMode.UnfilteredPopupCompletion
+        self.commune = PickerField(
+            field_label("commune_code"),
+            _("Choose the province first"),
+            search_hint=_("Type a few letters, for example ba dinh"),
         )
-        self.commune_completer.setMaxVisibleItems(8)
-        self.commune.setCompleter(self.commune_completer)
-        self.commune.lineEdit().textEdited.connect(self._search_communes)
         add_field(
-            "commune_code", _("Choose the province first, then type a few letters of the name.")
+            "commune_code", _("Choose the province first, then find the commune by its name.")
         ).add(self.commune)
-        self.province.currentIndexChanged.connect(self._fill_communes)
+        self.province.changed.connect(self._fill_communes)
         self._fill_communes()
 
-        self.village_edit = QLineEdit()
-        self.village_edit.setMaxLength(120)
+        self.village_edit = text_box(120)
         add_field("village", _("For example Thôn Đông or Tổ dân phố 5.")).add(self.village_edit)
 
-        self.group = QComboBox()
+        self.group = PickerField(field_label("participant_group"), _("Choose your group"))
         if contest.participant_groups:
-            self.group.addItem(_("Choose your group"), None)
-            for name in contest.participant_groups:
-                self.group.addItem(name, name)
+            self.group.set_items([PickerItem(name, name) for name in contest.participant_groups])
             add_field("participant_group").add(self.group)
+
+        self.order = [
+            self.name_edit,
+            self.day,
+            self.month,
+            self.year,
+            self.id_edit,
+            self.phone_edit,
+            self.province,
+            self.commune,
+            self.village_edit,
+        ]
+        if contest.participant_groups:
+            self.order.append(self.group)
 
         self.summary = QLabel()
         self.summary.setObjectName("bad")
         self.summary.setWordWrap(True)
         self.summary.setVisible(False)
         form.body.addWidget(self.summary)
-        buttons = QHBoxLayout()
-        self.back_button = big_button(_("Back"))
-        self.back_button.clicked.connect(self.cancelled.emit)
-        self.save_button = big_button(_("Save my registration"), primary=True)
-        self.save_button.clicked.connect(self.save)
-        buttons.addWidget(self.back_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.save_button)
-        form.body.addLayout(buttons)
         form.body.addStretch(1)
-        self.form_scroll = scroll_page(form)
+        self.back_button = form.add_action(big_button(_("Back")), left=True)
+        self.back_button.clicked.connect(self.cancelled.emit)
+        self.save_button = form.add_action(big_button(_("Save my registration"), primary=True))
+        self.save_button.clicked.connect(self.save)
+        self.order.append(self.save_button)
+        self.form_scroll = form.scroll
         self.form_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.stack.addWidget(self.form_scroll)
+        self.stack.addWidget(form)
 
-        self.done_page = Page()
+        self.done_page = TaskPage()
         self.stack.addWidget(self.done_page)
         self.setFocusProxy(self.name_edit)
         self._prefill()
@@ -242,63 +254,48 @@ class RegistrationScreen(QWidget):
             self._select(self.group, source.participant_group)
 
     @staticmethod
-    def _select(combo: QComboBox, value: object) -> None:
-        index = combo.findData(value)
-        if index >= 0:
-            combo.setCurrentIndex(index)
+    def _select(picker: PickerField, value: object) -> None:
+        picker.set_value(value)
+
+    def _saved_placeholders(self, saved: StoredRegistration | None) -> None:
+        """The saved numbers, masked, in the empty boxes: the PC is shared."""
+        for edit, number, mask in (
+            (self.id_edit, saved.id_number if saved else None, mask_id_number),
+            (self.phone_edit, saved.phone if saved else None, mask_phone),
+        ):
+            if number:
+                edit.setPlaceholderText(
+                    _("Saved: {number}. Leave empty to keep it.").format(number=mask(number))
+                )
 
     def _fill_days(self) -> None:
-        """Only days that exist in the chosen month (29 February only in leap years)."""
-        month, year = self.month.currentData(), self.year.currentData()
+        """Only days that exist in the chosen month (29 February only in leap years).
+
+        A day that no longer exists is dropped, not moved: the person chooses again."""
+        month, year = self.month.value(), self.year.value()
         days = calendar.monthrange(year or 2000, month)[1] if month else 31
-        chosen = self.day.currentData()
-        self.day.blockSignals(True)
-        self.day.clear()
-        self.day.addItem(_("Day"), None)
-        for day in range(1, days + 1):
-            self.day.addItem(str(day), day)
-        if chosen:
-            self.day.setCurrentIndex(min(chosen, days))
-        self.day.blockSignals(False)
+        self.day.set_items(
+            [PickerItem(_("Day {n}").format(n=d), d, str(d)) for d in range(1, days + 1)]
+        )
 
     def _fill_communes(self) -> None:
-        code = self.province.currentData()
-        self.commune.clear()
+        code = self.province.value()
+        self.commune.set_items(
+            [PickerItem(d.name, d.code) for d in geography.communes(code)] if code else []
+        )
+        self.commune.set_placeholder(
+            _("Choose a commune or ward") if code else _("Choose the province first")
+        )
         self.commune.setEnabled(code is not None)
-        if code is None:
-            return
-        self.commune.addItem("", None)
-        for division in geography.communes(code):
-            self.commune.addItem(division.name, division.code)
-        self.commune.setCurrentIndex(0)
-
-    def _search_communes(self, text: str) -> None:
-        found = geography.search_communes(text, self.province.currentData())
-        self._commune_matches.setStringList([d.name for d in found[:50]])
-        if found:
-            self.commune_completer.complete()
 
     # --- reading and saving -----------------------------------------------------------
 
     def _birth_date(self) -> tuple[datetime.date | None, bool]:
         """(date, complete); complete is False when only some of day/month/year are chosen."""
-        parts = (self.year.currentData(), self.month.currentData(), self.day.currentData())
+        parts = (self.year.value(), self.month.value(), self.day.value())
         if all(parts):
             return datetime.date(*parts), True
         return None, not any(parts)
-
-    def _commune_code(self) -> str | None:
-        text = self.commune.currentText().strip()
-        if not text:
-            return None
-        index = self.commune.currentIndex()
-        if index > 0 and self.commune.itemText(index) == text:
-            return self.commune.itemData(index)
-        found = geography.search_communes(text, self.province.currentData())
-        if len(found) == 1:
-            self._select(self.commune, found[0].code)
-            return found[0].code
-        return text  # not a commune: the core says so in its own words
 
     def entry(self) -> tuple[Registration, list[FieldError]]:
         birth, birth_complete = self._birth_date()
@@ -309,10 +306,10 @@ class RegistrationScreen(QWidget):
             date_of_birth=birth,
             id_number=id_number,
             phone=phone,
-            province_code=self.province.currentData(),
-            commune_code=self._commune_code(),
+            province_code=self.province.value(),
+            commune_code=self.commune.value(),
             village=self.village_edit.text(),
-            participant_group=self.group.currentData() if self.contest.participant_groups else None,
+            participant_group=self.group.value() if self.contest.participant_groups else None,
         )
         errors = []
         if not birth_complete:
@@ -332,9 +329,18 @@ class RegistrationScreen(QWidget):
             )
             self.show_errors(errors)
             return
-        outcome = contest_flow.register(
-            self.context.store, profile.id, self.contest, entry, self.today
-        )
+        try:
+            outcome = contest_flow.register(
+                self.context.store, profile.id, self.contest, entry, self.today
+            )
+        except RegistrationNotSaved as exc:
+            # Not the person's fault: said plainly, the form keeps what they typed.
+            self.show_errors([])
+            self.summary.setText(str(exc))
+            self.summary.setVisible(True)
+            self.form_scroll.ensureWidgetVisible(self.summary)
+            self.save_button.setFocus()
+            return
         if outcome.errors:
             self.show_errors(outcome.errors)
             return
@@ -362,7 +368,7 @@ class RegistrationScreen(QWidget):
         self.stack.removeWidget(old)
         old.hide()
         old.deleteLater()
-        page = self.done_page = Page()
+        page = self.done_page = TaskPage()
         self.stack.addWidget(page)
         page.body.addWidget(heading(_("Your registration is saved")))
         lines = [_("Full name: {name}").format(name=saved.full_name)]
@@ -400,47 +406,45 @@ class RegistrationScreen(QWidget):
             self.prize_note.setObjectName("good")
         self.prize_note.setWordWrap(True)
         page.body.addWidget(self.prize_note)
-        row = QHBoxLayout()
-        self.edit_button = big_button(_("Change my registration"))
-        self.edit_button.clicked.connect(self._edit_again)
-        self.continue_button = big_button(_("Continue"), primary=True)
-        self.continue_button.clicked.connect(lambda: self.registered.emit(self.saved))
-        row.addWidget(self.edit_button)
-        row.addStretch(1)
-        row.addWidget(self.continue_button)
-        page.body.addLayout(row)
         page.body.addStretch(1)
+        self.edit_button = page.add_action(big_button(_("Change my registration")), left=True)
+        self.edit_button.clicked.connect(self._edit_again)
+        self.continue_button = page.add_action(big_button(_("Continue"), primary=True))
+        self.continue_button.clicked.connect(lambda: self.registered.emit(self.saved))
         # The full numbers leave the screen once they are saved.
         self.existing = saved
         self.id_edit.clear()
         self.phone_edit.clear()
-        if saved.id_number:
-            self.id_edit.setPlaceholderText(
-                _("Saved: {number}. Leave empty to keep it.").format(
-                    number=mask_id_number(saved.id_number)
-                )
-            )
-        if saved.phone:
-            self.phone_edit.setPlaceholderText(
-                _("Saved: {number}. Leave empty to keep it.").format(number=mask_phone(saved.phone))
-            )
+        self._saved_placeholders(saved)
         self.stack.setCurrentWidget(page)
         self.continue_button.setFocus()
 
     def _edit_again(self) -> None:
-        self.stack.setCurrentWidget(self.form_scroll)
+        self.stack.setCurrentWidget(self.form_page)
         self.name_edit.setFocus()
 
+    def _next_field(self, current: QWidget) -> None:
+        """Enter in a text box: on to the next field (the Save button after the last)."""
+        index = self.order.index(current)
+        for widget in self.order[index + 1 :]:
+            if widget.isEnabled() and widget.isVisibleTo(self):
+                widget.setFocus(Qt.FocusReason.TabFocusReason)
+                self.form_scroll.ensureWidgetVisible(widget, 20, 60)
+                return
+
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt naming
-        if event.key() == Qt.Key.Key_Escape:
+        key = event.key()
+        if key == Qt.Key.Key_Escape:
             self.cancelled.emit()
             return
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and press_focused_button(self):
-            return
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            if self.stack.currentWidget() is self.done_page:
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if press_focused_button(self):
+                return
+            focused = QApplication.focusWidget()
+            on_form = self.stack.currentWidget() is self.form_page
+            if on_form and focused in self.order:
+                self._next_field(focused)
+            elif not on_form and self.saved is not None:
                 self.registered.emit(self.saved)
-            else:
-                self.save()
-            return
+            return  # never a save the person did not point at
         super().keyPressEvent(event)
