@@ -1,0 +1,57 @@
+"""``skillsapp organiser …``: what only the person at this computer's command line may do.
+
+skillsapp organiser setup-code              print a one-time code for the first organiser account
+skillsapp organiser setup-code --write F    also write it to F (the Windows installer shows it)
+
+The app asks for this code when the first organiser account is made, so a resident who
+opens Quản lý on a shared PC cannot make themselves the organiser.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from skillsapp.i18n import _, format_datetime
+from skillsapp.paths import DataPaths, resolve_data_dir
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = _("Organiser accounts on this computer.")
+    sub = parser.add_subparsers(dest="organiser_command", required=True)
+    code = sub.add_parser(
+        "setup-code", help=_("make a one-time code for creating the first organiser account")
+    )
+    code.add_argument(
+        "--write", type=Path, metavar="FILE", help=_("also write the code to this file")
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from skillsapp.storage import open_store
+    from skillsapp.storage.organisers import SETUP_CODE_TRIES, format_setup_code
+
+    store = open_store(DataPaths(resolve_data_dir(args.data_dir)))
+    try:
+        code, expires = store.organisers.issue_setup_code()
+    finally:
+        store.close()
+    lines = [
+        _("Setup code for the first organiser account: {code}").format(
+            code=format_setup_code(code)
+        ),
+        _(
+            "It works once, until {expires}, and stops working after {n} wrong tries. "
+            "In the app: Settings → For staff → Sign in as staff."
+        ).format(expires=format_datetime(expires), n=SETUP_CODE_TRIES),
+    ]
+    text = "\n".join(lines) + "\n"
+    if args.write:
+        args.write.write_text(text, encoding="utf-8")
+    if sys.stdout is not None:  # a windowed (installer-run) program has no console
+        sys.stdout.write(text)
+    return 0
+
+
+COMMAND = (add_arguments, run)
