@@ -116,7 +116,7 @@ class AccountSetupScreen(TaskPage):
             edit.setFocus()
             edit.selectAll()
             # After the error line is laid out, so it is in view too.
-            QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(field))
+            QTimer.singleShot(0, self.scroll, lambda: self.scroll.ensureWidgetVisible(field))
             return
         self.code.clear()
         self.password.clear()

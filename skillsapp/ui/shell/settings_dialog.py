@@ -172,7 +172,9 @@ class SettingsDialog(QDialog):
         """Open the organiser sign-in (or the first-account form) over this dialog."""
         from skillsapp.ui.manage.gate import OrganiserSignInDialog
 
-        OrganiserSignInDialog(self.context, self).exec()
+        dialog = OrganiserSignInDialog(self.context, self)
+        dialog.exec()
+        dialog.deleteLater()
 
     # --- the dialog -----------------------------------------------------------------
 
