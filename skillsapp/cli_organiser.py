@@ -49,9 +49,27 @@ def run(args: argparse.Namespace) -> int:
     text = "\n".join(lines) + "\n"
     if args.write:
         args.write.write_text(text, encoding="utf-8")
-    if sys.stdout is not None:  # a windowed (installer-run) program has no console
-        sys.stdout.write(text)
+    out = sys.stdout or _parent_console()
+    if out is not None:
+        out.write(text)
+        out.flush()
     return 0
+
+
+def _parent_console():
+    """The packaged Windows program has no console of its own (``sys.stdout`` is None);
+    when it was started from Command Prompt, write to that window instead."""
+    if sys.platform != "win32":
+        return None
+    import ctypes
+
+    attach_parent_process = -1
+    if not ctypes.windll.kernel32.AttachConsole(attach_parent_process):  # type: ignore[attr-defined]
+        return None  # started by the installer or by a double click: --write is the way
+    try:
+        return open("CONOUT$", "w", encoding="utf-8")  # noqa: SIM115 - lives until exit
+    except OSError:
+        return None
 
 
 COMMAND = (add_arguments, run)
