@@ -131,8 +131,8 @@ class SettingsDialog(QDialog):
         layout.addWidget(
             paragraph(
                 _(
-                    "Manage and Sync are for organisers and group leaders. They are hidden "
-                    "until an organiser signs in here or turns them on for this computer."
+                    "Manage and Sync appear only when an organiser signs in here or turns them on "
+                    "for this computer."
                 ),
                 muted=True,
             )
