@@ -2,6 +2,7 @@
 
 skillsapp organiser setup-code              print a one-time code for the first organiser account
 skillsapp organiser setup-code --write F    also write it to F (the Windows installer shows it)
+skillsapp organiser setup-code --recover    every organiser password lost: a code to add one more
 
 The app asks for this code when the first organiser account is made, so a resident who
 opens Quản lý on a shared PC cannot make themselves the organiser.
@@ -13,6 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from skillsapp.errors import ValidationError
 from skillsapp.i18n import _, format_datetime
 from skillsapp.paths import DataPaths, resolve_data_dir
 
@@ -26,6 +28,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     code.add_argument(
         "--write", type=Path, metavar="FILE", help=_("also write the code to this file")
     )
+    code.add_argument(
+        "--recover",
+        action="store_true",
+        help=_("organiser accounts exist but every password is lost: add one more account"),
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -34,6 +41,17 @@ def run(args: argparse.Namespace) -> int:
 
     store = open_store(DataPaths(resolve_data_dir(args.data_dir)))
     try:
+        if store.organisers.exist() and not args.recover:
+            # Reinstalling or upgrading must not leave a working code behind.
+            raise ValidationError(
+                "setup_code",
+                _(
+                    "An organiser account already exists on this computer, so no setup code "
+                    "is needed: an organiser signs in and adds the other accounts. If every "
+                    "organiser password is lost, run “skillsapp organiser setup-code "
+                    "--recover”: its code adds one more account."
+                ),
+            )
         code, expires = store.organisers.issue_setup_code()
     finally:
         store.close()

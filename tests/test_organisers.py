@@ -50,9 +50,20 @@ def test_a_setup_code_works_once_and_later_accounts_need_none(store):
     # Added by the signed-in organiser: no code asked.
     store.organisers.create("pho-to", "mat-khau-khac")
     assert store.organisers.usernames() == ["pho-to", NAME]
+    # Every password forgotten: a new code (from the command line) adds one more account.
+    assert refused_later(store, "12345678").field == "setup_code"
+    code, _expires = store.organisers.issue_setup_code(NOW)
+    assert refused_later(store, "").field == "setup_code"  # the form always sends its code
+    store.organisers.create("moi", PASSWORD, setup_code=code, now=NOW)
+    assert store.organisers.verify("moi", PASSWORD)
+    assert refused_later(store, code, name="moi-nua").field == "setup_code"  # used up
+
+
+def refused_later(store, code, name="moi"):
     with pytest.raises(ValidationError) as caught:
-        store.organisers.issue_setup_code(NOW)
-    assert caught.value.field == "setup_code"
+        store.organisers.create(name, PASSWORD, setup_code=code, now=NOW)
+    assert name not in store.organisers.usernames()
+    return caught.value
 
 
 def test_an_expired_code_is_refused_with_a_way_forward(store):
@@ -101,6 +112,17 @@ def test_the_command_line_prints_a_code_that_creates_the_account(data_paths, tmp
         store.organisers.create(NAME, PASSWORD, setup_code=code)
     finally:
         store.close()
-    # Once an organiser exists, the command refuses and says why.
-    assert cli_main([*args, "organiser", "setup-code"]) == 2
+    # Once an organiser exists, reinstalling leaves no working code behind: the command
+    # refuses and says why, unless asked to --recover (every password lost).
+    written.unlink()
+    assert cli_main([*args, "organiser", "setup-code", "--write", str(written)]) == 2
     assert capsys.readouterr().err.startswith("An organiser account already exists")
+    assert not written.exists()
+    assert cli_main([*args, "organiser", "setup-code", "--recover", "--write", str(written)]) == 0
+    code = written.read_text(encoding="utf-8").splitlines()[0].rsplit(": ", 1)[1]
+    store = open_store(data_paths)
+    try:
+        store.organisers.create("moi", PASSWORD, setup_code=code)
+        assert store.organisers.usernames() == ["moi", NAME]
+    finally:
+        store.close()

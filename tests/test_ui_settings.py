@@ -214,3 +214,35 @@ def test_signing_in_or_out_in_settings_updates_the_manage_area(qtbot, context):
     qtbot.mouseClick(dialog.sign_out_button, LEFT)
     assert page.menu is None and page.stack.currentWidget() is page.sign_in_screen
     assert not page.top.isVisible()
+
+
+def test_every_password_lost_a_setup_code_adds_one_more_account(qtbot, context):
+    code, _expires = context.store.organisers.issue_setup_code(context.now())
+    context.store.organisers.create(NAME, PASSWORD, setup_code=code, now=context.now())
+    dialog = open_settings(qtbot, context)
+
+    def no_code_yet(form_dialog):
+        assert not form_dialog.form.code_button.isVisible()  # nothing to offer without a code
+
+    sign_in_from(qtbot, dialog, no_code_yet)
+    code, _expires = context.store.organisers.issue_setup_code(context.now())  # --recover
+
+    def with_code(form_dialog):
+        assert form_dialog.form.code_button.isVisible()
+        qtbot.mouseClick(form_dialog.form.code_button, LEFT)
+        form = form_dialog.form
+        assert form.back_button.isVisible()
+        qtbot.mouseClick(form.back_button, LEFT)  # changed their mind: back to signing in
+        assert form_dialog.form.username.isVisible()
+        qtbot.mouseClick(form_dialog.form.code_button, LEFT)
+        form = form_dialog.form
+        type_into(form.code, code)
+        type_into(form.username, "pho-to")
+        type_into(form.password, "mat-khau-moi")
+        type_into(form.again, "mat-khau-moi")
+        qtbot.keyClick(form.again, Qt.Key.Key_Return)
+
+    seen = sign_in_from(qtbot, dialog, with_code)
+    assert "left_open" not in seen
+    assert context.organiser == "pho-to"
+    assert context.store.organisers.usernames() == ["pho-to", NAME]

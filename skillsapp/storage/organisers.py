@@ -6,7 +6,8 @@ code: only ``skillsapp organiser setup-code`` (run by the installer, or by hand 
 the command line) makes one. It is kept only as a hash, expires after
 :data:`SETUP_CODE_DAYS` days, stops working after :data:`SETUP_CODE_TRIES` wrong
 tries, and is used up by the account it creates. Later accounts are added by a
-signed-in organiser and need no code.
+signed-in organiser and need no code; a code made while accounts exist lets one
+more be added without signing in (every organiser password forgotten).
 
 >>> code, expires = store.organisers.issue_setup_code()            # doctest: +SKIP
 >>> store.organisers.create("to-truong", "mat-khau-dai", setup_code=code)  # doctest: +SKIP
@@ -89,14 +90,16 @@ class Organisers:
         setup_code: str | None = None,
         now: datetime.datetime | None = None,
     ) -> None:
-        """Add an organiser. The first one on this computer needs a valid ``setup_code``.
+        """Add an organiser. The first one on this computer needs a valid ``setup_code``;
+        later ones are added by a signed-in organiser (no code) or with a code (recovery).
 
         Raises :class:`ValidationError` with ``field`` "username", "password" or
         "setup_code"; a wrong code counts as a try, a right one is used up.
         """
         name = username.strip().lower()
         first = not self.exist()
-        if first:  # the form's first field: its problem is reported first
+        with_code = first or setup_code is not None
+        if with_code:  # the form's first field: its problem is reported first
             self._check_setup_code(setup_code or "", now or _utc_now())
         if not name or len(name) > 40:
             raise ValidationError("username", _("Please enter a user name (at most 40 letters)."))
@@ -107,7 +110,7 @@ class Organisers:
         if name in self.usernames():
             raise ValidationError("username", _("This user name is already taken."))
         with self.db.atomic():
-            if first:
+            if with_code:
                 self.db.execute("DELETE FROM device WHERE key = ?", [_SETUP_KEY])
             self.db.table("organisers").insert(
                 {
@@ -118,7 +121,7 @@ class Organisers:
                     "created_at": utc_now_iso(),
                 }
             )
-            self.audit(name, "organiser_created", {"first": first})
+            self.audit(name, "organiser_created", {"first": first, "setup_code": with_code})
 
     # --- the first-account setup code ---------------------------------------------------
 
@@ -127,17 +130,10 @@ class Organisers:
     ) -> tuple[str, datetime.datetime]:
         """Make a new setup code (replacing any earlier one) and return it with its expiry.
 
-        Only the hash is stored; the code itself is shown once, by whoever asked.
-        Refused once an organiser account exists: then an organiser adds the others.
+        Only the hash is stored; the code itself is shown once, by whoever asked. Made
+        while organiser accounts exist, it lets one more be added without signing in: the
+        way back in when every organiser password is forgotten.
         """
-        if self.exist():
-            raise ValidationError(
-                "setup_code",
-                _(
-                    "An organiser account already exists on this computer, so no setup code "
-                    "is needed. An organiser signs in and adds the other accounts."
-                ),
-            )
         code = "".join(secrets.choice("0123456789") for _i in range(SETUP_CODE_DIGITS))
         expires = (now or _utc_now()) + datetime.timedelta(days=SETUP_CODE_DAYS)
         record = {"hash": hash_password(code), "expires_at": expires.isoformat(), "wrong": 0}

@@ -42,6 +42,7 @@ class AccountSetupScreen(TaskPage):
     """First use: make the first organiser account, with the setup code from the installer."""
 
     created = Signal(str)
+    back = Signal()  # only offered when accounts exist (a code to get back in)
 
     def __init__(self, context: AppContext) -> None:
         super().__init__()
@@ -85,6 +86,10 @@ class AccountSetupScreen(TaskPage):
         self.create_button = big_button(_("Create the account"), primary=True)
         self.create_button.clicked.connect(self.create)
         self.add_action(self.create_button)
+        self.back_button = big_button(_("Back"))
+        self.back_button.clicked.connect(self.back)
+        self.back_button.setVisible(context.store.organisers.exist())
+        self.add_action(self.back_button, left=True)
         self.code.returnPressed.connect(self.username.setFocus)
         self.username.returnPressed.connect(self.password.setFocus)
         self.password.returnPressed.connect(self.again.setFocus)
@@ -126,6 +131,8 @@ class AccountSetupScreen(TaskPage):
 
 class SignInScreen(TaskPage):
     signed_in = Signal(str)
+    # "I have a setup code": every password forgotten, a code from the command line adds one.
+    use_code = Signal()
 
     def __init__(self, context: AppContext) -> None:
         super().__init__()
@@ -147,12 +154,22 @@ class SignInScreen(TaskPage):
         self.error = message_label()
         self.body.addWidget(self.error)
         self.body.addStretch(1)
+        self.code_button = big_button(_("I have a setup code"))
+        self.code_button.clicked.connect(self.use_code)
+        self.add_action(self.code_button)
         self.sign_in_button = big_button(_("Sign in"), primary=True)
         self.sign_in_button.clicked.connect(self.sign_in)
         self.add_action(self.sign_in_button)
         self.username.returnPressed.connect(self.password.setFocus)
         self.password.returnPressed.connect(self.sign_in)
         self.setFocusProxy(self.username)
+        self.offer_code()
+
+    def offer_code(self) -> None:
+        """Show "I have a setup code" only while one made on the command line can be used."""
+        self.code_button.setVisible(
+            self.context.store.organisers.setup_code_pending(self.context.now())
+        )
 
     def sign_in(self) -> None:
         name, password = self.username.text().strip().lower(), self.password.text()
@@ -169,6 +186,7 @@ class SignInScreen(TaskPage):
         self.username.clear()
         self.password.clear()
         say(self.error, "")
+        self.offer_code()
 
 
 class OrganiserSignInDialog(QDialog):
@@ -184,28 +202,41 @@ class OrganiserSignInDialog(QDialog):
         self.setWindowTitle(_("Sign in as staff"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        first = not context.store.organisers.exist()
+        self.stack = QStackedWidget()
+        layout.addWidget(self.stack)
         self.form: AccountSetupScreen | SignInScreen
-        if first:
-            self.form = AccountSetupScreen(context)
-            self.form.created.connect(self._done)
+        if context.store.organisers.exist():
+            self.show_sign_in()
         else:
-            self.form = SignInScreen(context)
-            self.form.signed_in.connect(self._done)
-        self.close_button = big_button(_("Close"))
-        self.close_button.setAutoDefault(False)
-        self.close_button.clicked.connect(self.reject)
-        self.form.add_action(self.close_button, left=True)
-        for button in (self.close_button, self._primary()):
-            button.setAutoDefault(False)  # Enter in a field moves on; it never closes this
-        layout.addWidget(self.form)
+            self.show_setup()
         fit_dialog(self, 760, 720)
-        self.form.setFocus()
 
-    def _primary(self) -> QPushButton:
-        if isinstance(self.form, AccountSetupScreen):
-            return self.form.create_button
-        return self.form.sign_in_button
+    def show_setup(self) -> None:
+        form = AccountSetupScreen(self.context)
+        form.created.connect(self._done)
+        form.back.connect(self.show_sign_in)
+        self._show(form)
+
+    def show_sign_in(self) -> None:
+        form = SignInScreen(self.context)
+        form.signed_in.connect(self._done)
+        form.use_code.connect(self.show_setup)
+        self._show(form)
+
+    def _show(self, form: AccountSetupScreen | SignInScreen) -> None:
+        close_button = big_button(_("Close"))
+        close_button.clicked.connect(self.reject)
+        form.add_action(close_button, left=True)
+        for button in form.action_bar.findChildren(QPushButton):
+            button.setAutoDefault(False)  # Enter in a field moves on; it never closes this
+        if self.stack.count():
+            old = self.stack.widget(0)
+            self.stack.removeWidget(old)
+            old.deleteLater()
+        self.form = form
+        self.close_button = close_button
+        self.stack.addWidget(form)
+        form.setFocus()
 
     def _done(self, name: str) -> None:
         self.context.set_organiser(name)
@@ -321,6 +352,7 @@ class ManagePage(QWidget):
         if self.setup_screen is None:
             self.setup_screen = AccountSetupScreen(self.context)
             self.setup_screen.created.connect(self.context.set_organiser)
+            self.setup_screen.back.connect(self._show_sign_in)
             self.stack.addWidget(self.setup_screen)
         self.stack.setCurrentWidget(self.setup_screen)
         self.setup_screen.setFocus()
@@ -329,7 +361,9 @@ class ManagePage(QWidget):
         if self.sign_in_screen is None:
             self.sign_in_screen = SignInScreen(self.context)
             self.sign_in_screen.signed_in.connect(self.context.set_organiser)
+            self.sign_in_screen.use_code.connect(self._show_setup)
             self.stack.addWidget(self.sign_in_screen)
+        self.sign_in_screen.offer_code()
         self.stack.setCurrentWidget(self.sign_in_screen)
         self.sign_in_screen.setFocus()
 
