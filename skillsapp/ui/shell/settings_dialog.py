@@ -121,6 +121,7 @@ class SettingsDialog(QDialog):
         outer.addWidget(self.buttons)
 
         context.organiser_changed.connect(self._show_organiser)
+        context.store_opened.connect(self._show_organiser)  # opened while this dialog is up
         self._show_organiser()
         self._fit()
 
