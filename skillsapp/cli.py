@@ -4,6 +4,7 @@ skillsapp                       open the app
 skillsapp --data-dir D          open the app with its data in D
 skillsapp info                  show version and where data lives
 skillsapp content check PATH    validate a content pack
+skillsapp organiser setup-code  a one-time code for the first organiser account
 """
 
 from __future__ import annotations
@@ -21,12 +22,20 @@ Command = tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Na
 
 
 def _commands() -> dict[str, Command]:
-    from skillsapp import cli_content, cli_export, cli_info, cli_server, cli_sync
+    from skillsapp import (
+        cli_content,
+        cli_export,
+        cli_info,
+        cli_organiser,
+        cli_server,
+        cli_sync,
+    )
 
     return {
         "info": cli_info.COMMAND,
         "content": cli_content.COMMAND,
         "export": cli_export.COMMAND,
+        "organiser": cli_organiser.COMMAND,
         "sync": cli_sync.COMMAND,
         "serve": cli_server.SERVE_COMMAND,
         "server": cli_server.SERVER_COMMAND,

@@ -148,7 +148,8 @@ def test_unmasked_needs_an_organiser_and_is_audited(round_store, tmp_path):
             round_store, CONTEST, "tuan-1", "xlsx", tmp_path / "x.xlsx", AFTER, unmasked=True
         )
     assert not (tmp_path / "x.xlsx").exists()
-    round_store.organisers.create("to-truong", "mat-khau-dai")
+    code, _expires = round_store.organisers.issue_setup_code()
+    round_store.organisers.create("to-truong", "mat-khau-dai", setup_code=code)
     (path,) = export_round(
         round_store,
         CONTEST,

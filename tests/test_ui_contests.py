@@ -484,7 +484,9 @@ def test_navigation_is_locked_during_an_attempt_and_freed_after_submitting(qtbot
     qtbot.keyClick(screen, Qt.Key.Key_1)
     qtbot.mouseClick(screen.review_button, LEFT)  # "Nộp bài" opens the review first
     if screen.views.currentWidget() is screen.prediction_view:
+        qtbot.keyClicks(screen.prediction_view.number, "3")
         qtbot.mouseClick(screen.prediction_view.next_button, LEFT)
+        qtbot.mouseClick(screen.prediction_view.yes_button, LEFT)
     assert screen.views.currentWidget() is screen.review_view
     assert context.navigation_lock is not None  # still answering until confirmed
     qtbot.mouseClick(screen.review_view.submit_button, LEFT)

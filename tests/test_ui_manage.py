@@ -78,7 +78,7 @@ def page(context, qtbot):
 
 @pytest.fixture
 def signed_in(context, qtbot):
-    context.store.organisers.create(NAME, PASSWORD)
+    add_first_organiser(context)
     page = show(qtbot, ManagePage(context))
     form = page.sign_in_screen
     type_into(qtbot, form.username, NAME)
@@ -88,6 +88,12 @@ def signed_in(context, qtbot):
     return page
 
 
+def add_first_organiser(context):
+    """The first account, made with the setup code the installer showed."""
+    code, _expires = context.store.organisers.issue_setup_code(context.now())
+    context.store.organisers.create(NAME, PASSWORD, setup_code=code, now=context.now())
+
+
 def open_area(qtbot, page, key):
     click(qtbot, page.menu.buttons[key])
     return page.current_screen()
@@ -95,7 +101,9 @@ def open_area(qtbot, page, key):
 
 def test_first_use_makes_the_organiser_account(page, context, qtbot):
     setup = page.setup_screen
-    assert page.stack.currentWidget() is page.setup_scroll and page.menu is None
+    assert page.stack.currentWidget() is setup and page.menu is None
+    code, _expires = context.store.organisers.issue_setup_code(context.now())
+    type_into(qtbot, setup.code, code[:4] + " " + code[4:])  # as printed, with its space
     type_into(qtbot, setup.username, "To-Truong")
     type_into(qtbot, setup.password, "ngan")
     type_into(qtbot, setup.again, "ngan")
@@ -117,7 +125,7 @@ def test_first_use_makes_the_organiser_account(page, context, qtbot):
 
 
 def test_a_wrong_password_is_refused_and_signing_out_hides_everything(context, qtbot):
-    context.store.organisers.create(NAME, PASSWORD)
+    add_first_organiser(context)
     page = show(qtbot, ManagePage(context))
     form = page.sign_in_screen
     assert page.stack.currentWidget() is form and not page.sign_out_button.isVisible()

@@ -17,7 +17,8 @@ def finish_everything(context, name):
 
 def test_a_second_organiser_can_be_added_and_signs_in(qtbot, tmp_path):
     context = make_context(tmp_path)
-    context.store.organisers.create("to-truong", "mat-khau-dai")
+    code, _expires = context.store.organisers.issue_setup_code()
+    context.store.organisers.create("to-truong", "mat-khau-dai", setup_code=code)
     screen = OrganisersScreen(context)
     qtbot.addWidget(screen)
     screen.username.setText("pho-to")

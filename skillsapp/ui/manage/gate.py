@@ -1,20 +1,31 @@
 """The "Manage" area: organisers only.
 
-The first time, the first organiser account is made here; after that a sign-in
-form guards the area. Signing in lasts until "Sign out" or until the window
-closes; signing out removes every organiser screen, so nothing is left behind
-for the next person at the shared PC.
+The first time, the first organiser account is made here (or from Settings → For
+staff), with the setup code that only the installer or the command line shows;
+after that a sign-in form guards the area. Signing in lasts until "Sign out" or
+until the window closes; signing out (here or in Settings) removes every organiser
+screen, so nothing is left behind for the next person at the shared PC.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from skillsapp.errors import ValidationError
 from skillsapp.i18n import _
-from skillsapp.storage.organisers import MIN_PASSWORD
-from skillsapp.ui.common.widgets import Page, big_button, heading, paragraph, scroll_page
+from skillsapp.storage.organisers import MIN_PASSWORD, SETUP_CODE_DIGITS
+from skillsapp.ui.common.widgets import TaskPage, big_button, heading, paragraph
 from skillsapp.ui.learner.gate import WaitingScreen
 from skillsapp.ui.manage.common import Field, message_label, say
 from skillsapp.ui.shell.context import AppContext
@@ -27,10 +38,11 @@ def _password_edit() -> QLineEdit:
     return edit
 
 
-class AccountSetupScreen(Page):
-    """First use: make the first organiser account."""
+class AccountSetupScreen(TaskPage):
+    """First use: make the first organiser account, with the setup code from the installer."""
 
     created = Signal(str)
+    back = Signal()  # only offered when accounts exist (a code to get back in)
 
     def __init__(self, context: AppContext) -> None:
         super().__init__()
@@ -46,6 +58,17 @@ class AccountSetupScreen(Page):
                 ).format(n=MIN_PASSWORD)
             )
         )
+        self.code = QLineEdit()
+        self.code.setMaxLength(20)
+        self.code.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
+        self.code_field = Field(
+            _("Setup code"),
+            self.code,
+            hint=_(
+                "{n} digits, shown when the app was installed on this computer. To get a new "
+                "one, run “skillsapp organiser setup-code” on this computer."
+            ).format(n=SETUP_CODE_DIGITS),
+        )
         self.username = QLineEdit()
         self.username.setMaxLength(40)
         self.username_field = Field(_("User name"), self.username)
@@ -57,20 +80,27 @@ class AccountSetupScreen(Page):
         )
         self.again = _password_edit()
         self.again_field = Field(_("The same password again"), self.again)
-        for field in (self.username_field, self.password_field, self.again_field):
+        for field in self._fields():
             self.body.addWidget(field)
+        self.body.addStretch(1)
         self.create_button = big_button(_("Create the account"), primary=True)
-        self.create_button.setAutoDefault(True)
         self.create_button.clicked.connect(self.create)
-        self.body.addWidget(self.create_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.add_action(self.create_button)
+        self.back_button = big_button(_("Back"))
+        self.back_button.clicked.connect(self.back)
+        self.back_button.setVisible(context.store.organisers.exist())
+        self.add_action(self.back_button, left=True)
+        self.code.returnPressed.connect(self.username.setFocus)
         self.username.returnPressed.connect(self.password.setFocus)
         self.password.returnPressed.connect(self.again.setFocus)
         self.again.returnPressed.connect(self.create)
-        self.body.addStretch(1)
-        self.setFocusProxy(self.username)
+        self.setFocusProxy(self.code)
+
+    def _fields(self) -> tuple[Field, ...]:
+        return (self.code_field, self.username_field, self.password_field, self.again_field)
 
     def create(self) -> None:
-        for field in (self.username_field, self.password_field, self.again_field):
+        for field in self._fields():
             field.show_error("")
         name, password = self.username.text().strip(), self.password.text()
         if len(password) >= MIN_PASSWORD and password != self.again.text():
@@ -79,19 +109,30 @@ class AccountSetupScreen(Page):
             self.again.setFocus()
             return
         try:
-            self.context.store.organisers.create(name, password)
+            self.context.store.organisers.create(
+                name, password, setup_code=self.code.text(), now=self.context.now()
+            )
         except ValidationError as exc:
-            field = self.username_field if exc.field == "username" else self.password_field
+            field, edit = {
+                "username": (self.username_field, self.username),
+                "setup_code": (self.code_field, self.code),
+            }.get(exc.field, (self.password_field, self.password))
             field.show_error(str(exc))
-            (self.username if exc.field == "username" else self.password).setFocus()
+            edit.setFocus()
+            edit.selectAll()
+            # After the error line is laid out, so it is in view too.
+            QTimer.singleShot(0, self.scroll, lambda: self.scroll.ensureWidgetVisible(field))
             return
+        self.code.clear()
         self.password.clear()
         self.again.clear()
         self.created.emit(name.lower())
 
 
-class SignInScreen(Page):
+class SignInScreen(TaskPage):
     signed_in = Signal(str)
+    # "I have a setup code": every password forgotten, a code from the command line adds one.
+    use_code = Signal()
 
     def __init__(self, context: AppContext) -> None:
         super().__init__()
@@ -100,8 +141,8 @@ class SignInScreen(Page):
         self.body.addWidget(
             paragraph(
                 _(
-                    "This area is for organisers. If you came here to learn or take part in a "
-                    "contest, choose Lessons or Contests on the left."
+                    "This is for organisers. If you came here to learn or take part in a "
+                    "contest, you do not need to sign in."
                 )
             )
         )
@@ -112,14 +153,23 @@ class SignInScreen(Page):
         self.body.addWidget(Field(_("Password"), self.password))
         self.error = message_label()
         self.body.addWidget(self.error)
+        self.body.addStretch(1)
+        self.code_button = big_button(_("I have a setup code"))
+        self.code_button.clicked.connect(self.use_code)
+        self.add_action(self.code_button)
         self.sign_in_button = big_button(_("Sign in"), primary=True)
-        self.sign_in_button.setAutoDefault(True)
         self.sign_in_button.clicked.connect(self.sign_in)
-        self.body.addWidget(self.sign_in_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.add_action(self.sign_in_button)
         self.username.returnPressed.connect(self.password.setFocus)
         self.password.returnPressed.connect(self.sign_in)
-        self.body.addStretch(1)
         self.setFocusProxy(self.username)
+        self.offer_code()
+
+    def offer_code(self) -> None:
+        """Show "I have a setup code" only while one made on the command line can be used."""
+        self.code_button.setVisible(
+            self.context.store.organisers.setup_code_pending(self.context.now())
+        )
 
     def sign_in(self) -> None:
         name, password = self.username.text().strip().lower(), self.password.text()
@@ -136,15 +186,78 @@ class SignInScreen(Page):
         self.username.clear()
         self.password.clear()
         say(self.error, "")
+        self.offer_code()
 
 
-class OrganiserMenu(Page):
-    """What an organiser can do, one big button each."""
+class OrganiserSignInDialog(QDialog):
+    """Sign in as an organiser from Settings, where a resident never sees Quản lý.
+
+    Shows the first-account form (with the setup code) while this computer has no
+    organiser, the sign-in form after that. Success calls ``context.set_organiser``.
+    """
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setWindowTitle(_("Sign in as staff"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.stack = QStackedWidget()
+        layout.addWidget(self.stack)
+        self.form: AccountSetupScreen | SignInScreen
+        if context.store.organisers.exist():
+            self.show_sign_in()
+        else:
+            self.show_setup()
+        fit_dialog(self, 760, 720)
+
+    def show_setup(self) -> None:
+        form = AccountSetupScreen(self.context)
+        form.created.connect(self._done)
+        form.back.connect(self.show_sign_in)
+        self._show(form)
+
+    def show_sign_in(self) -> None:
+        form = SignInScreen(self.context)
+        form.signed_in.connect(self._done)
+        form.use_code.connect(self.show_setup)
+        self._show(form)
+
+    def _show(self, form: AccountSetupScreen | SignInScreen) -> None:
+        close_button = big_button(_("Close"))
+        close_button.clicked.connect(self.reject)
+        form.add_action(close_button, left=True)
+        for button in form.action_bar.findChildren(QPushButton):
+            button.setAutoDefault(False)  # Enter in a field moves on; it never closes this
+        if self.stack.count():
+            old = self.stack.widget(0)
+            self.stack.removeWidget(old)
+            old.deleteLater()
+        self.form = form
+        self.close_button = close_button
+        self.stack.addWidget(form)
+        form.setFocus()
+
+    def _done(self, name: str) -> None:
+        self.context.set_organiser(name)
+        self.accept()
+
+
+def fit_dialog(dialog: QDialog, width: int, height: int) -> None:
+    """Open at about ``width``×``height``, never larger than the screen it shows on."""
+    screen = (dialog.parentWidget() or dialog).screen() or QGuiApplication.primaryScreen()
+    room = screen.availableGeometry()
+    dialog.resize(min(width, room.width() - 40), min(height, room.height() - 60))
+
+
+class OrganiserMenu(TaskPage):
+    """What an organiser can do, one big button each; the list scrolls on a short screen."""
 
     chosen = Signal(str)
 
     def __init__(self) -> None:
         super().__init__()
+        self.action_bar.hide()  # every choice is in the list itself
         self.body.addWidget(heading(_("Manage")))
         self.body.addWidget(paragraph(_("What do you want to do?")))
         self.buttons: dict[str, QWidget] = {}
@@ -205,13 +318,14 @@ class ManagePage(QWidget):
         self.stack = QStackedWidget()
         outer.addWidget(self.stack, 1)
         self.setup_screen: AccountSetupScreen | None = None
-        self.setup_scroll: QWidget | None = None
         self.sign_in_screen: SignInScreen | None = None
         self.menu: OrganiserMenu | None = None
         self.screen: QWidget | None = None  # an organiser screen after the menu
         self.waiting = WaitingScreen(_("Manage"))
         self.stack.addWidget(self.waiting)
         context.store_opened.connect(self.refresh)
+        # Signing in or out may happen here or in Settings: follow the context either way.
+        context.organiser_changed.connect(self._organiser_changed)
         self.refresh()
 
     # --- who is here ------------------------------------------------------------------
@@ -237,32 +351,40 @@ class ManagePage(QWidget):
     def _show_setup(self) -> None:
         if self.setup_screen is None:
             self.setup_screen = AccountSetupScreen(self.context)
-            self.setup_screen.created.connect(self._signed_in)
-            self.setup_scroll = scroll_page(self.setup_screen)
-            self.stack.addWidget(self.setup_scroll)
-        self.stack.setCurrentWidget(self.setup_scroll)
+            self.setup_screen.created.connect(self.context.set_organiser)
+            self.setup_screen.back.connect(self._show_sign_in)
+            self.stack.addWidget(self.setup_screen)
+        self.stack.setCurrentWidget(self.setup_screen)
         self.setup_screen.setFocus()
 
     def _show_sign_in(self) -> None:
         if self.sign_in_screen is None:
             self.sign_in_screen = SignInScreen(self.context)
-            self.sign_in_screen.signed_in.connect(self._signed_in)
+            self.sign_in_screen.signed_in.connect(self.context.set_organiser)
+            self.sign_in_screen.use_code.connect(self._show_setup)
             self.stack.addWidget(self.sign_in_screen)
+        self.sign_in_screen.offer_code()
         self.stack.setCurrentWidget(self.sign_in_screen)
         self.sign_in_screen.setFocus()
 
-    def _signed_in(self, name: str) -> None:
-        self.context.set_organiser(name)
-        if self.setup_scroll is not None:  # the first account exists now
-            self.stack.removeWidget(self.setup_scroll)
-            self.setup_scroll.deleteLater()
-            self.setup_scroll = self.setup_screen = None
+    def _organiser_changed(self) -> None:
+        name = self.context.organiser
+        if name is None:
+            self._signed_out()
+            return
+        if self.setup_screen is not None:  # the first account exists now
+            self.stack.removeWidget(self.setup_screen)
+            self.setup_screen.deleteLater()
+            self.setup_screen = None
         self.signed_in_label.setText(_("Signed in as {name}").format(name=name))
         self.top.setVisible(True)
-        self.show_menu()
+        if self.screen is None:
+            self.show_menu()
 
     def sign_out(self) -> None:
         self.context.set_organiser(None)
+
+    def _signed_out(self) -> None:
         self._drop_screen()
         if self.menu is not None:
             self.stack.removeWidget(self.menu)
