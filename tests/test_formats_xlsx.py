@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import openpyxl
@@ -270,7 +269,8 @@ def test_true_false_weights_and_feedback_are_not_kept(tmp_path):
 # Characters Excel can hold: no control characters except tab and newline.
 cell_chars = st.characters(
     blacklist_categories=("Cs",),
-    blacklist_characters="".join(chr(c) for c in range(32) if chr(c) not in "\t\n"),
+    blacklist_characters="".join(chr(c) for c in range(32) if chr(c) not in "\t\n")
+    + "\ufffe\uffff",
 )
 texts = (
     st.text(
@@ -318,8 +318,17 @@ def test_write_then_read_gives_the_same_questions(tmp_path, bank):
     assert report.imported == bank
 
 
+def test_a_non_character_in_a_question_still_gives_a_workbook_that_opens(tmp_path):
+    # U+FFFF came from a broken copy-paste: the workbook must still open, without it.
+    question = Question("q-1", "chung", "easy", "Câu\uffff hỏi?", ("Có", "Không"), (0,), "")
+    path = tmp_path / "bank.xlsx"
+    write_xlsx([question], path)
+    (got,) = read(path).imported
+    assert got.text == "Câu hỏi?"
+
+
 @pytest.mark.slow
-def test_ten_thousand_questions_write_and_read_in_seconds(tmp_path):
+def test_ten_thousand_questions_write_and_read_back_whole(tmp_path):
     bank = [
         Question(
             f"q-{i}", "lua-dao", "medium", f"Câu hỏi số {i}: bạn nên làm gì khi nhận tin nhắn lạ?",
@@ -329,9 +338,7 @@ def test_ten_thousand_questions_write_and_read_in_seconds(tmp_path):
         for i in range(10_000)
     ]  # fmt: skip
     path = tmp_path / "lon.xlsx"
-    started = time.perf_counter()
+    # Speed is measured in tests/bench/content.py, not here: a busy CI machine must not fail this.
     write_xlsx(bank, path)
     report = read(path)
-    elapsed = time.perf_counter() - started
     assert report.imported == bank
-    assert elapsed < 20, f"{elapsed:.1f} s"

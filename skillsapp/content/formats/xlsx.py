@@ -119,8 +119,13 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 # --- Writing ---------------------------------------------------------------------------------
 
 
+# XML 1.0 cannot hold the non-characters U+FFFE and U+FFFF either (openpyxl only strips control
+# characters): a cell with one makes a workbook no reader can open.
+_NOT_XML = str.maketrans("", "", "\ufffe\uffff")
+
+
 def _cell(sheet: Any, value: str, *, header: bool = False) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("", value))
+    cell = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("", value).translate(_NOT_XML))
     cell.data_type = "s"  # text such as "=B" must stay text, not become a formula
     cell.alignment = _WRAP
     if header:
