@@ -20,6 +20,7 @@ from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen, QTextDocument
 from PySide6.QtGui import Qt as GuiQt  # mightBeRichText lives in QtGui's Qt namespace
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractItemView,
     QAbstractScrollArea,
     QAbstractSpinBox,
     QApplication,
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyleOptionButton,
     QStyleOptionComboBox,
+    QTableView,
     QTextEdit,
     QWidget,
 )
@@ -224,7 +226,7 @@ def in_window(widget: QWidget, window: QWidget) -> QRect:
     return QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
 
 
-def clipping(widget: QWidget, window: QWidget, visible: QRect) -> str | None:
+def clipping(widget: QWidget, window: QWidget, visible: QRect | None) -> str | None:
     """Why ``widget`` cannot be seen or reached, or None. Inside a scroll area the widget
     only needs to be reachable by scrolling; the scroll area itself is checked on its own."""
     rect = QRect(QPoint(0, 0), widget.size())
@@ -250,6 +252,8 @@ def clipping(widget: QWidget, window: QWidget, visible: QRect) -> str | None:
             return f"cut off by its parent {describe(parent)} ({bounds.width()}x{bounds.height()})"
         child = parent
         parent = parent.parentWidget()
+    if visible is None:  # only what cuts it inside the window
+        return None
     placed = in_window(widget, window)
     if not visible.adjusted(-SLACK, -SLACK, SLACK, SLACK).contains(placed):
         return f"outside the visible {visible.width()}x{visible.height()} screen"
@@ -309,6 +313,18 @@ def label_text_cut(label: QLabel) -> str | None:
     lines = text.count("\n") + 1
     if metrics.height() * lines > label.contentsRect().height() + 2 * SLACK + 2:
         return f"{lines} line(s) need {metrics.height() * lines} px high, the label is {label.contentsRect().height()} px"
+    return None
+
+
+def list_row_too_small(view: QAbstractItemView) -> str | None:
+    """Rows a resident clicks (a list that can select) must be as tall as a button."""
+    if view.selectionMode() == QAbstractItemView.SelectionMode.NoSelection:
+        return None
+    if isinstance(view, QTableView) or view.model().rowCount() == 0:
+        return None  # tables are for organisers reading results, not for clicking
+    height = view.visualRect(view.model().index(0, 0)).height()
+    if 0 < height < MIN_TARGET:
+        return f"its rows are {height} px high, under {MIN_TARGET} px"
     return None
 
 
@@ -377,6 +393,10 @@ def audit(window: QWidget, visible: QRect, check_minimum: bool = True) -> list[P
                 report("outside", reason)
         if isinstance(widget, TARGETS) and widget.height() < MIN_TARGET:
             report("small", f"{widget.height()} px high, under {MIN_TARGET} px")
+        if isinstance(widget, QAbstractItemView) and widget.model() is not None:
+            small_row = list_row_too_small(widget)
+            if small_row:
+                report("small", small_row)
         vertical = (
             isinstance(widget, QScrollBar) and widget.orientation() == Qt.Orientation.Vertical
         )
@@ -389,7 +409,9 @@ def audit(window: QWidget, visible: QRect, check_minimum: bool = True) -> list[P
         elif isinstance(widget, QLabel):
             cut = label_text_cut(widget)
             if cut is None and widget.text().strip():
-                cut = clipping(widget, window, visible)  # a label wider than the view
+                # A label wider than its scroll area; past the screen's edge it is the
+                # window's fault, reported once above.
+                cut = clipping(widget, window, None)
             if cut:
                 report("cut", cut)
         elif isinstance(widget, QComboBox):

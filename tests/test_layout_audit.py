@@ -430,7 +430,11 @@ def signed_in(env: Env):
         env.store.organisers.create(ORGANISER, PASSWORD)
     page = env.go("manage")
     if not page.signed_in:
-        page._signed_in(ORGANISER)  # as after typing the password (tests/test_ui_manage.py)
+        form = page.sign_in_screen
+        form.username.setText(ORGANISER)
+        form.password.setText(PASSWORD)
+        form.sign_in()
+        assert page.signed_in, form.error.text()
     return page
 
 
@@ -620,7 +624,7 @@ def test_the_audit_sees_each_kind_of_problem(qtbot):
 
     page = TaskPage()
     qtbot.addWidget(page)
-    page.body.addWidget(paragraph("Hãy chọn tên của bạn. " * 40))
+    page.body.addWidget(paragraph("Hãy chọn tên của bạn. " * 5))
     page.add_action(big_button("Trang sau", primary=True))
     page.resize(600, 400)
     page.show()
