@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QGroupBox,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -38,7 +39,6 @@ from PySide6.QtWidgets import (
     QStyleOptionButton,
     QStyleOptionComboBox,
     QTableView,
-    QTextEdit,
     QWidget,
 )
 
@@ -264,6 +264,8 @@ def button_text_cut(button: QAbstractButton) -> str | None:
     text = button.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
     if not text or type(button).text is not QAbstractButton.text:
         return None  # WrapButton and friends: their QLabel is checked instead
+    if button.width() >= button.sizeHint().width():
+        return None  # as wide as Qt asks for its text, icon and padding
     metrics = QFontMetrics(button.font())
     needed = max(metrics.horizontalAdvance(line) for line in text.split("\n"))
     if isinstance(button, QPushButton):
@@ -320,7 +322,7 @@ def list_row_too_small(view: QAbstractItemView) -> str | None:
     """Rows a resident clicks (a list that can select) must be as tall as a button."""
     if view.selectionMode() == QAbstractItemView.SelectionMode.NoSelection:
         return None
-    if isinstance(view, QTableView) or view.model().rowCount() == 0:
+    if isinstance(view, (QTableView, QHeaderView)) or view.model().rowCount() == 0:
         return None  # tables are for organisers reading results, not for clicking
     height = view.visualRect(view.model().index(0, 0)).height()
     if 0 < height < MIN_TARGET:
@@ -357,7 +359,7 @@ def inside_hidden_part(widget: QWidget, window: QWidget) -> bool:
     """Parts of composite widgets (a spin box's line edit, a combo's view) are not checked."""
     parent = widget.parentWidget()
     while parent is not None and parent is not window:
-        if isinstance(parent, (QAbstractSpinBox, QComboBox, QTextEdit, QPlainTextEdit)):
+        if isinstance(parent, (QAbstractSpinBox, QComboBox)):
             return True
         parent = parent.parentWidget()
     return False

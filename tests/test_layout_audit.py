@@ -125,8 +125,8 @@ class Env:
 
     def close(self) -> None:
         for env in [self, *self.others]:
-            sessions = env.window._pages.get("sessions")
-            if sessions is not None and sessions.presentation is not None:
+            sessions = env.window.page("sessions")
+            if sessions.presentation is not None:
                 sessions.presentation.close()
             env.context.unlock_navigation()
             for timer in env.window.findChildren(QTimer):
@@ -632,7 +632,8 @@ def test_the_audit_sees_each_kind_of_problem(qtbot):
     assert audit(page, QRect(0, 0, 600, 400)) == []
 
     small = QPushButton("Lưu", page.content)
-    small.setFixedHeight(30)
+    # 30 px high whatever the app's style sheet says
+    small.setStyleSheet("QPushButton { min-height: 30px; max-height: 30px; padding: 0px; }")
     page.body.addWidget(small)
     cut = QLabel("Một dòng chữ rất dài không xuống dòng " * 4, page.content)
     page.body.addWidget(cut)
