@@ -101,8 +101,8 @@ class Env:
         return self.context.store
 
     def fresh(self, template: Path) -> Env:
-        """A second installation with nobody in it yet (first use)."""
-        root = Path(tempfile.mkdtemp(prefix="kns-audit-")) / "data"
+        """A second installation with nobody in it yet (first use), next to this one."""
+        root = self.root.parent / "first-use" / "data"
         shutil.copytree(template, root)
         other = Env(self.text_size, root, self.app).build()
         self.others.append(other)
@@ -138,9 +138,9 @@ class Env:
 
 
 @pytest.fixture(scope="module", params=TEXT_SIZES)
-def env(request, template, qapp):
+def env(request, template, qapp, tmp_path_factory):
     font = qapp.font()
-    root = Path(tempfile.mkdtemp(prefix="kns-audit-")) / "data"
+    root = tmp_path_factory.mktemp(f"audit-{request.param}") / "data"
     shutil.copytree(template, root)
     made = Env(request.param, root, qapp).build()
     made.extra["template"] = template
@@ -587,6 +587,8 @@ def audit_dir() -> Path:
 
 
 def check(env: Env, name: str) -> list[str]:
+    for width, height in SCREENS:  # from an earlier run: it would show a problem fixed since
+        (audit_dir() / f"{name}-{width}x{height}-{env.text_size}.png").unlink(missing_ok=True)
     shown = STATES[name](env)
     settle(shown.widget)
     lines: list[str] = []
