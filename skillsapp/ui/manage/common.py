@@ -1,22 +1,30 @@
 """Small pieces the organiser screens share: labelled fields with an error line,
-a busy bar for background work, read-only tables and plain messages."""
+a busy bar for background work, read-only tables, check boxes and drop-downs that
+fit a narrow window at the largest text, and plain messages."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QProgressBar,
+    QSizePolicy,
+    QStyledItemDelegate,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
+
+from skillsapp.ui.common.widgets import MIN_TARGET
 
 
 def message_label() -> QLabel:
@@ -68,6 +76,53 @@ class Field(QWidget):
         say(self.error, message, good=False)
 
 
+class ClickLabel(QLabel):
+    """A word-wrapped label that ticks its check box when clicked, like a check box's own text."""
+
+    def __init__(self, text: str, box: QCheckBox) -> None:
+        super().__init__(text)
+        self.box = box
+        self.setWordWrap(True)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        if event.button() == Qt.MouseButton.LeftButton and self.box.isEnabled():
+            self.box.toggle()
+            self.box.setFocus()
+        super().mouseReleaseEvent(event)
+
+
+class CheckLine(QWidget):
+    """A check box whose text wraps onto several lines (QCheckBox alone never wraps), at
+    least :data:`MIN_TARGET` high; clicking the text ticks the box. ``self.box`` is the box.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(8)
+        self.box = QCheckBox()
+        self.box.setAccessibleName(text)
+        self.box.setMinimumSize(MIN_TARGET, MIN_TARGET)
+        self.label = ClickLabel(text, self.box)
+        row.addWidget(self.box, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.label, 1)
+
+
+def combo_box() -> QComboBox:
+    """A drop-down that may be narrower than its longest item (the page must fit a
+    1024-pixel screen at the largest text) and whose list rows are easy to hit."""
+    combo = QComboBox()
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(6)
+    combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+    # The styled delegate honours the style sheet's row height; the default one does not.
+    combo.setItemDelegate(QStyledItemDelegate(combo))
+    combo.view().setStyleSheet(f"QAbstractItemView::item {{ min-height: {MIN_TARGET}px; }}")
+    return combo
+
+
 class BusyBar(QWidget):
     """An indeterminate progress bar with the latest progress text, shown while work runs."""
 
@@ -104,8 +159,15 @@ def read_only_table(
     numeric: Sequence[int] = (),
     max_rows_shown: int = 12,
 ) -> QTableWidget:
-    """A table to read (and copy from), tall enough for ``max_rows_shown`` rows."""
+    """A table to read (and copy from), tall enough for ``max_rows_shown`` rows.
+
+    Columns keep the width of their text; when they are wider than the screen the table
+    scrolls sideways inside itself, and never makes the page wider.
+    """
     table = QTableWidget(len(rows), len(headers))
+    table.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+    table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
     table.setHorizontalHeaderLabels(list(headers))
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -128,5 +190,55 @@ def read_only_table(
     table.horizontalHeader().setStretchLastSection(True)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     shown = max(1, min(len(rows), max_rows_shown))
-    table.setMinimumHeight(table.horizontalHeader().minimumHeight() + shown * (line + 16) + 8)
+    # Room for the sideways scroll bar too, so it never hides the last row.
+    bar = max(table.horizontalScrollBar().sizeHint().height(), 16)
+    table.setFixedHeight(table.horizontalHeader().minimumHeight() + shown * (line + 16) + bar + 8)
     return table
+
+
+class Reflow(QWidget):
+    """Widgets side by side when the width allows, else one under another.
+
+    A form made for 1366 pixels must still fit a 1024-pixel screen at the largest
+    text; a row that never folds would make the whole page wider than the window::
+
+        row = Reflow([Field(_("Opens at"), opens), Field(_("Closes at"), closes)])
+    """
+
+    def __init__(self, widgets: Sequence[QWidget], spacing: int = 16) -> None:
+        super().__init__()
+        self.widgets = list(widgets)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setHorizontalSpacing(spacing)
+        self.grid.setVerticalSpacing(8)
+        self.columns = 0
+        self._place(len(self.widgets))
+
+    def _wide_width(self) -> int:
+        hints = [max(w.minimumSizeHint().width(), w.sizeHint().width()) for w in self.widgets]
+        return sum(hints) + self.grid.horizontalSpacing() * (len(hints) - 1)
+
+    def _place(self, columns: int) -> None:
+        if columns == self.columns:
+            return
+        self.columns = columns
+        for widget in self.widgets:
+            self.grid.removeWidget(widget)
+        for column in range(self.grid.columnCount()):
+            self.grid.setColumnStretch(column, 0)
+        for index, widget in enumerate(self.widgets):
+            self.grid.addWidget(widget, index // columns, index % columns)
+        for column in range(columns):
+            self.grid.setColumnStretch(column, 1)
+        self.updateGeometry()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt naming
+        # Never wider than the widest single widget: folding is always possible.
+        width = max([w.minimumSizeHint().width() for w in self.widgets] + [0])
+        return QSize(width, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        wide = event.size().width() >= self._wide_width()
+        self._place(len(self.widgets) if wide else 1)
+        super().resizeEvent(event)
