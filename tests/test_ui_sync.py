@@ -261,3 +261,34 @@ def test_auto_sync_runs_only_when_due(server, context, qtbot):
     auto.stop()
     assert auto.trigger() is False  # stopped with the app
     assert not auto.timer.isActive()
+
+
+def test_going_back_from_the_connect_form_keeps_what_was_typed_and_connects_nothing(context, qtbot):
+    page = open_page(qtbot, context)
+    qtbot.mouseClick(page.overview.enrol_button, LEFT)
+    form = page.enrol_screen
+    form.url.setText("https://kns.tinh.gov.vn")
+    qtbot.keyClicks(form.code, "ABCD1234")
+    qtbot.mouseClick(form.back_button, LEFT)  # in the action bar, always in view
+    assert page.current_screen() is page.overview
+    assert not status(context.store).enrolled
+    assert page.overview.enrol_button.isVisible()
+    qtbot.mouseClick(page.overview.enrol_button, LEFT)
+    assert form.code.text() == "ABCD1234"  # a slip of the hand loses nothing
+    assert form.url.text() == "https://kns.tinh.gov.vn"
+
+
+def test_enter_on_the_focused_copy_button_writes_the_usb_file(context, qtbot, tmp_path):
+    play(context.store)
+    page = open_page(qtbot, context)
+    qtbot.mouseClick(page.overview.usb_button, LEFT)
+    usb = page.usb_screen
+    page.choose_path = lambda suggested: tmp_path / suggested
+    qtbot.keyClicks(usb.code, "ABCD1234")
+    qtbot.keyClick(usb.code, Qt.Key.Key_Return)  # Enter in a text box writes nothing
+    assert not usb.result.isVisible()
+    page.activateWindow()
+    usb.copy_button.setFocus()
+    qtbot.waitUntil(usb.copy_button.hasFocus)
+    qtbot.keyClick(usb.copy_button, Qt.Key.Key_Return)
+    assert usb.result.objectName() == "good" and len(list(tmp_path.glob("*.kns"))) == 1
