@@ -56,6 +56,8 @@ class Field(QWidget):
         box.setSpacing(4)
         self.label = QLabel(text)
         self.label.setWordWrap(True)
+        # Next to a field with a longer label, this one sits just above its box.
+        self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
         box.addWidget(self.label)
         row = QHBoxLayout()
         for control in controls:

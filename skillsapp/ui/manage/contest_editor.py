@@ -170,7 +170,7 @@ def _bottom(button: QWidget) -> QWidget:
     box = QVBoxLayout(holder)
     box.setContentsMargins(0, 0, 0, 0)
     box.addStretch(1)
-    box.addWidget(button)
+    box.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
     return holder
 
 
