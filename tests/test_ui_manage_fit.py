@@ -10,9 +10,11 @@ The area is what the window leaves beside today's navigation bar at the largest 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -29,10 +31,12 @@ from PySide6.QtWidgets import (
 from test_ui_manage import CONTEST, NAME, play_round
 from ui_helpers import make_context
 
+from skillsapp.i18n import language
 from skillsapp.settings import TEXT_SIZES, Settings
 from skillsapp.ui.common.widgets import MIN_TARGET, TaskPage, WrapButton
 from skillsapp.ui.shell.app import apply_look
 
+ROOT = Path(__file__).resolve().parent.parent
 NAV_WIDTH = 335  # the navigation bar at the largest text
 CHROME_HEIGHT = 68  # title bar and task bar
 SCREENS = [(1024, 768), (1366, 768)]
@@ -71,10 +75,19 @@ def _name(widget: QWidget) -> str:
     return f"{type(widget).__name__}({text or widget.accessibleName()!r})"
 
 
+def _untranslated() -> set[str]:
+    """English message ids the Vietnamese catalog translates to something else."""
+    catalog = read_po((ROOT / "locales/vi/LC_MESSAGES/skillsapp.po").open("rb"))
+    return {
+        m.id for m in catalog if isinstance(m.id, str) and m.id and m.string and m.string != m.id
+    }
+
+
 def layout_problems(host: QWidget) -> list[str]:
     """What a resident would find wrong with the screen in ``host``, one line each."""
     problems = []
     area = host.rect()
+    english = _untranslated() if language() == "vi" else set()
     for widget in host.findChildren(QWidget):
         if not widget.isVisibleTo(host) or widget.window() is not host:
             continue
@@ -103,12 +116,28 @@ def layout_problems(host: QWidget) -> list[str]:
             needed = widget.fontMetrics().horizontalAdvance(widget.text())
             if widget.contentsRect().width() < needed:
                 problems.append(f"{_name(widget)} cuts its text: {widget.width()} < {needed}")
+        if isinstance(widget, QLabel) and widget.wordWrap() and "<" not in widget.text():
+            # A word cannot wrap: one longer than the label (a file path) is cut.
+            words = re.split(r"[\s\u200b]+", widget.text())  # a zero-width space may break
+            longest = max(words, key=widget.fontMetrics().horizontalAdvance)
+            if widget.fontMetrics().horizontalAdvance(longest) > widget.contentsRect().width():
+                problems.append(f"{_name(widget)} cuts the word {longest!r}")
+        shown = widget.text() if isinstance(widget, QLabel | QAbstractButton) else ""
+        if shown in english:
+            problems.append(f"{_name(widget)} is not translated")
         if isinstance(widget, QComboBox) and widget.count():
             # Every choice, not only the current one: each can be chosen and shown.
             longest = max((widget.itemText(i) for i in range(widget.count())), key=len)
             needed = widget.fontMetrics().horizontalAdvance(longest) + 32 + 16
             if widget.width() < needed:
                 problems.append(f"{_name(widget)} cuts {longest!r}")
+            if widget.view().sizeHintForRow(0) < MIN_TARGET:
+                problems.append(f"{_name(widget)}'s list rows are under {MIN_TARGET} px")
+            problems += [
+                f"{_name(widget)} offers {widget.itemText(i)!r} untranslated"
+                for i in range(widget.count())
+                if widget.itemText(i) in english
+            ]
     for page in host.findChildren(TaskPage):
         if page.isVisibleTo(host):
             bar = QRect(page.action_bar.mapTo(host, QPoint(0, 0)), page.action_bar.size())
@@ -156,6 +185,9 @@ def _states(context, host: Host):
     yield "pack contest, read only"
     contests.show_round(contest, contest.round("tuan-1"))
     yield "round with results"
+    deep = Path("/media/usb-cua-to-truong/ket-qua-cuoc-thi-tim-hieu-chuyen-doi-so-2026")
+    contests.current_screen()._done([deep / "tim-hieu-chuyen-doi-so-2026-tuan-1.xlsx"], True)
+    yield "round after an export to a long path"
     contests.show_round(contest, contest.round("tuan-2"))
     yield "round without results"
 
@@ -210,8 +242,9 @@ def test_every_manage_and_sync_screen_fits(tmp_path, qtbot, look, screen, text_s
     )
 
 
-def test_the_audit_sees_a_cut_button_and_a_small_target(qtbot, look, tmp_path):
-    """The check itself: a long button in a narrow place and a short input are caught."""
+def test_the_audit_sees_cut_text_small_targets_and_english(qtbot, look, tmp_path):
+    """The check itself: a long button in a narrow place, a short input, English text
+    and a drop-down with cramped rows are all caught."""
     context = make_context(tmp_path)
     look(context, Settings().text_size)
     host = Host(1024, 768)
@@ -223,8 +256,11 @@ def test_the_audit_sees_a_cut_button_and_a_small_target(qtbot, look, tmp_path):
     edit = QLineEdit()
     edit.setStyleSheet("QLineEdit { min-height: 0px; padding: 0px; }")
     edit.setFixedHeight(24)
-    box.addWidget(button)
-    box.addWidget(edit)
+    english = QLabel("Back")
+    plain = QComboBox()
+    plain.addItems(["Một", "Hai"])
+    for widget in (button, edit, english, plain):
+        box.addWidget(widget)
     host.put(inner)
     host.show()
     qtbot.waitExposed(host)
@@ -232,3 +268,5 @@ def test_the_audit_sees_a_cut_button_and_a_small_target(qtbot, look, tmp_path):
     context.store.close()
     assert any("cuts its text" in p and "QPushButton" in p for p in problems)
     assert any("24 px high" in p for p in problems)
+    assert language() != "vi" or "QLabel('Back') is not translated" in problems
+    assert any("list rows are under" in p for p in problems)

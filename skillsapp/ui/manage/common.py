@@ -4,6 +4,7 @@ fit a narrow window at the largest text, and plain messages."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from PySide6.QtCore import QSize, Qt
@@ -36,12 +37,28 @@ def message_label() -> QLabel:
     return label
 
 
+# A line may break after these inside a long "word" such as a file path.
+_BREAK_AFTER = re.compile(r"([/\\_.-])")
+ZERO_WIDTH_SPACE = "\u200b"
+
+
+def breakable(text: str) -> str:
+    """``text`` with invisible break points inside words too long to fit a narrow window
+    (file paths on a USB stick), so a word-wrapped label shows them whole::
+
+        label.setText(breakable(str(path)))
+    """
+    return re.sub(
+        r"\S{24,}", lambda word: _BREAK_AFTER.sub(r"\1" + ZERO_WIDTH_SPACE, word.group()), text
+    )
+
+
 def say(label: QLabel, text: str, good: bool | None = None) -> None:
     """Show ``text`` in ``label``: green when ``good``, red when ``good is False``."""
     label.setObjectName({True: "good", False: "bad"}.get(good, ""))  # type: ignore[arg-type]
     label.style().unpolish(label)
     label.style().polish(label)
-    label.setText(text)
+    label.setText(breakable(text))
     label.setAccessibleName(text)
     label.setVisible(bool(text))
 

@@ -20,7 +20,7 @@ from skillsapp.ui.common.widgets import (
     paragraph,
     press_focused_button,
 )
-from skillsapp.ui.manage.common import Field
+from skillsapp.ui.manage.common import Field, breakable
 from skillsapp.ui.shell.context import AppContext
 
 
@@ -176,7 +176,9 @@ class CertificatesScreen(_Leaving):
             self.make_button.setEnabled(True)
             self.message.setObjectName("good")
             self.message.setText(
-                _("Your certificate is saved in {path}. You can print it.").format(path=path)
+                breakable(
+                    _("Your certificate is saved in {path}. You can print it.").format(path=path)
+                )
             )
 
         def failed(exc: Exception) -> None:

@@ -21,7 +21,7 @@ from skillsapp.ui.common.widgets import (
     paragraph,
     press_focused_button,
 )
-from skillsapp.ui.manage.common import BusyBar, Field, Reflow, message_label, say
+from skillsapp.ui.manage.common import BusyBar, Field, Reflow, breakable, message_label, say
 from skillsapp.ui.shell.context import AppContext
 from skillsapp.ui.sync.enrol import line_edit
 
@@ -109,14 +109,16 @@ class UsbScreen(TaskPage):
             self.last.setVisible(False)
         else:
             self.last.setText(
-                ngettext(
-                    "Last copied on {when}: {n} result, to {file}.",
-                    "Last copied on {when}: {n} results, to {file}.",
-                    previous.records,
-                ).format(
-                    when=format_datetime(previous.at),
-                    n=format_number(previous.records),
-                    file=previous.file,
+                breakable(
+                    ngettext(
+                        "Last copied on {when}: {n} result, to {file}.",
+                        "Last copied on {when}: {n} results, to {file}.",
+                        previous.records,
+                    ).format(
+                        when=format_datetime(previous.at),
+                        n=format_number(previous.records),
+                        file=previous.file,
+                    )
                 )
             )
             self.last.setVisible(True)
