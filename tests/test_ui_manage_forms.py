@@ -173,3 +173,28 @@ def test_add_an_organiser_with_the_keyboard_only(context, qtbot):
         qtbot.keyClick(edit, RETURN)
     assert context.store.organisers.verify("pho-to", "mat-khau-moi")
     assert screen.username.text() == "" and "pho-to" in screen.names.text()
+
+
+def test_an_unsaved_contest_asks_before_the_window_leaves_it(signed_in, context, qtbot):
+    area, editor = new_contest_editor(qtbot, signed_in)
+    assert context.navigation_lock is None  # nothing typed yet: nothing to lose
+    type_into(qtbot, editor.title, "Thi chưa lưu")
+    assert context.navigation_lock == editor.leave_question  # the window asks first
+    click(qtbot, editor.save_button)
+    assert context.navigation_lock is None
+
+    (saved,) = _local(context.store.content.contests(), "Thi chưa lưu")
+    click(qtbot, area.list.cards[saved.id].edit_button)
+    editor = area.current_screen()
+    assert context.navigation_lock is None  # opening is not changing
+    click(qtbot, editor.add_round_button)
+    assert context.navigation_lock == editor.leave_question
+    click(qtbot, editor.back_button)  # going back on purpose drops the change
+    assert context.navigation_lock is None
+    assert context.store.content.contest(saved.id) == saved
+
+    click(qtbot, area.list.cards[saved.id].edit_button)
+    type_into(qtbot, area.current_screen().minutes, "20")
+    assert context.navigation_lock is not None
+    click(qtbot, signed_in.sign_out_button)  # signing out removes the screen
+    qtbot.waitUntil(lambda: context.navigation_lock is None)

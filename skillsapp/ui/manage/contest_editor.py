@@ -12,6 +12,8 @@ import datetime
 
 from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QCheckBox,
     QComboBox,
     QDateTimeEdit,
     QHBoxLayout,
@@ -162,6 +164,12 @@ class RoundRow(QWidget):
             from_qdatetime(self.opens.dateTime()),
             from_qdatetime(self.closes.dateTime()),
         )
+
+
+def _release(context: AppContext, question: str) -> None:
+    """Free the navigation if this editor locked it (and nothing else did since)."""
+    if context.navigation_lock == question:
+        context.unlock_navigation()
 
 
 def _bottom(button: QWidget) -> QWidget:
@@ -325,7 +333,7 @@ class ContestEditor(TaskPage):
         self.body.addWidget(self.summary)
         self.body.addStretch(1)
         self.back_button = self.add_action(big_button(_("Back")), left=True)
-        self.back_button.clicked.connect(self.back.emit)
+        self.back_button.clicked.connect(self.leave)
         self.save_button = self.add_action(big_button(_("Save the contest"), primary=True))
         self.save_button.clicked.connect(self.save)
         if read_only:
@@ -335,6 +343,43 @@ class ContestEditor(TaskPage):
         else:
             self.setFocusProxy(self.title)
         self._show_total()
+        # Changed and not saved: the window asks before another area or closing drops it.
+        self.dirty = False
+        self.leave_question = _("Leave without saving the changes to this contest?")
+        self._watch(self.form)
+        context_ = context
+        question = self.leave_question
+        self.destroyed.connect(lambda *_args: _release(context_, question))
+
+    # --- unsaved changes ----------------------------------------------------------------
+
+    def _watch(self, container: QWidget) -> None:
+        """Count any edit inside ``container`` as a change to save."""
+        for edit in container.findChildren(QLineEdit):
+            if not isinstance(edit.parentWidget(), QAbstractSpinBox):
+                edit.textEdited.connect(self._changed)
+        for text in container.findChildren(QPlainTextEdit):
+            text.textChanged.connect(self._changed)
+        for spin in container.findChildren(QSpinBox):
+            spin.valueChanged.connect(self._changed)
+        for combo in container.findChildren(QComboBox):
+            combo.currentIndexChanged.connect(self._changed)
+        for moment in container.findChildren(QDateTimeEdit):
+            moment.dateTimeChanged.connect(self._changed)
+        for box in container.findChildren(QCheckBox):
+            box.toggled.connect(self._changed)
+
+    def _changed(self, *_args: object) -> None:
+        if self.read_only or self.dirty:
+            return
+        self.dirty = True
+        self.context.lock_navigation(self.leave_question)
+
+    def leave(self) -> None:
+        """Back to the list; what was not saved is dropped, as the organiser asked."""
+        self.dirty = False
+        _release(self.context, self.leave_question)
+        self.back.emit()
 
     # --- rows -------------------------------------------------------------------------
 
@@ -344,6 +389,9 @@ class ContestEditor(TaskPage):
         row.changed.connect(self._show_total)
         self.quota_rows.append(row)
         self.quota_box.addWidget(row)
+        if hasattr(self, "dirty"):  # a line added by hand, not one loaded with the contest
+            self._watch(row)
+            self._changed()
         self._show_total()
         if focus:
             row.topic.setFocus()
@@ -353,6 +401,7 @@ class ContestEditor(TaskPage):
         self.quota_rows.remove(row)
         self.quota_box.removeWidget(row)
         row.deleteLater()
+        self._changed()
         self._show_total()
         self.add_quota_button.setFocus()
 
@@ -390,6 +439,9 @@ class ContestEditor(TaskPage):
             opens + datetime.timedelta(days=7),
         )
         self._add_round_row(row)
+        if hasattr(self, "dirty"):
+            self._watch(row)
+            self._changed()
         if focus:
             row.title.setFocus()
 
@@ -397,6 +449,7 @@ class ContestEditor(TaskPage):
         self.round_rows.remove(row)
         self.round_box.removeWidget(row)
         row.deleteLater()
+        self._changed()
         self.add_round_button.setFocus()
 
     # --- saving -----------------------------------------------------------------------
@@ -452,11 +505,13 @@ class ContestEditor(TaskPage):
         say(self.summary, "")
         store.content.save_contest(contest, source="local")
         self.contest = contest
+        self.dirty = False
+        _release(self.context, self.leave_question)
         self.saved.emit(contest)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt naming
         if event.key() == Qt.Key.Key_Escape:
-            self.back.emit()
+            self.leave()
             return
         # Enter presses the focused button; in a drop-down or number box it does nothing
         # more than choose, so it never saves the contest half-filled.
