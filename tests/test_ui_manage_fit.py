@@ -9,6 +9,7 @@ The area is what the window leaves beside today's navigation bar at the largest 
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 from pathlib import Path
@@ -33,6 +34,7 @@ from ui_helpers import make_context
 
 from skillsapp.i18n import language
 from skillsapp.settings import TEXT_SIZES, Settings
+from skillsapp.sync.runner import SyncStatus
 from skillsapp.ui.common.widgets import MIN_TARGET, TaskPage, WrapButton
 from skillsapp.ui.shell.app import apply_look
 
@@ -165,7 +167,7 @@ class Host(QWidget):
         return widget
 
 
-def _states(context, host: Host):
+def _states(context, host: Host, monkeypatch):
     """Each screen and state, built as the organiser reaches it; yields a name for each."""
     from skillsapp.ui.manage.contests import ContestsArea
     from skillsapp.ui.manage.people import CertificatesScreen, OrganisersScreen
@@ -213,10 +215,20 @@ def _states(context, host: Host):
     sync.show_screen(sync.usb_screen)
     yield "copy to USB"
 
+    # Connected, with every message the overview can show at once.
+    import skillsapp.ui.sync.page as sync_page
+
+    later = context.now() + datetime.timedelta(minutes=5)
+    problem = "Không kết nối được tới máy chủ của tỉnh. Kết quả vẫn được giữ trên máy này."
+    connected = SyncStatus(True, "https://kns.tinh.gov.vn", 12, 2, context.now(), problem, later)
+    monkeypatch.setattr(sync_page, "status", lambda _store: connected)
+    sync.show_overview()
+    yield "sync, connected, with a problem"
+
 
 @pytest.mark.parametrize("text_size", TEXT_SIZES)
 @pytest.mark.parametrize("screen", SCREENS, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_every_manage_and_sync_screen_fits(tmp_path, qtbot, look, screen, text_size):
+def test_every_manage_and_sync_screen_fits(tmp_path, qtbot, look, monkeypatch, screen, text_size):
     context = make_context(tmp_path)
     look(context, text_size)
     context.set_organiser(NAME)
@@ -227,7 +239,7 @@ def test_every_manage_and_sync_screen_fits(tmp_path, qtbot, look, screen, text_s
     qtbot.waitExposed(host)
     shots = Path(os.environ.get("SKILLSAPP_LAYOUT_SHOTS", tmp_path / "layout"))
     found = {}
-    for state in _states(context, host):
+    for state in _states(context, host, monkeypatch):
         QApplication.processEvents()
         QApplication.processEvents()
         problems = layout_problems(host)
