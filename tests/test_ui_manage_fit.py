@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QTableWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -140,6 +141,10 @@ def layout_problems(host: QWidget) -> list[str]:
                 for i in range(widget.count())
                 if widget.itemText(i) in english
             ]
+    for table in host.findChildren(QTableWidget):
+        bar = table.horizontalScrollBar()
+        if table.isVisibleTo(host) and bar.isVisibleTo(host) and bar.height() < 16:
+            problems.append(f"{table.accessibleName()}'s sideways scroll bar is {bar.height()} px")
     for page in host.findChildren(TaskPage):
         if page.isVisibleTo(host):
             bar = QRect(page.action_bar.mapTo(host, QPoint(0, 0)), page.action_bar.size())

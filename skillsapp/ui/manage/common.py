@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
 
 from skillsapp.ui.common.widgets import MIN_TARGET
 
+SCROLL_BAR = 20  # px: the thickness of a table's scroll bars
+
 
 def message_label() -> QLabel:
     """A label for the outcome of an action; hidden until it has something to say."""
@@ -187,6 +189,11 @@ def read_only_table(
     table.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
     table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
     table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+    # Scroll bars wide enough to grab with an unsteady hand (the default is about 10 px).
+    table.horizontalScrollBar().setStyleSheet(
+        f"QScrollBar:horizontal {{ height: {SCROLL_BAR}px; }}"
+    )
+    table.verticalScrollBar().setStyleSheet(f"QScrollBar:vertical {{ width: {SCROLL_BAR}px; }}")
     table.setHorizontalHeaderLabels(list(headers))
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
