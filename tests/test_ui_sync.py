@@ -203,7 +203,7 @@ def test_usb_export_writes_a_file_the_server_accepts(server, context, qtbot, tmp
     usb = page.usb_screen
     assert page.current_screen() is usb
     assert usb.waiting.text() == waiting(2)
-    assert usb.code_field.isVisible()  # not enrolled: the file can carry a code
+    assert usb.code.isVisible()  # not enrolled: the file can carry a code
 
     chosen = []
 

@@ -65,8 +65,18 @@ def say(label: QLabel, text: str, good: bool | None = None) -> None:
     label.setVisible(bool(text))
 
 
+class Plain(QWidget):
+    """A container that paints no background of its own, so it shows the card it is in
+    (the style sheet paints every plain QWidget in the window's colour)."""
+
+
 class Field(QWidget):
-    """A label above its control(s), and a red line under them for a problem."""
+    """A label above its control(s), and a red line under them for a problem.
+
+    Three parts, so that :class:`Reflow` can line up the boxes of fields side by side
+    whatever the length of their labels and hints: ``label``, ``controls`` (the boxes)
+    and ``below`` (the hint and the error line).
+    """
 
     def __init__(self, text: str, *controls: QWidget, hint: str = "") -> None:
         super().__init__()
@@ -78,20 +88,30 @@ class Field(QWidget):
         # Next to a field with a longer label, this one sits just above its box.
         self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
         box.addWidget(self.label)
-        row = QHBoxLayout()
+        self.controls = Plain()
+        row = QHBoxLayout(self.controls)
+        row.setContentsMargins(0, 0, 0, 0)
         for control in controls:
             control.setAccessibleName(text)
             row.addWidget(control, 1)
-        box.addLayout(row)
+        box.addWidget(self.controls)
         if controls:
             self.label.setBuddy(controls[0])
+        self.below = Plain()
+        notes = QVBoxLayout(self.below)
+        notes.setContentsMargins(0, 0, 0, 0)
+        notes.setSpacing(4)
         if hint:
             note = QLabel(hint)
             note.setObjectName("muted")
             note.setWordWrap(True)
-            box.addWidget(note)
+            notes.addWidget(note)
         self.error = message_label()
-        box.addWidget(self.error)
+        notes.addWidget(self.error)
+        box.addWidget(self.below)
+
+    def parts(self) -> tuple[QWidget, QWidget, QWidget]:
+        return self.label, self.controls, self.below
 
     def show_error(self, message: str) -> None:
         say(self.error, message, good=False)
@@ -226,7 +246,9 @@ class Reflow(QWidget):
     """Widgets side by side when the width allows, else one under another.
 
     A form made for 1366 pixels must still fit a 1024-pixel screen at the largest
-    text; a row that never folds would make the whole page wider than the window::
+    text; a row that never folds would make the whole page wider than the window.
+    Side by side, the labels, boxes and hints of :class:`Field` widgets each get a
+    row of their own, so the boxes line up however long a label is::
 
         row = Reflow([Field(_("Opens at"), opens), Field(_("Closes at"), closes)])
     """
@@ -237,31 +259,57 @@ class Reflow(QWidget):
         self.grid = QGridLayout(self)
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setHorizontalSpacing(spacing)
-        self.grid.setVerticalSpacing(8)
+        self.grid.setVerticalSpacing(4)
         self.columns = 0
+        for widget in self.widgets:
+            if isinstance(widget, Field):
+                # Its parts live in this grid; the empty Field stays hidden, owned here.
+                widget.setParent(self)
+                widget.hide()
         self._place(len(self.widgets))
 
+    def _parts(self, widget: QWidget) -> list[QWidget]:
+        return list(widget.parts()) if isinstance(widget, Field) else [widget]
+
+    def _width(self, widget: QWidget) -> int:
+        if isinstance(widget, Field):
+            parts = widget.parts()
+            return max(
+                max(p.minimumSizeHint().width() for p in parts), widget.controls.sizeHint().width()
+            )
+        return max(widget.minimumSizeHint().width(), widget.sizeHint().width())
+
     def _wide_width(self) -> int:
-        hints = [max(w.minimumSizeHint().width(), w.sizeHint().width()) for w in self.widgets]
-        return sum(hints) + self.grid.horizontalSpacing() * (len(hints) - 1)
+        widths = [self._width(w) for w in self.widgets]
+        return sum(widths) + self.grid.horizontalSpacing() * (len(widths) - 1)
 
     def _place(self, columns: int) -> None:
         if columns == self.columns:
             return
         self.columns = columns
         for widget in self.widgets:
-            self.grid.removeWidget(widget)
+            for part in self._parts(widget):
+                self.grid.removeWidget(part)
         for column in range(self.grid.columnCount()):
             self.grid.setColumnStretch(column, 0)
+        bottom, top = Qt.AlignmentFlag.AlignBottom, Qt.AlignmentFlag.AlignTop
         for index, widget in enumerate(self.widgets):
-            self.grid.addWidget(widget, index // columns, index % columns)
+            row, column = 3 * (index // columns), index % columns
+            if isinstance(widget, Field):
+                label, controls, below = widget.parts()
+                self.grid.addWidget(label, row, column, bottom)
+                self.grid.addWidget(controls, row + 1, column)
+                self.grid.addWidget(below, row + 2, column, top)
+            else:
+                self.grid.addWidget(widget, row + 1, column)
         for column in range(columns):
             self.grid.setColumnStretch(column, 1)
         self.updateGeometry()
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt naming
-        # Never wider than the widest single widget: folding is always possible.
-        width = max([w.minimumSizeHint().width() for w in self.widgets] + [0])
+        # Never wider than the widest single part: folding is always possible.
+        parts = [p for w in self.widgets for p in self._parts(w)]
+        width = max([p.minimumSizeHint().width() for p in parts] + [0])
         return QSize(width, super().minimumSizeHint().height())
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt naming

@@ -47,7 +47,15 @@ from skillsapp.ui.common.widgets import (
     paragraph,
     press_focused_button,
 )
-from skillsapp.ui.manage.common import CheckLine, Field, Reflow, combo_box, message_label, say
+from skillsapp.ui.manage.common import (
+    CheckLine,
+    Field,
+    Plain,
+    Reflow,
+    combo_box,
+    message_label,
+    say,
+)
 from skillsapp.ui.shell.context import AppContext
 
 COUNTING_LABELS = {
@@ -174,7 +182,7 @@ def _release(context: AppContext, question: str) -> None:
 
 def _bottom(button: QWidget) -> QWidget:
     """A button lined up with the boxes of the fields beside it, not with their labels."""
-    holder = QWidget()
+    holder = Plain()
     box = QVBoxLayout(holder)
     box.setContentsMargins(0, 0, 0, 0)
     box.addStretch(1)
@@ -267,7 +275,7 @@ class ContestEditor(TaskPage):
         # The choices are long sentences: each drop-down gets the whole width.
         box.addWidget(Field(_("Which attempt counts"), self.counting))
         box.addWidget(Field(_("Extra question for breaking ties"), self.prediction))
-        box.addWidget(Reflow([Field(_("Minimum age of entrants"), self.min_age), QWidget()]))
+        box.addWidget(Reflow([Field(_("Minimum age of entrants"), self.min_age), Plain()]))
         partial = CheckLine(
             _("Give part of the mark when only some of several right answers are chosen")
         )
