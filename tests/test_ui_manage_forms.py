@@ -135,6 +135,11 @@ def test_going_back_without_saving_keeps_what_was_saved(signed_in, context, qtbo
 def test_change_a_saved_target_and_enter_never_saves(signed_in, context, qtbot):
     screen = open_area(qtbot, signed_in, "targets")
     year = screen.year.value()
+    screen.province.setFocus()
+    qtbot.keyClick(screen.province, Qt.Key.Key_Down)  # the first province in the list
+    qtbot.keyClick(screen.province, RETURN)
+    assert screen.province.currentData() is not None and screen.commune.isEnabled()
+    assert not screen.message.isVisible() and not screen.commune_field.error.isVisible()
     screen.province.setCurrentIndex(screen.province.findData("01"))
     screen.commune.setCurrentIndex(screen.commune.findData("00070"))
     type_into(qtbot, screen.target, "10")
