@@ -16,12 +16,19 @@ from skillsapp.sync import client as kinds
 from skillsapp.sync.client import SyncError
 from skillsapp.sync.runner import enrol, status, sync_now
 from skillsapp.sync.transfer import default_file_name
+from skillsapp.ui.manage.common import ZERO_WIDTH_SPACE
 from skillsapp.ui.sync.auto_sync import AutoSync
 from skillsapp.ui.sync.page import SyncPage
 
 pytest.importorskip("fastapi")
 from skillsapp.server.publish import publish_pack  # noqa: E402
 from skillsapp.server.transfer import import_transfer  # noqa: E402
+
+
+def shown(label) -> str:
+    """What a label says, without the invisible break points put into long file paths."""
+    return label.text().replace(ZERO_WIDTH_SPACE, "")
+
 
 CONTEST = "tim-hieu-chuyen-doi-so-2026"
 LEFT = Qt.MouseButton.LeftButton
@@ -123,7 +130,7 @@ def test_connect_the_pc_then_sync_now(server, context, qtbot, tmp_path):
     qtbot.mouseClick(form.connect_button, LEFT)
 
     assert page.current_screen() is overview
-    assert overview.result.text() == _(
+    assert shown(overview.result) == _(
         "This PC is now connected to the province's server ({url})."
     ).format(url=server.url)
     assert overview.sync_button.isVisible() and not overview.enrol_button.isVisible()
@@ -196,7 +203,7 @@ def test_usb_export_writes_a_file_the_server_accepts(server, context, qtbot, tmp
     usb = page.usb_screen
     assert page.current_screen() is usb
     assert usb.waiting.text() == waiting(2)
-    assert usb.code_field.isVisible()  # not enrolled: the file can carry a code
+    assert usb.code.isVisible()  # not enrolled: the file can carry a code
 
     chosen = []
 
@@ -211,7 +218,7 @@ def test_usb_export_writes_a_file_the_server_accepts(server, context, qtbot, tmp
 
     assert chosen == [default_file_name(context.now())]
     target = tmp_path / "usb" / chosen[0]
-    assert usb.result.text() == ngettext(
+    assert shown(usb.result) == ngettext(
         "Copied {n} result to {file}. Give this file to the organiser.",
         "Copied {n} results to {file}. Give this file to the organiser.",
         2,
@@ -231,7 +238,7 @@ def test_usb_export_writes_a_file_the_server_accepts(server, context, qtbot, tmp
     assert page.current_screen() is page.overview
     qtbot.mouseClick(page.overview.usb_button, LEFT)  # later: the last copy is remembered
     assert not usb.result.isVisible() and usb.last.isVisible()
-    assert str(target) in usb.last.text()
+    assert str(target) in shown(usb.last)
 
 
 def test_auto_sync_runs_only_when_due(server, context, qtbot):
@@ -261,3 +268,34 @@ def test_auto_sync_runs_only_when_due(server, context, qtbot):
     auto.stop()
     assert auto.trigger() is False  # stopped with the app
     assert not auto.timer.isActive()
+
+
+def test_going_back_from_the_connect_form_keeps_what_was_typed_and_connects_nothing(context, qtbot):
+    page = open_page(qtbot, context)
+    qtbot.mouseClick(page.overview.enrol_button, LEFT)
+    form = page.enrol_screen
+    form.url.setText("https://kns.tinh.gov.vn")
+    qtbot.keyClicks(form.code, "ABCD1234")
+    qtbot.mouseClick(form.back_button, LEFT)  # in the action bar, always in view
+    assert page.current_screen() is page.overview
+    assert not status(context.store).enrolled
+    assert page.overview.enrol_button.isVisible()
+    qtbot.mouseClick(page.overview.enrol_button, LEFT)
+    assert form.code.text() == "ABCD1234"  # a slip of the hand loses nothing
+    assert form.url.text() == "https://kns.tinh.gov.vn"
+
+
+def test_enter_on_the_focused_copy_button_writes_the_usb_file(context, qtbot, tmp_path):
+    play(context.store)
+    page = open_page(qtbot, context)
+    qtbot.mouseClick(page.overview.usb_button, LEFT)
+    usb = page.usb_screen
+    page.choose_path = lambda suggested: tmp_path / suggested
+    qtbot.keyClicks(usb.code, "ABCD1234")
+    qtbot.keyClick(usb.code, Qt.Key.Key_Return)  # Enter in a text box writes nothing
+    assert not usb.result.isVisible()
+    page.activateWindow()
+    usb.copy_button.setFocus()
+    qtbot.waitUntil(usb.copy_button.hasFocus)
+    qtbot.keyClick(usb.copy_button, Qt.Key.Key_Return)
+    assert usb.result.objectName() == "good" and len(list(tmp_path.glob("*.kns"))) == 1

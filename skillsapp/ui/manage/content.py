@@ -7,20 +7,20 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QListWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QListWidget, QVBoxLayout, QWidget
 
 from skillsapp.content.install import PackRejected, install_pack
 from skillsapp.errors import AppError
 from skillsapp.i18n import _, format_datetime
 from skillsapp.storage.ids import parse_iso
-from skillsapp.ui.common.widgets import Page, big_button, card, heading, paragraph, scroll_page
-from skillsapp.ui.manage.common import BusyBar, message_label, say
+from skillsapp.ui.common.widgets import TaskPage, big_button, card, heading, paragraph
+from skillsapp.ui.manage.common import BusyBar, Reflow, message_label, say
 from skillsapp.ui.shell.context import AppContext
 
 FOLDER, ZIP = "folder", "zip"
 
 
-class ContentScreen(QWidget):
+class ContentScreen(TaskPage):
     back = Signal()
 
     def __init__(self, context: AppContext) -> None:
@@ -29,7 +29,7 @@ class ContentScreen(QWidget):
         # Asks for a pack folder (kind "folder") or .zip file (kind "zip"); None when
         # cancelled. Tests replace it.
         self.choose_source: Callable[[str], Path | None] = self._ask_source
-        page = Page()
+        page = self
         page.body.addWidget(heading(_("Content packs")))
         page.body.addWidget(
             paragraph(
@@ -39,15 +39,13 @@ class ContentScreen(QWidget):
                 )
             )
         )
-        buttons = QHBoxLayout()
         self.folder_button = big_button(_("Install from a folder"), primary=True)
         self.folder_button.clicked.connect(lambda: self.install(FOLDER))
         self.zip_button = big_button(_("Install from a .zip file"))
         self.zip_button.clicked.connect(lambda: self.install(ZIP))
-        buttons.addWidget(self.folder_button)
-        buttons.addWidget(self.zip_button)
-        buttons.addStretch(1)
-        page.body.addLayout(buttons)
+        # Two install buttons and "Back" do not fit one bar at the largest text on a
+        # 1024-pixel screen: the buttons head the page, "Back" is in the bar.
+        page.body.addWidget(Reflow([self.folder_button, self.zip_button], spacing=12))
         self.busy = BusyBar()
         page.body.addWidget(self.busy)
         self.result = message_label()
@@ -62,13 +60,9 @@ class ContentScreen(QWidget):
         self.pack_box = QVBoxLayout()
         page.body.addLayout(self.pack_box)
         self.pack_labels: list[QWidget] = []
-        self.back_button = big_button(_("Back"))
-        self.back_button.clicked.connect(self.back.emit)
-        page.body.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignLeft)
         page.body.addStretch(1)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll_page(page))
+        self.back_button = self.add_action(big_button(_("Back")), left=True)
+        self.back_button.clicked.connect(self.back.emit)
         self.setFocusProxy(self.folder_button)
         self.show_packs()
 

@@ -12,15 +12,14 @@ import datetime
 
 from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QDateTimeEdit,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -40,8 +39,23 @@ from skillsapp.flows.contest_admin import (
 )
 from skillsapp.i18n import N_, _, language
 from skillsapp.models import Contest, ContestRules, Quota, Round, Topic
-from skillsapp.ui.common.widgets import Page, big_button, card, heading, paragraph, scroll_page
-from skillsapp.ui.manage.common import Field, message_label, say
+from skillsapp.ui.common.widgets import (
+    TaskPage,
+    big_button,
+    card,
+    heading,
+    paragraph,
+    press_focused_button,
+)
+from skillsapp.ui.manage.common import (
+    CheckLine,
+    Field,
+    Plain,
+    Reflow,
+    combo_box,
+    message_label,
+    say,
+)
 from skillsapp.ui.shell.context import AppContext
 
 COUNTING_LABELS = {
@@ -84,60 +98,38 @@ def _select(combo: QComboBox, value: object) -> None:
         combo.setCurrentIndex(index)
 
 
-class _Header(QWidget):
-    """A subclass, so it paints no background of its own inside a card."""
-
-
-def _header(*columns: tuple[str, int]) -> QWidget:
-    """Column titles above rows of controls laid out with the same stretches."""
-    header = _Header()
-    row = QHBoxLayout(header)
-    row.setContentsMargins(0, 0, 0, 0)
-    for text, stretch in columns:
-        label = QLabel(text)
-        label.setObjectName("muted")
-        row.addWidget(label, stretch)
-    spacer = QLabel()
-    sample = big_button(_("Remove"))
-    spacer.setFixedWidth(sample.sizeHint().width())
-    sample.deleteLater()
-    row.addWidget(spacer)
-    return header
-
-
 class QuotaRow(QWidget):
     """One line of the quota table: topic, difficulty and how many questions."""
 
     remove = Signal(object)
     changed = Signal()
 
-    def __init__(self, topics: list[Topic], quota: Quota | None = None) -> None:
+    def __init__(self, topics: list[Topic], quota: Quota | None) -> None:
         super().__init__()
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        self.topic = QComboBox()
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 8)
+        self.topic = combo_box()
         self.topic.addItem(_("any topic"), None)
         for topic in topics:
             self.topic.addItem(topic.title, topic.id)
         if quota and quota.topic and self.topic.findData(quota.topic) < 0:
             self.topic.addItem(quota.topic, quota.topic)  # a topic no installed pack has
-        self.topic.setAccessibleName(_("Topic"))
-        self.difficulty = QComboBox()
+        self.difficulty = combo_box()
         self.difficulty.addItem(difficulty_label(None), None)
         for key in DIFFICULTY_LABELS:
             self.difficulty.addItem(difficulty_label(key), key)
-        self.difficulty.setAccessibleName(_("Difficulty"))
         self.count = _spin(1, 200, quota.count if quota else 1)
-        self.count.setAccessibleName(_("Number of questions"))
         if quota:
             _select(self.topic, quota.topic)
             _select(self.difficulty, quota.difficulty)
         self.remove_button = big_button(_("Remove"), accessible=_("Remove this quota line"))
         self.remove_button.clicked.connect(lambda: self.remove.emit(self))
-        row.addWidget(self.topic, 3)
-        row.addWidget(self.difficulty, 2)
-        row.addWidget(self.count, 1)
-        row.addWidget(self.remove_button)
+        # Topic and difficulty names are long: each drop-down gets the whole width.
+        box.addWidget(Field(_("Topic"), self.topic))
+        box.addWidget(Field(_("Difficulty"), self.difficulty))
+        box.addWidget(
+            Reflow([Field(_("Number of questions"), self.count), _bottom(self.remove_button)])
+        )
         self.count.valueChanged.connect(lambda _value: self.changed.emit())
 
     def quota(self) -> Quota:
@@ -154,24 +146,24 @@ class RoundRow(QWidget):
     ):
         super().__init__()
         self.round_id = round_id
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 8)
         self.title = QLineEdit(title)
         self.title.setMaxLength(80)
-        self.title.setAccessibleName(_("Round title"))
         self.opens = QDateTimeEdit(to_qdatetime(opens))
         self.closes = QDateTimeEdit(to_qdatetime(closes))
-        for edit, name in ((self.opens, _("Opens at")), (self.closes, _("Closes at"))):
+        for edit in (self.opens, self.closes):
             edit.setDisplayFormat(_display_format())
             edit.setCalendarPopup(True)
-            edit.setAccessibleName(name)
-            edit.setMinimumWidth(220)
         self.remove_button = big_button(_("Remove"), accessible=_("Remove this round"))
         self.remove_button.clicked.connect(lambda: self.remove.emit(self))
-        row.addWidget(self.title, 2)
-        row.addWidget(self.opens, 2)
-        row.addWidget(self.closes, 2)
-        row.addWidget(self.remove_button)
+        title_row = QHBoxLayout()
+        title_row.addWidget(Field(_("Round title"), self.title), 1)
+        title_row.addWidget(_bottom(self.remove_button))
+        box.addLayout(title_row)
+        box.addWidget(
+            Reflow([Field(_("Opens at"), self.opens), Field(_("Closes at"), self.closes)])
+        )
 
     def round(self) -> Round:
         return Round(
@@ -182,7 +174,23 @@ class RoundRow(QWidget):
         )
 
 
-class ContestEditor(QWidget):
+def _release(context: AppContext, question: str) -> None:
+    """Free the navigation if this editor locked it (and nothing else did since)."""
+    if context.navigation_lock == question:
+        context.unlock_navigation()
+
+
+def _bottom(button: QWidget) -> QWidget:
+    """A button lined up with the boxes of the fields beside it, not with their labels."""
+    holder = Plain()
+    box = QVBoxLayout(holder)
+    box.setContentsMargins(0, 0, 0, 0)
+    box.addStretch(1)
+    box.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
+    return holder
+
+
+class ContestEditor(TaskPage):
     saved = Signal(object)  # the saved Contest
     back = Signal()
 
@@ -196,13 +204,12 @@ class ContestEditor(QWidget):
         store = context.store
         self.topics = store.content.topics()
         rules = contest.rules if contest else ContestRules()
-        page = Page()
         if contest is None:
-            page.body.addWidget(heading(_("New contest")))
+            self.body.addWidget(heading(_("New contest")))
         else:
-            page.body.addWidget(heading(contest.title))
+            self.body.addWidget(heading(contest.title))
         if read_only:
-            page.body.addWidget(
+            self.body.addWidget(
                 paragraph(
                     _(
                         "This contest comes from a content pack, so its rules cannot be changed "
@@ -214,7 +221,7 @@ class ContestEditor(QWidget):
         form = QVBoxLayout(self.form)
         form.setContentsMargins(0, 0, 0, 0)
         form.setSpacing(16)
-        page.body.addWidget(self.form)
+        self.body.addWidget(self.form)
 
         # About the contest
         frame, box = card()
@@ -241,38 +248,40 @@ class ContestEditor(QWidget):
         # Rules
         frame, box = card()
         box.addWidget(heading(_("Rules"), level=2))
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(24)
         self.count = _spin(1, 200, rules.questions_per_attempt)
         self.minutes = _spin(1, 300, rules.time_limit_minutes)
         self.per_day = _spin(0, 20, rules.attempts_per_day or 0, _("No limit"))
         self.per_round = _spin(0, 50, rules.attempts_per_round or 0, _("No limit"))
-        self.counting = QComboBox()
+        self.counting = combo_box()
         for key, label in COUNTING_LABELS.items():
             self.counting.addItem(_(label), key)
         _select(self.counting, rules.counting)
-        self.prediction = QComboBox()
+        self.prediction = combo_box()
         for key, label in PREDICTION_LABELS.items():
             self.prediction.addItem(_(label), key)
         _select(self.prediction, rules.prediction)
         self.min_age = _spin(0, 100, rules.min_age or 0, _("No minimum age"))
-        fields = (
-            Field(_("Questions in an attempt"), self.count),
-            Field(_("Time limit (minutes)"), self.minutes),
-            Field(_("Attempts a day for each person"), self.per_day),
-            Field(_("Attempts in a round for each person"), self.per_round),
-            Field(_("Which attempt counts"), self.counting),
-            Field(_("Extra question for breaking ties"), self.prediction),
-            Field(_("Minimum age of entrants"), self.min_age),
-        )
-        for index, field in enumerate(fields):
-            grid.addWidget(field, index // 2, index % 2)
-        box.addLayout(grid)
-        self.partial = QCheckBox(
+        for pair in (
+            (
+                Field(_("Questions in an attempt"), self.count),
+                Field(_("Time limit (minutes)"), self.minutes),
+            ),
+            (
+                Field(_("Attempts a day for each person"), self.per_day),
+                Field(_("Attempts in a round for each person"), self.per_round),
+            ),
+        ):
+            box.addWidget(Reflow(pair, spacing=24))
+        # The choices are long sentences: each drop-down gets the whole width.
+        box.addWidget(Field(_("Which attempt counts"), self.counting))
+        box.addWidget(Field(_("Extra question for breaking ties"), self.prediction))
+        box.addWidget(Reflow([Field(_("Minimum age of entrants"), self.min_age), Plain()]))
+        partial = CheckLine(
             _("Give part of the mark when only some of several right answers are chosen")
         )
+        self.partial = partial.box
         self.partial.setChecked(rules.partial_credit)
-        box.addWidget(self.partial)
+        box.addWidget(partial)
         self.rules_error = message_label()
         box.addWidget(self.rules_error)
         form.addWidget(frame)
@@ -290,19 +299,17 @@ class ContestEditor(QWidget):
                 muted=True,
             )
         )
-        box.addWidget(_header((_("Topic"), 3), (_("Difficulty"), 2), (_("Number of questions"), 1)))
         self.quota_box = QVBoxLayout()
         box.addLayout(self.quota_box)
         self.quota_rows: list[QuotaRow] = []
         for quota in rules.quotas:
             self._add_quota(quota)
-        quota_buttons = QHBoxLayout()
+        self.quota_total = QLabel()
+        self.quota_total.setWordWrap(True)
+        box.addWidget(self.quota_total)
         self.add_quota_button = big_button(_("Add a topic line"))
         self.add_quota_button.clicked.connect(lambda: self._add_quota(None, focus=True))
-        quota_buttons.addWidget(self.add_quota_button)
-        self.quota_total = QLabel()
-        quota_buttons.addWidget(self.quota_total, 1)
-        box.addLayout(quota_buttons)
+        box.addWidget(self.add_quota_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.quota_error = message_label()
         box.addWidget(self.quota_error)
         form.addWidget(frame)
@@ -314,7 +321,6 @@ class ContestEditor(QWidget):
         box.addWidget(
             paragraph(_("Each round has its own ranking. Rounds must not overlap."), muted=True)
         )
-        box.addWidget(_header((_("Round title"), 2), (_("Opens at"), 2), (_("Closes at"), 2)))
         self.round_box = QVBoxLayout()
         box.addLayout(self.round_box)
         self.round_rows: list[RoundRow] = []
@@ -332,21 +338,12 @@ class ContestEditor(QWidget):
         form.addWidget(frame)
 
         self.summary = message_label()
-        page.body.addWidget(self.summary)
-        buttons = QHBoxLayout()
-        self.back_button = big_button(_("Back"))
-        self.back_button.clicked.connect(self.back.emit)
-        buttons.addWidget(self.back_button)
-        buttons.addStretch(1)
-        self.save_button = big_button(_("Save the contest"), primary=True)
+        self.body.addWidget(self.summary)
+        self.body.addStretch(1)
+        self.back_button = self.add_action(big_button(_("Back")), left=True)
+        self.back_button.clicked.connect(self.leave)
+        self.save_button = self.add_action(big_button(_("Save the contest"), primary=True))
         self.save_button.clicked.connect(self.save)
-        buttons.addWidget(self.save_button)
-        page.body.addLayout(buttons)
-        page.body.addStretch(1)
-        self.scroll: QScrollArea = scroll_page(page)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(self.scroll)
         if read_only:
             self.form.setEnabled(False)
             self.save_button.setVisible(False)
@@ -354,6 +351,43 @@ class ContestEditor(QWidget):
         else:
             self.setFocusProxy(self.title)
         self._show_total()
+        # Changed and not saved: the window asks before another area or closing drops it.
+        self.dirty = False
+        self.leave_question = _("Leave without saving the changes to this contest?")
+        self._watch(self.form)
+        context_ = context
+        question = self.leave_question
+        self.destroyed.connect(lambda *_args: _release(context_, question))
+
+    # --- unsaved changes ----------------------------------------------------------------
+
+    def _watch(self, container: QWidget) -> None:
+        """Count any edit inside ``container`` as a change to save."""
+        for edit in container.findChildren(QLineEdit):
+            if not isinstance(edit.parentWidget(), QAbstractSpinBox):
+                edit.textEdited.connect(self._changed)
+        for text in container.findChildren(QPlainTextEdit):
+            text.textChanged.connect(self._changed)
+        for spin in container.findChildren(QSpinBox):
+            spin.valueChanged.connect(self._changed)
+        for combo in container.findChildren(QComboBox):
+            combo.currentIndexChanged.connect(self._changed)
+        for moment in container.findChildren(QDateTimeEdit):
+            moment.dateTimeChanged.connect(self._changed)
+        for box in container.findChildren(QCheckBox):
+            box.toggled.connect(self._changed)
+
+    def _changed(self, *_args: object) -> None:
+        if self.read_only or self.dirty:
+            return
+        self.dirty = True
+        self.context.lock_navigation(self.leave_question)
+
+    def leave(self) -> None:
+        """Back to the list; what was not saved is dropped, as the organiser asked."""
+        self.dirty = False
+        _release(self.context, self.leave_question)
+        self.back.emit()
 
     # --- rows -------------------------------------------------------------------------
 
@@ -363,6 +397,9 @@ class ContestEditor(QWidget):
         row.changed.connect(self._show_total)
         self.quota_rows.append(row)
         self.quota_box.addWidget(row)
+        if hasattr(self, "dirty"):  # a line added by hand, not one loaded with the contest
+            self._watch(row)
+            self._changed()
         self._show_total()
         if focus:
             row.topic.setFocus()
@@ -372,6 +409,7 @@ class ContestEditor(QWidget):
         self.quota_rows.remove(row)
         self.quota_box.removeWidget(row)
         row.deleteLater()
+        self._changed()
         self._show_total()
         self.add_quota_button.setFocus()
 
@@ -409,6 +447,9 @@ class ContestEditor(QWidget):
             opens + datetime.timedelta(days=7),
         )
         self._add_round_row(row)
+        if hasattr(self, "dirty"):
+            self._watch(row)
+            self._changed()
         if focus:
             row.title.setFocus()
 
@@ -416,6 +457,7 @@ class ContestEditor(QWidget):
         self.round_rows.remove(row)
         self.round_box.removeWidget(row)
         row.deleteLater()
+        self._changed()
         self.add_round_button.setFocus()
 
     # --- saving -----------------------------------------------------------------------
@@ -471,10 +513,16 @@ class ContestEditor(QWidget):
         say(self.summary, "")
         store.content.save_contest(contest, source="local")
         self.contest = contest
+        self.dirty = False
+        _release(self.context, self.leave_question)
         self.saved.emit(contest)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt naming
         if event.key() == Qt.Key.Key_Escape:
-            self.back.emit()
+            self.leave()
+            return
+        # Enter presses the focused button; in a drop-down or number box it does nothing
+        # more than choose, so it never saves the contest half-filled.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and press_focused_button(self):
             return
         super().keyPressEvent(event)

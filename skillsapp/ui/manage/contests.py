@@ -21,7 +21,7 @@ from skillsapp.flows.contest_admin import (
 )
 from skillsapp.i18n import _, format_datetime, ngettext
 from skillsapp.models import Contest, Round
-from skillsapp.ui.common.widgets import Page, big_button, card, heading, paragraph, scroll_page
+from skillsapp.ui.common.widgets import TaskPage, big_button, card, heading, paragraph
 from skillsapp.ui.manage.common import message_label, say
 from skillsapp.ui.shell.context import AppContext
 
@@ -103,13 +103,18 @@ class ContestCard(QWidget):
         self.edit_button.clicked.connect(lambda: self.edit.emit(self.contest))
         box.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignLeft)
 
-    def _round_row(self, round_: Round, status: str) -> QHBoxLayout:
-        row = QHBoxLayout()
+    def _round_row(self, round_: Round, status: str) -> QVBoxLayout:
+        # The round's dates above its buttons: side by side, a narrow window at the
+        # largest text squeezes the dates into a column of single words.
+        column = QVBoxLayout()
+        column.setSpacing(6)
         label = QLabel(round_text(round_, status))
         label.setWordWrap(True)
         if status == CLOSED:
             label.setObjectName("muted")
-        row.addWidget(label, 1)
+        column.addWidget(label)
+        row = QHBoxLayout()
+        column.addLayout(row)
         buttons: dict[str, QWidget] = {}
         if status == UPCOMING:
             buttons["open"] = big_button(
@@ -129,8 +134,9 @@ class ContestCard(QWidget):
         buttons["results"].clicked.connect(lambda: self.results.emit(self.contest, round_))
         for button in buttons.values():
             row.addWidget(button)
+        row.addStretch(1)
         self.round_buttons[round_.id] = buttons
-        return row
+        return column
 
     def change_round(self, round_: Round, action: str) -> None:
         now = self.context.now()
@@ -148,7 +154,7 @@ class ContestCard(QWidget):
         self.changed.emit(contest, text)
 
 
-class ContestListScreen(Page):
+class ContestListScreen(TaskPage):
     new_contest = Signal()
     edit = Signal(object)
     results = Signal(object, object)
@@ -157,21 +163,17 @@ class ContestListScreen(Page):
     def __init__(self, context: AppContext, notice: str = "") -> None:
         super().__init__()
         self.context = context
-        top = QHBoxLayout()
-        top.addWidget(heading(_("Contests and results")), 1)
-        self.new_button = big_button(_("Make a new contest"), primary=True)
-        self.new_button.clicked.connect(self.new_contest.emit)
-        top.addWidget(self.new_button)
-        self.body.addLayout(top)
+        self.body.addWidget(heading(_("Contests and results")))
         self.notice = message_label()
         self.body.addWidget(self.notice)
         self.cards: dict[str, ContestCard] = {}
         self.list_box = QVBoxLayout()
         self.body.addLayout(self.list_box)
-        self.back_button = big_button(_("Back"))
-        self.back_button.clicked.connect(self.back.emit)
-        self.body.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.body.addStretch(1)
+        self.back_button = self.add_action(big_button(_("Back")), left=True)
+        self.back_button.clicked.connect(self.back.emit)
+        self.new_button = self.add_action(big_button(_("Make a new contest"), primary=True))
+        self.new_button.clicked.connect(self.new_contest.emit)
         self.refresh(notice)
         self.setFocusProxy(self.new_button)
 
@@ -217,11 +219,10 @@ class ContestsArea(QWidget):
             self.list.edit.connect(self.show_editor)
             self.list.results.connect(self.show_round)
             self.list.back.connect(self.back.emit)
-            self.list_scroll = scroll_page(self.list)
-            self.stack.addWidget(self.list_scroll)
+            self.stack.addWidget(self.list)
         else:
             self.list.refresh(notice)
-        self.stack.setCurrentWidget(self.list_scroll)
+        self.stack.setCurrentWidget(self.list)
         self.list.setFocus()
 
     def show_editor(self, contest: Contest | None) -> None:

@@ -7,13 +7,20 @@ import datetime
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QLabel, QLineEdit, QProgressBar
 
 from skillsapp.errors import ValidationError
 from skillsapp.i18n import _, ngettext
 from skillsapp.storage.organisers import MIN_PASSWORD
-from skillsapp.ui.common.widgets import Page, big_button, heading, paragraph
+from skillsapp.ui.common.widgets import (
+    TaskPage,
+    big_button,
+    heading,
+    paragraph,
+    press_focused_button,
+)
+from skillsapp.ui.manage.common import Field, breakable
 from skillsapp.ui.shell.context import AppContext
 
 
@@ -24,10 +31,22 @@ def _password() -> QLineEdit:
     return edit
 
 
-class OrganisersScreen(Page):
-    """Several organisers may share a PC; each has their own user name and password."""
+class _Leaving(TaskPage):
+    """Esc goes back; Enter presses the focused button (Qt only does that in dialogs)."""
 
     back = Signal()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        if event.key() == Qt.Key.Key_Escape:
+            self.back.emit()
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and press_focused_button(self):
+            return
+        super().keyPressEvent(event)
+
+
+class OrganisersScreen(_Leaving):
+    """Several organisers may share a PC; each has their own user name and password."""
 
     def __init__(self, context: AppContext) -> None:
         super().__init__()
@@ -37,26 +56,29 @@ class OrganisersScreen(Page):
         self.body.addWidget(self.names)
         self.body.addWidget(heading(_("Add an organiser"), level=2))
         self.username = QLineEdit()
-        self.username.setAccessibleName(_("User name"))
-        self.username.setPlaceholderText(_("User name"))
         self.password = _password()
-        self.password.setAccessibleName(_("Password"))
-        self.password.setPlaceholderText(_("At least {n} characters.").format(n=MIN_PASSWORD))
         self.again = _password()
-        self.again.setAccessibleName(_("The same password again"))
-        self.again.setPlaceholderText(_("The same password again"))
-        for edit in (self.username, self.password, self.again):
-            self.body.addWidget(edit)
+        self.body.addWidget(Field(_("User name"), self.username))
+        self.body.addWidget(
+            Field(
+                _("Password"),
+                self.password,
+                hint=_("At least {n} characters.").format(n=MIN_PASSWORD),
+            )
+        )
+        self.body.addWidget(Field(_("The same password again"), self.again))
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.body.addWidget(self.message)
-        self.add_button = big_button(_("Add the organiser"), primary=True)
-        self.add_button.clicked.connect(self.add)
-        self.body.addWidget(self.add_button)
-        back = big_button(_("Back"))
-        back.clicked.connect(self.back.emit)
-        self.body.addWidget(back)
         self.body.addStretch(1)
+        self.back_button = self.add_action(big_button(_("Back")), left=True)
+        self.back_button.clicked.connect(self.back.emit)
+        self.add_button = self.add_action(big_button(_("Add the organiser"), primary=True))
+        self.add_button.clicked.connect(self.add)
+        self.username.returnPressed.connect(self.password.setFocus)
+        self.password.returnPressed.connect(self.again.setFocus)
+        self.again.returnPressed.connect(self.add)
+        self.setFocusProxy(self.username)
         self.refresh()
 
     def refresh(self) -> None:
@@ -89,10 +111,8 @@ class OrganisersScreen(Page):
         self.message.style().polish(self.message)
 
 
-class CertificatesScreen(Page):
+class CertificatesScreen(_Leaving):
     """One PDF with a certificate page for each resident who finished every lesson."""
-
-    back = Signal()
 
     def __init__(self, context: AppContext) -> None:
         super().__init__()
@@ -100,9 +120,6 @@ class CertificatesScreen(Page):
         self.body.addWidget(heading(_("Certificates of the basic programme")))
         self.count = paragraph("")
         self.body.addWidget(self.count)
-        self.make_button = big_button(_("Make the certificates (PDF)"), primary=True)
-        self.make_button.clicked.connect(self.make)
-        self.body.addWidget(self.make_button)
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
         self.busy.setVisible(False)
@@ -110,10 +127,12 @@ class CertificatesScreen(Page):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.body.addWidget(self.message)
-        back = big_button(_("Back"))
-        back.clicked.connect(self.back.emit)
-        self.body.addWidget(back)
         self.body.addStretch(1)
+        self.back_button = self.add_action(big_button(_("Back")), left=True)
+        self.back_button.clicked.connect(self.back.emit)
+        self.make_button = self.add_action(big_button(_("Make the PDF"), primary=True))
+        self.make_button.clicked.connect(self.make)
+        self.setFocusProxy(self.make_button)
         # Tests replace this; it returns the file to write, or None when cancelled.
         self.choose_path: Callable[[str], Path | None] = self._ask_path
         self.refresh()
@@ -157,7 +176,9 @@ class CertificatesScreen(Page):
             self.make_button.setEnabled(True)
             self.message.setObjectName("good")
             self.message.setText(
-                _("Your certificate is saved in {path}. You can print it.").format(path=path)
+                breakable(
+                    _("Your certificate is saved in {path}. You can print it.").format(path=path)
+                )
             )
 
         def failed(exc: Exception) -> None:

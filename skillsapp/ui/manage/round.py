@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QFileDialog, QGridLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QPushButton, QWidget
 
 from skillsapp.errors import AppError
 from skillsapp.flows.contest_admin import CLOSED, UPCOMING, round_status
@@ -19,8 +19,15 @@ from skillsapp.i18n import _, format_datetime, format_duration, format_number, f
 from skillsapp.models import Contest, Round
 from skillsapp.reports import round_data
 from skillsapp.reports.round_export import export_round
-from skillsapp.ui.common.widgets import Page, big_button, card, heading, paragraph, scroll_page
-from skillsapp.ui.manage.common import BusyBar, message_label, read_only_table, say
+from skillsapp.ui.common.widgets import TaskPage, big_button, card, heading, paragraph
+from skillsapp.ui.manage.common import (
+    BusyBar,
+    CheckLine,
+    Reflow,
+    message_label,
+    read_only_table,
+    say,
+)
 from skillsapp.ui.shell.context import AppContext
 
 TEXT_LENGTH = 70
@@ -30,7 +37,10 @@ def _short(text: str) -> str:
     return text if len(text) <= TEXT_LENGTH else text[: TEXT_LENGTH - 1].rstrip() + "…"
 
 
-class RoundScreen(QWidget):
+class RoundScreen(TaskPage):
+    """The export card comes first and "Export to Excel" sits in the action bar, so the
+    exports are in reach however long the ranking is."""
+
     back = Signal()
 
     def __init__(self, context: AppContext, contest: Contest, round_: Round) -> None:
@@ -42,7 +52,7 @@ class RoundScreen(QWidget):
         self.written: list[Path] = []
         # Asks where to save; returns None when the organiser cancels. Tests replace it.
         self.choose_folder: Callable[[], Path | None] = self._ask_folder
-        page = Page()
+        page = self
         page.body.addWidget(
             heading(_("{contest} — {round}").format(contest=contest.title, round=round_.title))
         )
@@ -54,16 +64,14 @@ class RoundScreen(QWidget):
         except AppError as exc:
             self.empty = paragraph(str(exc))
             page.body.addWidget(self.empty)
+            page.body.addWidget(self._export_card())
         else:
+            page.body.addWidget(self._export_card())
             self._show_report(page)
-        page.body.addWidget(self._export_card())
-        self.back_button = big_button(_("Back"))
-        self.back_button.clicked.connect(self.back.emit)
-        page.body.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignLeft)
         page.body.addStretch(1)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll_page(page))
+        self.back_button = self.add_action(big_button(_("Back")), left=True)
+        self.back_button.clicked.connect(self.back.emit)
+        self.add_action(self.export_buttons["xlsx"])
         self.setFocusProxy(self.back_button)
 
     def _status_text(self) -> str:
@@ -79,7 +87,7 @@ class RoundScreen(QWidget):
 
     # --- on screen ------------------------------------------------------------------
 
-    def _show_report(self, page: Page) -> None:
+    def _show_report(self, page: TaskPage) -> None:
         report = self.report
         assert report is not None
         if report.still_open:
@@ -182,27 +190,26 @@ class RoundScreen(QWidget):
                 muted=True,
             )
         )
-        self.unmasked_box = QCheckBox(
-            _("Show full ID numbers and phone numbers (this is recorded)")
-        )
+        unmasked = CheckLine(_("Show full ID numbers and phone numbers (this is recorded)"))
+        self.unmasked_box = unmasked.box
         self.unmasked_box.setChecked(False)
-        box.addWidget(self.unmasked_box)
-        grid = QGridLayout()
+        box.addWidget(unmasked)
         self.export_buttons: dict[str, QPushButton] = {}
-        for index, (fmt, text) in enumerate(
-            (
-                ("xlsx", _("Excel file")),
-                ("csv", _("CSV files")),
-                ("pdf", _("PDF report")),
-                ("certificates", _("Winners' certificates (PDF)")),
-            )
+        for fmt, text in (
+            ("xlsx", _("Export to Excel")),
+            ("csv", _("CSV files")),
+            ("pdf", _("PDF report")),
+            ("certificates", _("Winners' certificates (PDF)")),
         ):
-            button = big_button(text, primary=index == 0)
+            button = big_button(text, primary=fmt == "xlsx")
             button.clicked.connect(lambda _checked=False, f=fmt: self.export(f))
             button.setEnabled(self.report is not None)
-            grid.addWidget(button, index // 2, index % 2)
             self.export_buttons[fmt] = button
-        box.addLayout(grid)
+        # Excel, the usual choice, is in the action bar; the other formats here.
+        box.addWidget(paragraph(_("Other formats:"), muted=True))
+        box.addWidget(
+            Reflow([self.export_buttons[f] for f in ("csv", "pdf", "certificates")], spacing=12)
+        )
         self.busy = BusyBar()
         box.addWidget(self.busy)
         self.result = message_label()
@@ -256,6 +263,7 @@ class RoundScreen(QWidget):
             button.setEnabled(False)
         say(self.result, "")
         self.busy.start(_("Preparing the export…"))
+        self.scroll.ensureWidgetVisible(self.busy)
         self.context.tasks.start(
             work, lambda paths: self._done(paths, unmasked), self._failed, self.busy.progress
         )
@@ -272,12 +280,14 @@ class RoundScreen(QWidget):
         if unmasked:
             text += "\n" + _("Full ID and phone numbers are in this export; it has been recorded.")
         say(self.result, text, good=True)
+        self.scroll.ensureWidgetVisible(self.result)
         self.export_buttons["xlsx"].setFocus()
 
     def _failed(self, error: Exception) -> None:
         self._finish()
         message = str(error) if isinstance(error, AppError) else _("Something went wrong.")
         say(self.result, message, good=False)
+        self.scroll.ensureWidgetVisible(self.result)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt naming
         if event.key() == Qt.Key.Key_Escape:

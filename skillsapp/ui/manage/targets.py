@@ -7,13 +7,20 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import QComboBox, QGridLayout, QSizePolicy, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSizePolicy, QSpinBox, QWidget
 
 from skillsapp import geography
 from skillsapp.engine.rules import vietnam_day
 from skillsapp.i18n import _, format_number, format_percent
-from skillsapp.ui.common.widgets import Page, big_button, card, heading, paragraph, scroll_page
-from skillsapp.ui.manage.common import Field, message_label, say
+from skillsapp.ui.common.widgets import (
+    TaskPage,
+    big_button,
+    card,
+    heading,
+    paragraph,
+    press_focused_button,
+)
+from skillsapp.ui.manage.common import Field, Reflow, combo_box, message_label, say
 from skillsapp.ui.shell.context import AppContext
 from skillsapp.ui.shell.theme import palette_for
 
@@ -115,13 +122,13 @@ class TargetChart(QWidget):
         painter.end()
 
 
-class TargetsScreen(QWidget):
+class TargetsScreen(TaskPage):
     back = Signal()
 
     def __init__(self, context: AppContext) -> None:
         super().__init__()
         self.context = context
-        page = Page()
+        page = self
         page.body.addWidget(heading(_("Targets")))
         page.body.addWidget(
             paragraph(
@@ -132,29 +139,31 @@ class TargetsScreen(QWidget):
             )
         )
         frame, box = card()
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(24)
         self.year = QSpinBox()
         self.year.setRange(2020, 2100)
         self.year.setValue(vietnam_day(context.now()).year)
-        self.province = QComboBox()
+        self.province = combo_box()
         self.province.addItem(_("Choose a province or city"), None)
         for division in geography.provinces():
             self.province.addItem(division.name, division.code)
-        self.commune = QComboBox()
+        self.commune = combo_box()
         self.target = QSpinBox()
         self.target.setRange(1, 1_000_000)
         self.target.setValue(100)
         self.target.setGroupSeparatorShown(True)
-        grid.addWidget(Field(_("Year"), self.year), 0, 0)
-        grid.addWidget(Field(_("Residents to finish every lesson"), self.target), 0, 1)
-        grid.addWidget(Field(_("Province or city"), self.province), 1, 0)
         self.commune_field = Field(_("Commune or ward"), self.commune)
-        grid.addWidget(self.commune_field, 1, 1)
-        box.addLayout(grid)
-        self.save_button = big_button(_("Save the target"), primary=True)
-        self.save_button.clicked.connect(self.save)
-        box.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignLeft)
+        box.addWidget(
+            Reflow(
+                [
+                    Field(_("Year"), self.year),
+                    Field(_("Residents to finish every lesson"), self.target),
+                ],
+                spacing=24,
+            )
+        )
+        # Province and commune names are long: each drop-down gets the whole width.
+        box.addWidget(Field(_("Province or city"), self.province))
+        box.addWidget(self.commune_field)
         self.message = message_label()
         box.addWidget(self.message)
         page.body.addWidget(frame)
@@ -164,13 +173,11 @@ class TargetsScreen(QWidget):
         page.body.addWidget(self.empty)
         self.chart = TargetChart(context.settings.high_contrast)
         page.body.addWidget(self.chart)
-        self.back_button = big_button(_("Back"))
-        self.back_button.clicked.connect(self.back.emit)
-        page.body.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignLeft)
         page.body.addStretch(1)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll_page(page))
+        self.back_button = self.add_action(big_button(_("Back")), left=True)
+        self.back_button.clicked.connect(self.back.emit)
+        self.save_button = self.add_action(big_button(_("Save the target"), primary=True))
+        self.save_button.clicked.connect(self.save)
         self.province.currentIndexChanged.connect(self._fill_communes)
         self.commune.currentIndexChanged.connect(self._show_current_target)
         self.year.valueChanged.connect(self.refresh)
@@ -210,6 +217,7 @@ class TargetsScreen(QWidget):
             ),
             good=True,
         )
+        self.scroll.ensureWidgetVisible(self.message)
         self.refresh()
 
     def refresh(self) -> None:
@@ -226,3 +234,11 @@ class TargetsScreen(QWidget):
         self.empty.setVisible(not bars)
         self.chart.set_bars(bars)
         self.chart.setVisible(bool(bars))
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        if event.key() == Qt.Key.Key_Escape:
+            self.back.emit()
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and press_focused_button(self):
+            return
+        super().keyPressEvent(event)

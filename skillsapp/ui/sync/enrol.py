@@ -10,7 +10,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -22,14 +21,13 @@ from skillsapp.errors import AppError, ValidationError
 from skillsapp.i18n import _
 from skillsapp.sync.runner import clean_server_url, enrol
 from skillsapp.ui.common.widgets import (
-    Page,
+    TaskPage,
     big_button,
     heading,
     paragraph,
     press_focused_button,
-    scroll_page,
 )
-from skillsapp.ui.manage.common import BusyBar, Field, message_label, say
+from skillsapp.ui.manage.common import BusyBar, Field, Reflow, message_label, say
 from skillsapp.ui.shell.context import AppContext
 
 
@@ -40,7 +38,7 @@ def line_edit(text: str = "", placeholder: str = "") -> QLineEdit:
     return edit
 
 
-class EnrolScreen(QWidget):
+class EnrolScreen(TaskPage):
     """``enrolled(url)`` once the server accepted the code; ``back`` to leave."""
 
     enrolled = Signal(str)
@@ -51,7 +49,7 @@ class EnrolScreen(QWidget):
         self.context = context
         self.choose_ca_file = choose_ca_file
         self.ca_file = context.settings.ca_bundle or ""
-        page = Page()
+        page = self
         page.body.addWidget(heading(_("Connect this PC to the province")))
         page.body.addWidget(
             paragraph(
@@ -82,44 +80,34 @@ class EnrolScreen(QWidget):
         self.ca_clear = big_button(_("Remove"), accessible=_("Remove the certificate file"))
         self.ca_clear.clicked.connect(lambda: self.set_ca_file(""))
         self.ca_field = Field(_("Province's certificate file (only if the organiser gave you one)"))
-        row = QHBoxLayout()
-        row.addWidget(self.ca_label, 1)
-        row.addWidget(self.ca_button)
-        row.addWidget(self.ca_clear)
-        self.ca_field.layout().insertLayout(1, row)
+        self.ca_field.layout().insertWidget(1, self.ca_label)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.ca_button)
+        buttons.addWidget(self.ca_clear)
+        buttons.addStretch(1)
+        self.ca_field.layout().insertLayout(2, buttons)
         # A readable line length: fields as wide as the window are hard to follow.
         form = QWidget()
         form.setMaximumWidth(self.fontMetrics().horizontalAdvance("M") * 56)
-        grid = QGridLayout(form)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(24)
-        grid.setVerticalSpacing(12)
-        top = Qt.AlignmentFlag.AlignTop
-        grid.addWidget(self.url_field, 0, 0, 1, 2, top)
-        grid.addWidget(self.code_field, 1, 0, top)
-        grid.addWidget(self.name_field, 1, 1, top)
-        grid.addWidget(self.ca_field, 2, 0, 1, 2, top)
+        column = QVBoxLayout(form)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(12)
+        column.addWidget(self.url_field)
+        column.addWidget(Reflow([self.code_field, self.name_field], spacing=24))
+        column.addWidget(self.ca_field)
         page.body.addWidget(form)
         for edit in (self.url, self.code, self.name):
             edit.returnPressed.connect(self.submit)
 
-        buttons = QHBoxLayout()
-        self.connect_button = big_button(_("Connect"), primary=True)
-        self.connect_button.clicked.connect(self.submit)
-        self.back_button = big_button(_("Back"))
+        self.back_button = self.add_action(big_button(_("Back")), left=True)
         self.back_button.clicked.connect(self.back.emit)
-        buttons.addWidget(self.connect_button)
-        buttons.addWidget(self.back_button)
-        buttons.addStretch(1)
-        page.body.addLayout(buttons)
+        self.connect_button = self.add_action(big_button(_("Connect"), primary=True))
+        self.connect_button.clicked.connect(self.submit)
         self.busy = BusyBar()
         page.body.addWidget(self.busy)
         self.error = message_label()
         page.body.addWidget(self.error)
         page.body.addStretch(1)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll_page(page))
         self.set_ca_file(self.ca_file)
         self.setFocusProxy(self.url if not self.url.text() else self.code)
 

@@ -11,20 +11,19 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from skillsapp.errors import AppError
 from skillsapp.i18n import _, format_datetime, format_number, ngettext
 from skillsapp.sync.client import SyncError
 from skillsapp.sync.runner import SyncReport, status
 from skillsapp.ui.common.widgets import (
-    Page,
+    TaskPage,
     big_button,
     card,
     heading,
     paragraph,
     press_focused_button,
-    scroll_page,
 )
 from skillsapp.ui.manage.common import BusyBar, message_label, say
 from skillsapp.ui.shell.context import AppContext
@@ -59,14 +58,14 @@ def report_text(report: SyncReport) -> str:
     return " ".join(lines)
 
 
-class SyncOverview(QWidget):
+class SyncOverview(TaskPage):
     """The state of syncing, "Sync now" (or "Connect…" before enrolment) and "Copy to USB"."""
 
     def __init__(self, context: AppContext) -> None:
         super().__init__()
         self.context = context
         self.syncing = False
-        page = Page()
+        page = self
         page.body.addWidget(heading(_("Sync with the province")))
         frame, box = card()
         self.waiting = heading("", level=2)
@@ -82,11 +81,8 @@ class SyncOverview(QWidget):
         self.sync_button.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 16)
         self.sync_button.clicked.connect(self.sync)
         self.enrol_button = big_button(_("Connect to the province's server"), primary=True)
-        row = QHBoxLayout()
-        row.addWidget(self.sync_button)
-        row.addWidget(self.enrol_button)
-        row.addStretch(1)
-        page.body.addLayout(row)
+        self.add_action(self.sync_button)
+        self.add_action(self.enrol_button)
         self.busy = BusyBar()
         page.body.addWidget(self.busy)
         self.result = message_label()
@@ -105,9 +101,6 @@ class SyncOverview(QWidget):
         self.usb_button = big_button(_("Copy results to a USB stick"))
         page.body.addWidget(self.usb_button, 0, Qt.AlignmentFlag.AlignLeft)
         page.body.addStretch(1)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll_page(page))
         self.load_icons()
         context.settings_changed.connect(self.load_icons)
 

@@ -8,21 +8,20 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from skillsapp.errors import AppError
 from skillsapp.i18n import _, format_datetime, format_number, ngettext
 from skillsapp.sync.runner import status
 from skillsapp.sync.transfer import SUFFIX, default_file_name, export_transfer, last_transfer
 from skillsapp.ui.common.widgets import (
-    Page,
+    TaskPage,
     big_button,
     heading,
     paragraph,
     press_focused_button,
-    scroll_page,
 )
-from skillsapp.ui.manage.common import BusyBar, Field, message_label, say
+from skillsapp.ui.manage.common import BusyBar, Field, Reflow, breakable, message_label, say
 from skillsapp.ui.shell.context import AppContext
 from skillsapp.ui.sync.enrol import line_edit
 
@@ -37,7 +36,7 @@ def waiting_text(pending: int) -> str:
     ).format(n=format_number(pending))
 
 
-class UsbScreen(QWidget):
+class UsbScreen(TaskPage):
     """Writes a transfer file where ``choose_path(suggested_name)`` says; ``back`` to leave."""
 
     back = Signal()
@@ -48,7 +47,7 @@ class UsbScreen(QWidget):
         self.context = context
         self.choose_path = choose_path
         self.enrolled = False
-        page = Page()
+        page = self
         page.body.addWidget(heading(_("Copy results to a USB stick")))
         page.body.addWidget(
             paragraph(
@@ -77,23 +76,15 @@ class UsbScreen(QWidget):
             hint=_("Where it stands, for example: East village community hall."),
         )
         # Only before enrolment: then the file can carry the code.
-        self.enrol_fields = QWidget()
+        self.enrol_fields = Reflow([self.code_field, self.name_field], spacing=24)
         self.enrol_fields.setMaximumWidth(self.fontMetrics().horizontalAdvance("M") * 56)
-        row = QHBoxLayout(self.enrol_fields)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(24)
-        row.addWidget(self.code_field, 1, Qt.AlignmentFlag.AlignTop)
-        row.addWidget(self.name_field, 1, Qt.AlignmentFlag.AlignTop)
         page.body.addWidget(self.enrol_fields)
-        buttons = QHBoxLayout()
-        self.copy_button = big_button(_("Choose where to save, and copy"), primary=True)
-        self.copy_button.clicked.connect(self.export)
-        self.back_button = big_button(_("Back"))
+        self.back_button = self.add_action(big_button(_("Back")), left=True)
         self.back_button.clicked.connect(self.back.emit)
-        buttons.addWidget(self.copy_button)
-        buttons.addWidget(self.back_button)
-        buttons.addStretch(1)
-        page.body.addLayout(buttons)
+        self.copy_button = self.add_action(
+            big_button(_("Choose where to save, and copy"), primary=True)
+        )
+        self.copy_button.clicked.connect(self.export)
         self.busy = BusyBar()
         page.body.addWidget(self.busy)
         self.result = message_label()
@@ -101,9 +92,6 @@ class UsbScreen(QWidget):
         self.last = paragraph("", muted=True)
         page.body.addWidget(self.last)
         page.body.addStretch(1)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll_page(page))
         self.setFocusProxy(self.copy_button)
 
     def refresh(self) -> None:
@@ -121,14 +109,16 @@ class UsbScreen(QWidget):
             self.last.setVisible(False)
         else:
             self.last.setText(
-                ngettext(
-                    "Last copied on {when}: {n} result, to {file}.",
-                    "Last copied on {when}: {n} results, to {file}.",
-                    previous.records,
-                ).format(
-                    when=format_datetime(previous.at),
-                    n=format_number(previous.records),
-                    file=previous.file,
+                breakable(
+                    ngettext(
+                        "Last copied on {when}: {n} result, to {file}.",
+                        "Last copied on {when}: {n} results, to {file}.",
+                        previous.records,
+                    ).format(
+                        when=format_datetime(previous.at),
+                        n=format_number(previous.records),
+                        file=previous.file,
+                    )
                 )
             )
             self.last.setVisible(True)
