@@ -427,7 +427,8 @@ def projector(step: str) -> Callable[[Env], Shown]:
 
 def signed_in(env: Env):
     if not env.store.organisers.exist():
-        env.store.organisers.create(ORGANISER, PASSWORD)
+        code, _expires = env.store.organisers.issue_setup_code()
+        env.store.organisers.create(ORGANISER, PASSWORD, setup_code=code)
     page = env.go("manage")
     if not page.signed_in:
         form = page.sign_in_screen
@@ -446,7 +447,8 @@ def manage_setup(env: Env) -> Shown:
 
 def manage_sign_in(env: Env) -> Shown:
     if not env.store.organisers.exist():
-        env.store.organisers.create(ORGANISER, PASSWORD)
+        code, _expires = env.store.organisers.issue_setup_code()
+        env.store.organisers.create(ORGANISER, PASSWORD, setup_code=code)
     page = env.go("manage")
     if page.signed_in:
         page.sign_out()

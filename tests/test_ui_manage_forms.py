@@ -26,7 +26,8 @@ def context(tmp_path, qtbot):
 @pytest.fixture
 def signed_in(context, qtbot):
     """The Quản lý area with an organiser signed in through the form."""
-    context.store.organisers.create(NAME, PASSWORD)
+    code, _expires = context.store.organisers.issue_setup_code()
+    context.store.organisers.create(NAME, PASSWORD, setup_code=code)
     page = show(qtbot, ManagePage(context))
     type_into(qtbot, page.sign_in_screen.username, NAME)
     type_into(qtbot, page.sign_in_screen.password, PASSWORD)
@@ -163,7 +164,8 @@ def test_change_a_saved_target_and_enter_never_saves(signed_in, context, qtbot):
 
 
 def test_add_an_organiser_with_the_keyboard_only(context, qtbot):
-    context.store.organisers.create(NAME, PASSWORD)
+    code, _expires = context.store.organisers.issue_setup_code()
+    context.store.organisers.create(NAME, PASSWORD, setup_code=code)
     screen = show(qtbot, OrganisersScreen(context))
     screen.activateWindow()
     screen.setFocus()
