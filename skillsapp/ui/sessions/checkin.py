@@ -106,10 +106,8 @@ class CheckInScreen(TaskPage):
         self.year = QComboBox()
         self.year.setAccessibleName(_("Year of birth"))
         self.year.setMinimumHeight(MIN_TARGET)
-        self.year.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.year_label.setBuddy(self.year)
-        year_row.addWidget(self.year)
-        year_row.addStretch(1)
+        year_row.addWidget(self.year, 1)  # the rest of the line: "không ghi" is never cut
         new_box.addLayout(year_row)
         self.error = QLabel()
         self.error.setObjectName("bad")

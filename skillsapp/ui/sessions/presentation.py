@@ -101,8 +101,11 @@ class PresentationWindow(QWidget):
         self.setAccessibleName(title)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.palette_ = presentation_palette(context.settings.high_contrast)
-        # The size the settings ask for; fit() goes down from it when the content needs.
-        self.wanted_point_size = presentation_point_size(context.settings.text_scale)
+        # The size the settings ask for (never under the smallest readable from the back of
+        # the hall); fit() goes down from it when the content needs.
+        self.wanted_point_size = max(
+            presentation_point_size(context.settings.text_scale), MIN_POINT_SIZE
+        )
         self.body_point_size = 0.0
         self.apply_point_size(self.wanted_point_size)
         self.resize(1024, 768)
