@@ -31,7 +31,12 @@ from skillsapp.ui.sessions.checkin import CheckInScreen
 from skillsapp.ui.sessions.form import NewSessionForm
 from skillsapp.ui.sessions.group_quiz import QuizProjection
 from skillsapp.ui.sessions.hub import SessionHub
-from skillsapp.ui.sessions.presentation import MIN_POINT_SIZE, LessonPresentation
+from skillsapp.ui.sessions.presentation import (
+    LARGEST_POINT_SIZE,
+    MIN_POINT_SIZE,
+    LessonPresentation,
+    point_sizes,
+)
 from skillsapp.ui.sessions.quiz_control import QuizControl
 from skillsapp.ui.sessions.report import SessionReportScreen
 from skillsapp.ui.sessions.sessions import SessionsPage
@@ -199,14 +204,31 @@ def test_projected_quiz_fits_a_1024x768_projector_at_every_text_size(
         assert projection.rect().contains(chart) and chart.height() >= 200
 
 
-def test_projected_text_is_not_shrunk_when_it_fits(ui_context, qtbot):
-    window = QuizProjection(ui_context)  # normal text size
+def test_projected_text_is_as_large_as_fits_whatever_the_pcs_text_size(ui_context, qtbot):
+    ui_context.settings.text_size = "normal"  # the PC's; the room reads from afar
+    window = QuizProjection(ui_context)
     qtbot.addWidget(window)
     show_at(qtbot, window, PROJECTOR)
     question = group_quiz_questions(ui_context.store, make_session(ui_context))[0]
-    window.show_question(question, 0, 5)
-    wanted = presentation_point_size(ui_context.settings.text_scale)
-    assert window.body_point_size == max(wanted, MIN_POINT_SIZE)
+    short = dataclasses.replace(
+        question,
+        text="Mã OTP là gì?",
+        options=("Mã khuyến mãi", "Mã xác thực", "Mật khẩu", "Số thẻ"),
+    )
+    window.show_question(short, 0, 5)
+    assert window.body_point_size == LARGEST_POINT_SIZE
+    assert window.body_point_size > presentation_point_size(ui_context.settings.text_scale)
+    assert problems(window) == []
+    # A longer one is set smaller, as large as still fits.
+    window.show_question(
+        dataclasses.replace(question, text=LONG_QUESTION, options=LONG_OPTIONS), 0, 5
+    )
+    assert MIN_POINT_SIZE <= window.body_point_size < LARGEST_POINT_SIZE
+    sizes = point_sizes(LARGEST_POINT_SIZE)
+    larger = sizes[sizes.index(window.body_point_size) - 1]
+    window.apply_point_size(larger)
+    window.layout().activate()
+    assert not window._fits()  # one step larger would not have fitted
 
 
 def test_an_explanation_too_long_for_the_screen_scrolls_and_says_so(largest, qtbot):
@@ -336,3 +358,23 @@ def test_enter_in_the_date_or_topic_never_saves_and_a_saved_session_can_be_corre
     ui_context.store.sessions.close(session.id)
     page.show_session(session.id)
     assert not page.current_screen().edit_button.isVisible()
+
+
+def test_the_quiz_as_the_leader_starts_it_fits_the_projector(largest, qtbot):
+    """Built before it is shown, then shown full screen and moved to a 1024×768 projector."""
+    session = make_session(largest)
+    page = SessionsPage(largest)
+    qtbot.addWidget(page)
+    show_at(qtbot, page, AREA)
+    page.show_session(session.id)
+    page.present_quiz()
+    projection = page.presentation
+    assert projection.isFullScreen()
+    assert problems(projection) == [] and not projection.scrolls()
+    projection.showNormal()
+    projection.resize(*PROJECTOR)
+    assert problems(projection) == [] and not projection.scrolls()
+    page.current_screen().reveal()
+    assert problems(projection) == [] and not projection.scrolls()
+    assert projection.body_point_size >= MIN_POINT_SIZE
+    projection.close()

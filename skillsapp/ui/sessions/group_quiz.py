@@ -211,14 +211,25 @@ class QuizProjection(PresentationWindow):
 
     # -- fitting ------------------------------------------------------------------------
     def _fits(self) -> bool:
-        viewport = self.scroll_area.viewport()
+        # Measured against the whole window, as it is when everything fits (no "more
+        # below"), not against the scroll area's state of the moment; and as wide as beside
+        # a scroll bar, since a scroll area that shows one keeps it while the narrower
+        # content is too tall.
+        room = self.contentsRect()
+        frame = 2 * self.scroll_area.frameWidth()
+        bar = self.scroll_area.verticalScrollBar().sizeHint().width()
         layout = self.content.layout()
-        return layout.totalHeightForWidth(viewport.width()) <= viewport.height()
+        needed = layout.totalHeightForWidth(room.width() - frame - bar)
+        if needed < 0:  # nothing wraps
+            needed = layout.totalSizeHint().height()
+        return needed <= room.height() - frame
 
     def refit(self) -> None:
-        if self._fitting:
+        # Hidden, the window has no size yet: showEvent fits it.
+        if self._fitting or not self.isVisible():
             return
         self._fitting = True
+        self.more_hint.setVisible(False)  # it takes room; shown again below if it scrolls
         try:
             for row in self.rows:
                 row.setVisible(True)
@@ -229,6 +240,8 @@ class QuizProjection(PresentationWindow):
                     row.setVisible(row.property("result") == "right")
                 self.fit(self._fits)
         finally:
+            self.more_hint.setVisible(False)
+            self.settle_layouts()
             self._fitting = False
         self.scroll_area.verticalScrollBar().setValue(0)
         self._update_hint()
@@ -237,7 +250,13 @@ class QuizProjection(PresentationWindow):
         super().resizeEvent(event)
         self.refit()
 
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        super().showEvent(event)
+        self.refit()
+
     def _update_hint(self) -> None:
+        if self._fitting:  # the sizes tried on the way are not what the room sees
+            return
         bar = self.scroll_area.verticalScrollBar()
         self.more_hint.setVisible(bar.value() < bar.maximum())
 

@@ -5,8 +5,9 @@ Two kinds: a lesson shown section by section (:class:`LessonPresentation`, here)
 the group quiz (:class:`skillsapp.ui.sessions.group_quiz.QuizProjection`).
 
 A hall's projector is often 1024×768: each window picks the largest type at which its
-content fits (:meth:`PresentationWindow.fit`), never smaller than :data:`MIN_POINT_SIZE`;
-what is still too long then scrolls, and the window says so in words.
+content fits (:meth:`PresentationWindow.fit`), from the largest text size down to
+:data:`MIN_POINT_SIZE`, whatever the PC's own text size; what is still too long then
+scrolls, and the window says so in words.
 
 Keys: Right, Space or Page Down go on; Left or Page Up go back; Up and Down scroll a long
 part; Esc leaves full screen (and closes the window when it is not full screen).
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from skillsapp.i18n import _
 from skillsapp.models import Lesson
+from skillsapp.settings import TEXT_SIZES, Settings
 from skillsapp.ui.lessons.markup import lesson_pages
 from skillsapp.ui.lessons.reader import ReadingView, reading_css
 from skillsapp.ui.shell.context import AppContext
@@ -46,6 +48,7 @@ BACK_KEYS = (Qt.Key.Key_Left, Qt.Key.Key_PageUp)
 # The smallest body text on the projector: about 1/25 of a 768-pixel picture, still
 # readable from the back of a hall. Below it a long text scrolls instead.
 MIN_POINT_SIZE = 20.0
+LARGEST_POINT_SIZE = presentation_point_size(Settings(text_size=TEXT_SIZES[-1]).text_scale)
 FIT_STEP = 0.93  # each try is 7 % smaller than the one before
 
 
@@ -101,11 +104,9 @@ class PresentationWindow(QWidget):
         self.setAccessibleName(title)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.palette_ = presentation_palette(context.settings.high_contrast)
-        # The size the settings ask for (never under the smallest readable from the back of
-        # the hall); fit() goes down from it when the content needs.
-        self.wanted_point_size = max(
-            presentation_point_size(context.settings.text_scale), MIN_POINT_SIZE
-        )
+        # The room reads from afar whatever text size the PC uses: start from the largest
+        # and let fit() go down as far as the content needs.
+        self.wanted_point_size = LARGEST_POINT_SIZE
         self.body_point_size = 0.0
         self.apply_point_size(self.wanted_point_size)
         self.resize(1024, 768)
@@ -124,15 +125,43 @@ class PresentationWindow(QWidget):
     def fit(self, fits: Callable[[], bool]) -> bool:
         """Use the largest text size at which ``fits()`` says the content fits the window.
         False when it does not fit even at the smallest size (it then scrolls)."""
-        for size in point_sizes(self.wanted_point_size):
-            self.apply_point_size(size)
-            layout = self.layout()
-            if layout is not None:
-                layout.invalidate()
-                layout.activate()
-            if fits():
-                return True
-        return False
+        sizes = point_sizes(self.wanted_point_size)
+
+        def fits_at(index: int) -> bool:
+            self.apply_point_size(sizes[index])
+            self.settle_layouts()
+            return fits()
+
+        # Smaller text never needs more room: a binary search over the sizes, largest first
+        # (each try restyles the window, which is the slow part).
+        if fits_at(0):
+            return True
+        low, high = 0, len(sizes) - 1  # sizes[low] does not fit
+        if not fits_at(high):
+            return False
+        while high - low > 1:  # sizes[high] fits
+            middle = (low + high) // 2
+            if fits_at(middle):
+                high = middle
+            else:
+                low = middle
+        if self.body_point_size != sizes[high]:
+            fits_at(high)
+        return True
+
+    def settle_layouts(self) -> None:
+        """Lay the window out at once for the new type: nested layouts keep the sizes they
+        measured for the old type until their posted layout requests run, and new widgets
+        have no style until they are shown."""
+        for widget in (self, *self.findChildren(QWidget)):
+            # A widget just added is styled (its font!) only when first shown, later.
+            widget.ensurePolished()
+            if widget.layout() is not None:
+                widget.layout().invalidate()
+        for _level in range(4):  # a layout request can post one for the level above
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        if self.layout() is not None:
+            self.layout().activate()
 
     def present(self) -> None:
         """Full screen on the projector: the second screen when there is one, so the
@@ -267,7 +296,11 @@ class LessonPresentation(PresentationWindow):
         """The largest text at which the part fits; at the smallest it scrolls."""
         if self._fitting or self.index < 0:
             return
+        if not self.isVisible():  # no size yet: showEvent fits it
+            self._render()
+            return
         self._fitting = True
+        self.more_hint.setVisible(False)  # it takes room; shown again below if it scrolls
         try:
             self.fit(self._fits)
         finally:
@@ -278,7 +311,13 @@ class LessonPresentation(PresentationWindow):
         super().resizeEvent(event)
         self.refit()
 
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        super().showEvent(event)
+        self.refit()
+
     def _update_hint(self) -> None:
+        if self._fitting:  # the sizes tried on the way are not what the room sees
+            return
         bar = self.view.verticalScrollBar()
         self.more_hint.setVisible(bar.value() < bar.maximum())
 
