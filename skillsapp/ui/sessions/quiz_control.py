@@ -28,6 +28,7 @@ from skillsapp.ui.common.widgets import (
 from skillsapp.ui.sessions.group_quiz import QuizProjection, right_answer_text
 from skillsapp.ui.sessions.quiz_chart import LETTERS
 from skillsapp.ui.shell.context import AppContext
+from skillsapp.ui.shell.theme import point_size
 
 MAX_COUNT = 999
 STEP_SIZE = 56  # the − and + buttons: square, above MIN_TARGET (44)
@@ -38,7 +39,7 @@ class CountEntry(QWidget):
 
     changed = Signal()
 
-    def __init__(self, position: int, text: str) -> None:
+    def __init__(self, position: int, text: str, point: float) -> None:
         super().__init__()
         letter = LETTERS[position]
         row = QHBoxLayout(self)
@@ -52,7 +53,8 @@ class CountEntry(QWidget):
         self.plus.setAccessibleName(_("One more for {letter}").format(letter=letter))
         for button in (self.minus, self.plus):
             button.setFixedSize(STEP_SIZE, STEP_SIZE)
-            button.setStyleSheet("padding: 0px; font-weight: 700;")
+            # The glyph as big as the number beside it (the theme's "huge" is 2x the text).
+            button.setStyleSheet(f"padding: 0px; font-weight: 700; font-size: {point * 2:.1f}pt;")
             button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.spin = QSpinBox()
         # The theme's big number: its arrows are 0 px wide (the − and + buttons do that job;
@@ -66,13 +68,15 @@ class CountEntry(QWidget):
         self.plus.clicked.connect(lambda: self.spin.setValue(self.spin.value() + 1))
         self.spin.valueChanged.connect(self.changed)
         row.addWidget(self.label, 1)
-        row.addWidget(self.minus, 0, Qt.AlignmentFlag.AlignTop)
-        row.addWidget(self.spin, 0, Qt.AlignmentFlag.AlignTop)
-        row.addWidget(self.plus, 0, Qt.AlignmentFlag.AlignTop)
+        for widget in (self.minus, self.spin, self.plus):
+            row.addWidget(widget, 0, Qt.AlignmentFlag.AlignVCenter)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt naming
         # The style sheet's font is known once polished: room for "999" at that size.
         self.spin.setFixedWidth(self.spin.fontMetrics().horizontalAdvance("999") + 40)
+        side = max(STEP_SIZE, self.spin.sizeHint().height())  # square, as tall as the number
+        for button in (self.minus, self.plus):
+            button.setFixedSize(side, side)
         super().showEvent(event)
 
     def value(self) -> int:
@@ -192,7 +196,7 @@ class QuizControl(TaskPage):
             entry.deleteLater()
         self.entries = []
         for position, text in enumerate(question.options):
-            entry = CountEntry(position, text)
+            entry = CountEntry(position, text, point_size(self.context.settings.text_scale))
             entry.set_value(self.counts[question.id][position])
             entry.changed.connect(self._count_changed)
             for watched in (entry.spin, entry.spin.lineEdit()):
