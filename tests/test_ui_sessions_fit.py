@@ -6,6 +6,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import ui_helpers
@@ -378,3 +383,37 @@ def test_the_quiz_as_the_leader_starts_it_fits_the_projector(largest, qtbot):
     assert problems(projection) == [] and not projection.scrolls()
     assert projection.body_point_size >= MIN_POINT_SIZE
     projection.close()
+
+
+TWO_SCREENS = {
+    "synchronousWindowSystemEvents": False,
+    "windowFrameMargins": False,
+    "screens": [
+        {"name": "laptop", "x": 0, "y": 0, "width": 1366, "height": 768, "logicalDpi": 96},
+        {"name": "projector", "x": 1366, "y": 0, "width": 1024, "height": 768, "logicalDpi": 96},
+    ],
+}
+
+
+def test_with_a_projector_beside_the_laptop_the_quiz_goes_to_the_projector(tmp_path):
+    """The counting stays on the laptop only if the projected window is on the projector."""
+    config = tmp_path / "screens.json"
+    config.write_text(json.dumps(TWO_SCREENS))
+    child = Path(__file__).with_name("sessions_screens_child.py")
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM=f"offscreen:configfile={config}",
+        PYTHONPATH=os.pathsep.join([str(child.parent.parent), os.environ.get("PYTHONPATH", "")]),
+    )
+    done = subprocess.run(
+        [sys.executable, str(child), str(tmp_path / "data")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.split("\n")
+    assert "leader laptop 0 0 1366 768" in lines
+    assert "projector projector 1366 0 1024 768" in lines
+    assert "FITS" in lines
