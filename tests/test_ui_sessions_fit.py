@@ -417,3 +417,25 @@ def test_with_a_projector_beside_the_laptop_the_quiz_goes_to_the_projector(tmp_p
     assert "leader laptop 0 0 1366 768" in lines
     assert "projector projector 1366 0 1024 768" in lines
     assert "FITS" in lines
+
+
+def test_enter_in_the_year_list_chooses_and_never_checks_in(ui_context, qtbot):
+    page = SessionsPage(ui_context)
+    qtbot.addWidget(page)
+    show_at(qtbot, page, AREA)
+    session = make_session(ui_context)
+    page.show_session(session.id)
+    page.show_check_in()
+    screen = page.current_screen()
+    screen.name.setFocus()
+    screen.name.insert("Bùi Văn Tâm")
+    screen.year.setFocus()
+    qtbot.keyClick(screen.year, Qt.Key.Key_Down)  # the next year in the list
+    qtbot.keyClick(screen.year, Qt.Key.Key_Return)
+    assert ui_context.store.sessions.attendees(session.id) == []
+    assert screen.name.text() == "Bùi Văn Tâm" and screen.year.currentData() is not None
+    year = screen.year.currentData()
+    qtbot.keyClick(screen.name, Qt.Key.Key_Return)  # Enter in the name adds the person
+    ((_id, name),) = ui_context.store.sessions.attendees(session.id)
+    assert name == "Bùi Văn Tâm"
+    assert ui_context.store.profiles.list("tam")[0].birth_year == year

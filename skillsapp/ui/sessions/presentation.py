@@ -103,6 +103,8 @@ class PresentationWindow(QWidget):
         self.setWindowTitle(title)
         self.setAccessibleName(title)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # Closing the app's main window quits, and takes the projector window with it.
+        self.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)
         self.palette_ = presentation_palette(context.settings.high_contrast)
         # The room reads from afar whatever text size the PC uses: start from the largest
         # and let fit() go down as far as the content needs.
