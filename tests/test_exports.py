@@ -91,8 +91,12 @@ def test_excel_export_matches_the_database_and_masks_by_default(round_store, tmp
     first = attempts[1]
     answered = round_store.attempts.answers(first[0])
     assert first[9] in answered  # question id of position 1
-    communes = list(book["Theo xã, phường"].values)[1:]
+    header, *communes = list(book["Theo xã, phường"].values)
+    # The third column counts people with full marks, and says so (it is no score).
+    assert header == ("Xã, phường", "Người dự thi", "Số người đạt điểm tối đa", "Điểm trung bình")
     assert {r[0]: r[1] for r in communes} == {"Phường Hoàn Kiếm": 2, "Phường Ba Đình": 2}
+    full = sum(1 for r in PEOPLE if r[4] == 20)
+    assert sum(r[2] for r in communes) == full
     questions = list(book["Câu hỏi"].values)[1:]
     assert sum(r[3] for r in questions) == 20 * len(PEOPLE)
 

@@ -260,7 +260,10 @@ def test_excel_export_reads_back_masked(province, url):
     for _name, id_number, phone, _right, _prediction in EVERYONE:
         assert id_number not in all_text and phone not in all_text
     assert len(list(book["Người dự thi"].values)) == 1 + len(EVERYONE)
-    communes = {r[0]: r[1] for r in list(book["Theo xã, phường"].values)[1:]}
+    header, *rows = list(book["Theo xã, phường"].values)
+    # The same headers as the app's export: the third column counts people, it is no score.
+    assert header == ("Xã, phường", "Người dự thi", "Số người đạt điểm tối đa", "Điểm trung bình")
+    communes = {r[0]: r[1] for r in rows}
     assert communes == {"Phường Hoàn Kiếm": 2, "Phường Ba Đình": 2}
     attempts = list(book["Bài làm"].values)[1:]
     with province.server.services.engine.connect() as conn:

@@ -9,15 +9,17 @@ import pytest
 import ui_helpers
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton, QSpinBox
 
 from skillsapp.flows.group_session import group_quiz_questions
 from skillsapp.i18n import _, format_number, format_percent, ngettext
 from skillsapp.ui.sessions import report as session_report
 from skillsapp.ui.sessions.checkin import CheckInScreen
 from skillsapp.ui.sessions.form import NewSessionForm
-from skillsapp.ui.sessions.group_quiz import QuizPresentation
+from skillsapp.ui.sessions.group_quiz import QuizProjection
 from skillsapp.ui.sessions.hub import SessionHub
 from skillsapp.ui.sessions.presentation import LessonPresentation
+from skillsapp.ui.sessions.quiz_control import QuizControl
 from skillsapp.ui.sessions.report import SessionReportScreen
 from skillsapp.ui.sessions.sessions import SessionsPage
 
@@ -145,97 +147,123 @@ def test_check_in_existing_and_new_people(page, ui_context, qtbot):
     ).format(n=3)
 
 
-def test_group_quiz_counts_reveal_and_chart(page, ui_context, qtbot):
+def start_quiz(qtbot, page) -> tuple[QuizControl, QuizProjection]:
+    qtbot.mouseClick(page.current_screen().quiz_button, LEFT)
+    control, projection = page.current_screen(), page.presentation
+    assert isinstance(control, QuizControl) and isinstance(projection, QuizProjection)
+    return control, projection
+
+
+def test_group_quiz_counted_on_the_leaders_screen_shown_on_the_projector(page, ui_context, qtbot):
     create_session(qtbot, page)
     store, session_id = ui_context.store, page.session_id
     questions = group_quiz_questions(store, store.sessions.get(session_id))
     assert len(questions) == 5
-    qtbot.mouseClick(page.current_screen().quiz_button, LEFT)
-    quiz = page.presentation
-    assert isinstance(quiz, QuizPresentation) and quiz.isFullScreen()
-    assert quiz.counter.text() == _("Question {current}/{total}").format(current=1, total=5)
-    assert quiz.question_label.text() == questions[0].text
-    assert [row.letter.text() for row in quiz.rows] == ["A", "B", "C", "D"]
-    assert quiz.reveal_button.isVisible() and not quiz.next_button.isVisible()
+    control, projection = start_quiz(qtbot, page)
+    assert projection.isFullScreen()
+    # The room sees the question and its options, and nothing to count with.
+    assert projection.counter.text() == _("Question {current}/{total}").format(current=1, total=5)
+    assert projection.question_label.text() == questions[0].text
+    assert [row.letter.text() for row in projection.rows] == ["A", "B", "C", "D"]
+    assert projection.findChildren(QSpinBox) == [] and projection.findChildren(QPushButton) == []
+    assert not projection.chart.isVisible() and not projection.explanation.isVisible()
+    # The leader counts on the main window: one entry per option, with − and +.
+    assert len(control.findChildren(QSpinBox)) == 4
+    assert control.question_label.text() == questions[0].text
+    assert control.reveal_button.isVisible() and not control.next_button.isVisible()
 
     # Question 1: three clicks on A's +, then "B" and type 12 for B; one click on C's +.
     for _i in range(3):
-        qtbot.mouseClick(quiz.entries[0].plus, LEFT)
-    qtbot.keyClick(quiz, Qt.Key.Key_B)
-    assert quiz.focusWidget() in (quiz.entries[1].spin, quiz.entries[1].spin.lineEdit())
-    qtbot.keyClicks(quiz.entries[1].spin.lineEdit(), "12")
-    qtbot.mouseClick(quiz.entries[2].plus, LEFT)
-    qtbot.mouseClick(quiz.entries[2].plus, LEFT)
-    qtbot.mouseClick(quiz.entries[2].minus, LEFT)
-    assert quiz.total_label.text() == _("Answers counted: {n}").format(n=format_number(16))
-    assert store.sessions.quiz(session_id) == []  # nothing saved before the reveal
-    qtbot.mouseClick(quiz.reveal_button, LEFT)
+        qtbot.mouseClick(control.entries[0].plus, LEFT)
+    qtbot.keyClick(control, Qt.Key.Key_B)
+    assert control.focusWidget() in (control.entries[1].spin, control.entries[1].spin.lineEdit())
+    qtbot.keyClicks(control.entries[1].spin.lineEdit(), "12")
+    qtbot.mouseClick(control.entries[2].plus, LEFT)
+    qtbot.mouseClick(control.entries[2].plus, LEFT)
+    qtbot.mouseClick(control.entries[2].minus, LEFT)
+    assert control.total_label.text() == _("Answers counted: {n}").format(n=format_number(16))
+    assert store.sessions.quiz(session_id) == []  # nothing saved before the answer is shown
+    qtbot.mouseClick(control.reveal_button, LEFT)
 
     first = questions[0]
     (saved,) = store.sessions.quiz(session_id)
     assert saved.question_id == first.id and saved.counts == (3, 12, 1, 0)
-    bars = quiz.chart.bars()
+    bars = projection.chart.bars()
+    assert projection.chart.isVisible()
     assert [(b.letter, b.count) for b in bars] == [("A", 3), ("B", 12), ("C", 1), ("D", 0)]
     assert [b.share for b in bars] == [3 / 16, 12 / 16, 1 / 16, 0]
     assert [b.right for b in bars] == [i in first.correct for i in range(4)]
-    assert [row.property("result") for row in quiz.rows] == [
+    assert [row.property("result") for row in projection.rows] == [
         "right" if i in first.correct else "dim" for i in range(4)
     ]
     right = sum((3, 12, 1, 0)[i] for i in first.correct) / 16
-    assert format_percent(right) in quiz.result_label.text()
-    assert quiz.next_button.isVisible() and not quiz.reveal_button.isVisible()
+    assert format_percent(right) in projection.result_label.text()
+    assert projection.result_label.text() == control.result_label.text()
+    assert projection.explanation.text() == first.explanation
+    assert control.next_button.isVisible() and not control.reveal_button.isVisible()
 
-    # Right goes on to question 2; Enter in a count field reveals.
-    qtbot.keyClick(quiz, Qt.Key.Key_Right)
-    assert quiz.counter.text() == _("Question {current}/{total}").format(current=2, total=5)
-    assert not quiz.revealed and [e.value() for e in quiz.entries] == [0, 0, 0, 0]
-    for entry, value in zip(quiz.entries, (2, 5, 7, 1), strict=True):
+    # The clicker on the projector goes on to question 2.
+    qtbot.keyClick(projection, Qt.Key.Key_Right)
+    assert control.counter.text() == _("Question {current}/{total}").format(current=2, total=5)
+    assert projection.question_label.text() == questions[1].text
+    assert not control.revealed and [e.value() for e in control.entries] == [0, 0, 0, 0]
+    assert not projection.chart.isVisible()
+    # Enter in a count goes to the next count; after the last, to "Show the answer",
+    # which it does not press.
+    for entry, value in zip(control.entries, (2, 5, 7, 1), strict=True):
+        assert control.focusWidget() in (entry.spin, entry.spin.lineEdit())
         entry.spin.lineEdit().selectAll()
         qtbot.keyClicks(entry.spin.lineEdit(), str(value))
-    qtbot.keyClick(quiz.entries[3].spin.lineEdit(), Qt.Key.Key_Return)
-    assert quiz.revealed
+        qtbot.keyClick(entry.spin.lineEdit(), Qt.Key.Key_Return)
+    assert control.focusWidget() is control.reveal_button and not control.revealed
+    assert len(store.sessions.quiz(session_id)) == 1
+    qtbot.keyClick(control.reveal_button, Qt.Key.Key_Return)
+    assert control.revealed
     second = questions[1]
     assert [(i.question_id, i.counts) for i in store.sessions.quiz(session_id)] == [
         (first.id, (3, 12, 1, 0)),
         (second.id, (2, 5, 7, 1)),
     ]
-    assert [b.count for b in quiz.chart.bars()] == [2, 5, 7, 1]
+    assert [b.count for b in projection.chart.bars()] == [2, 5, 7, 1]
 
-    # Left hides the answer to correct a count; revealing again replaces the saved counts.
-    qtbot.keyClick(quiz, Qt.Key.Key_Left)
-    assert not quiz.revealed
-    qtbot.mouseClick(quiz.entries[3].plus, LEFT)
-    qtbot.keyClick(quiz, Qt.Key.Key_Space)
+    # Back hides the answer to correct a count; showing it again replaces the saved counts.
+    qtbot.mouseClick(control.back_button, LEFT)
+    assert not control.revealed and not projection.chart.isVisible()
+    qtbot.mouseClick(control.entries[3].plus, LEFT)
+    qtbot.keyClick(projection, Qt.Key.Key_Space)
     saved = {i.question_id: i.counts for i in store.sessions.quiz(session_id)}
     assert saved[second.id] == (2, 5, 7, 2) and len(saved) == 2
-    assert [b.count for b in quiz.chart.bars()] == [2, 5, 7, 2]
+    assert [b.count for b in projection.chart.bars()] == [2, 5, 7, 2]
 
-    # Back to question 1: it shows its saved result.
-    qtbot.keyClick(quiz, Qt.Key.Key_Left)
-    qtbot.keyClick(quiz, Qt.Key.Key_Left)
-    assert quiz.counter.text() == _("Question {current}/{total}").format(current=1, total=5)
-    assert quiz.revealed and [b.count for b in quiz.chart.bars()] == [3, 12, 1, 0]
+    # Back to question 1 (a clicker's Page Up on the leader's screen): its saved result.
+    qtbot.keyClick(control, Qt.Key.Key_PageUp)
+    qtbot.keyClick(control, Qt.Key.Key_PageUp)
+    assert projection.counter.text() == _("Question {current}/{total}").format(current=1, total=5)
+    assert control.revealed and [b.count for b in projection.chart.bars()] == [3, 12, 1, 0]
 
-    # Esc leaves full screen, then closes.
-    qtbot.keyClick(quiz, Qt.Key.Key_Escape)
-    assert not quiz.isFullScreen() and quiz.isVisible()
-    qtbot.keyClick(quiz, Qt.Key.Key_Escape)
-    assert not quiz.isVisible() and page.presentation is None
+    # Esc on the projector leaves full screen, then closes it: back to the session.
+    qtbot.keyClick(projection, Qt.Key.Key_Escape)
+    assert not projection.isFullScreen() and projection.isVisible()
+    qtbot.keyClick(projection, Qt.Key.Key_Escape)
+    assert not projection.isVisible() and page.presentation is None
+    assert isinstance(page.current_screen(), SessionHub)
 
 
 def test_quiz_end_screen_and_questions_nobody_counted(page, ui_context, qtbot):
     create_session(qtbot, page)
     store, session_id = ui_context.store, page.session_id
-    qtbot.mouseClick(page.current_screen().quiz_button, LEFT)
-    quiz = page.presentation
-    qtbot.mouseClick(quiz.entries[0].plus, LEFT)
-    for _step in range(10):  # reveal and go on through all five questions
-        qtbot.keyClick(quiz, Qt.Key.Key_Right)
-    assert quiz.stack.currentWidget() is quiz.end_screen
+    control, projection = start_quiz(qtbot, page)
+    qtbot.mouseClick(control.entries[0].plus, LEFT)
+    for _step in range(10):  # show the answer and go on through all five questions
+        qtbot.keyClick(projection, Qt.Key.Key_Right)
+    assert projection.stack.currentWidget() is projection.end_screen
     assert len(store.sessions.quiz(session_id)) == 1  # nothing saved for uncounted questions
-    texts = [label.text() for label in quiz.end_lines]
+    texts = [label.text() for label in projection.end_lines]
     assert texts[1] == _("Question {n}: no answers counted").format(n=2)
-    quiz.close()
+    # "End the quiz" on the leader's screen closes the projector.
+    qtbot.mouseClick(control.end_button, LEFT)
+    assert page.presentation is None and not projection.isVisible()
+    assert isinstance(page.current_screen(), SessionHub)
 
 
 def test_lesson_on_the_projector_page_by_page(page, ui_context, qtbot):

@@ -164,7 +164,7 @@ def entrant_rows(report: RoundReport) -> Iterator[list]:
         ]
 
 
-COMMUNE_HEADERS = (N_("Commune"), N_("Entrants"), N_("Full scores"), N_("Average score"))
+COMMUNE_HEADERS = (N_("Commune"), N_("Entrants"), N_("People with full marks"), N_("Average score"))
 
 
 def commune_rows(report: RoundReport) -> Iterator[list]:

@@ -91,7 +91,7 @@ def write_round_pdf(store, report: data.RoundReport, target: Path, issued: datet
     doc.cell(0, 8, _("Participation by commune"), new_x="LMARGIN", new_y="NEXT")
     doc.set_font(FAMILY, "", 10)
     with doc.table(col_widths=(90, 30, 30, 40)) as table:
-        table.row([_("Commune"), _("Entrants"), _("Full scores"), _("Average score")])
+        table.row([_("Commune"), _("Entrants"), _("People with full marks"), _("Average score")])
         for row in data.commune_rows(report):
             table.row([row[0], str(row[1]), str(row[2]), format_number(row[3])])
     doc.ln(4)

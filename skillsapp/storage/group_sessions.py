@@ -79,6 +79,29 @@ class GroupSessions:
             self.db.table("group_sessions").insert(row)
         return self._session(row)
 
+    def update(
+        self,
+        session_id: str,
+        held_on: datetime.date,
+        place: str,
+        group_name: str,
+        topic: str,
+        leader: str,
+    ) -> GroupSession:
+        """Correct the details of a session that has not ended (an ended one was sent)."""
+        with self.db.atomic():
+            self.db.table("group_sessions").update(
+                session_id,
+                {
+                    "held_on": held_on.isoformat(),
+                    "place": place.strip(),
+                    "group_name": group_name.strip(),
+                    "topic": topic,
+                    "leader": leader.strip(),
+                },
+            )
+        return self.get(session_id)
+
     def get(self, session_id: str) -> GroupSession:
         return self._session(self.db.table("group_sessions").get(session_id))
 

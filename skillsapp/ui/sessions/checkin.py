@@ -24,12 +24,14 @@ from skillsapp.i18n import _, ngettext
 from skillsapp.storage.group_sessions import GroupSession
 from skillsapp.storage.profiles import Profile
 from skillsapp.ui.common.widgets import (
-    Page,
+    MIN_TARGET,
+    TaskPage,
     WrapButton,
     big_button,
     card,
     heading,
     paragraph,
+    press_focused_button,
     scroll_page,
 )
 from skillsapp.ui.shell.context import AppContext
@@ -43,7 +45,7 @@ def _person(profile: Profile) -> str:
     return profile.display_name
 
 
-class CheckInScreen(Page):
+class CheckInScreen(TaskPage):
     """Marks people present in ``session``; ``back`` returns to the session."""
 
     back = Signal()
@@ -55,19 +57,18 @@ class CheckInScreen(Page):
         self.session = session
         self.result_buttons: list[WrapButton] = []
 
-        top = QHBoxLayout()
-        top.addWidget(heading(_("Who came?")), 1)
-        self.back_button = big_button(_("Back to the session"))
+        self.body.addWidget(heading(_("Who came?")))
+        self.back_button = self.add_action(big_button(_("← Back")), left=True)
         self.back_button.setAutoDefault(True)
         self.back_button.clicked.connect(self.back)
-        top.addWidget(self.back_button)
-        self.body.addLayout(top)
 
         columns = QHBoxLayout()
         columns.setSpacing(24)
         left = QVBoxLayout()
         left.setSpacing(10)
-        left.addWidget(QLabel(_("Find a name (a few letters are enough)")))
+        find_label = QLabel(_("Find a name (a few letters are enough)"))
+        find_label.setWordWrap(True)
+        left.addWidget(find_label)
         self.search = QLineEdit()
         self.search.setAccessibleName(_("Find a name"))
         self.search.setPlaceholderText(_("For example: lan"))
@@ -86,23 +87,35 @@ class CheckInScreen(Page):
 
         new_frame, new_box = card()
         new_box.addWidget(heading(_("Someone new?"), level=2))
-        row = QHBoxLayout()
+        # One field a line, each with its label: at the largest text, side by side they
+        # were too narrow and cut "Năm sinh: không ghi".
+        name_label = QLabel(_("Name:"))
+        new_box.addWidget(name_label)
         self.name = QLineEdit()
         self.name.setMaxLength(80)
         self.name.setAccessibleName(_("Name of the new person"))
-        self.name.setPlaceholderText(_("Name"))
+        self.name.setPlaceholderText(_("Full name"))
+        self.name.setMinimumHeight(MIN_TARGET)
         self.name.returnPressed.connect(self.add_new)
-        row.addWidget(self.name, 3)
+        name_label.setBuddy(self.name)
+        new_box.addWidget(self.name)
+        year_row = QHBoxLayout()
+        self.year_label = QLabel(_("Year of birth:"))
+        self.year_label.setWordWrap(True)
+        year_row.addWidget(self.year_label)
         self.year = QComboBox()
         self.year.setAccessibleName(_("Year of birth"))
-        row.addWidget(self.year, 2)
-        new_box.addLayout(row)
+        self.year.setMinimumHeight(MIN_TARGET)
+        self.year_label.setBuddy(self.year)
+        year_row.addWidget(self.year, 1)  # the rest of the line: "không ghi" is never cut
+        new_box.addLayout(year_row)
         self.error = QLabel()
         self.error.setObjectName("bad")
         self.error.setWordWrap(True)
         self.error.setVisible(False)
         new_box.addWidget(self.error)
-        self.add_button = big_button(_("Add and check in"), primary=True)
+        self.add_button = WrapButton(_("Add and check in"))  # wraps at the largest text
+        self.add_button.setObjectName("primary")
         self.add_button.setAutoDefault(True)
         self.add_button.clicked.connect(self.add_new)
         new_box.addWidget(self.add_button)
@@ -125,7 +138,7 @@ class CheckInScreen(Page):
 
     def _fill_years(self) -> None:
         this_year = vietnam_day(self.context.now()).year
-        self.year.addItem(_("Year of birth: not given"), None)
+        self.year.addItem(_("not given"), None)
         for year in range(this_year - 10, this_year - 101, -1):
             self.year.addItem(str(year), year)
 
@@ -234,5 +247,7 @@ class CheckInScreen(Page):
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt naming
         if event.key() == Qt.Key.Key_Escape:
             self.back.emit()
+        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            press_focused_button(self)  # Enter in the year list only chooses the year
         else:
             super().keyPressEvent(event)

@@ -1,28 +1,37 @@
 """One group session: what it is, how many came, and the steps of running it —
 check people in, show a lesson on the projector, the group quiz, the report.
 
-Keys: the number on each step's badge starts it; Esc goes back to the list.
+Keys: the number on each step's badge starts it; Esc goes back to the list. The keys of
+the projector window are told here, on the leader's screen, not to the room.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from skillsapp.flows.group_session import group_quiz_questions, topic_lessons, topic_title
 from skillsapp.i18n import _, format_date, ngettext
 from skillsapp.models import Lesson
 from skillsapp.storage.group_sessions import GroupSession
-from skillsapp.ui.common.widgets import Page, WrapButton, big_button, heading, paragraph
+from skillsapp.ui.common.widgets import (
+    TaskPage,
+    WrapButton,
+    big_button,
+    heading,
+    paragraph,
+    press_focused_button,
+)
 from skillsapp.ui.shell.context import AppContext
 
 
-class SessionHub(Page):
+class SessionHub(TaskPage):
     back = Signal()
     check_in_requested = Signal()
     lesson_requested = Signal(object)  # the Lesson to show on the projector
     quiz_requested = Signal()
     report_requested = Signal()
+    edit_requested = Signal()
 
     def __init__(self, context: AppContext, session_id: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -32,14 +41,16 @@ class SessionHub(Page):
         session = self.session
         self.steps: list[WrapButton] = []
 
-        top = QHBoxLayout()
         self.title = heading(topic_title(store, session.topic))
-        top.addWidget(self.title, 1)
-        self.back_button = big_button(_("All sessions"))
+        self.body.addWidget(self.title)
+        self.back_button = self.add_action(big_button(_("← All sessions")), left=True)
+        self.back_button.setAccessibleName(_("All sessions"))
         self.back_button.setAutoDefault(True)
         self.back_button.clicked.connect(self.back)
-        top.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignTop)
-        self.body.addLayout(top)
+        self.edit_button = self.add_action(big_button(_("Change the details")))
+        self.edit_button.setAutoDefault(True)
+        self.edit_button.clicked.connect(self.edit_requested)
+        self.edit_button.setVisible(not session.closed)  # an ended session was sent
 
         details = [format_date(session.held_on), session.place]
         if session.group_name:
@@ -83,6 +94,14 @@ class SessionHub(Page):
             _("See the report") if session.closed else _("See the report and end the session")
         )
         self.report_button.clicked.connect(self.report_requested)
+        self.keys_hint = paragraph(
+            _(
+                "On the projector: → or Space goes on, ← goes back, "
+                "Esc leaves full screen. A presenter's clicker works too."
+            ),
+            muted=True,
+        )
+        self.body.addWidget(self.keys_hint)
         self.body.addStretch(1)
         self.refresh()
         next(b for b in self.steps if b.isEnabled()).setFocus()
@@ -105,6 +124,8 @@ class SessionHub(Page):
         key = event.key()
         if key == Qt.Key.Key_Escape:
             self.back.emit()
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and press_focused_button(self):
             return
         number = int(key) - int(Qt.Key.Key_0)
         if 1 <= number <= len(self.steps) and self.steps[number - 1].isEnabled():

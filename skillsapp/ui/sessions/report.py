@@ -14,7 +14,14 @@ from skillsapp.engine.rules import vietnam_day
 from skillsapp.errors import AppError
 from skillsapp.flows.group_session import SessionSummary, session_summary
 from skillsapp.i18n import _, format_date, format_number, format_percent, ngettext
-from skillsapp.ui.common.widgets import Page, big_button, card, heading, paragraph, scroll_page
+from skillsapp.ui.common.widgets import (
+    TaskPage,
+    big_button,
+    card,
+    heading,
+    paragraph,
+    press_focused_button,
+)
 from skillsapp.ui.shell.context import AppContext
 
 LETTERS = "ABCDEF"
@@ -31,7 +38,7 @@ def ask_pdf_path(parent: QWidget, suggested: Path) -> Path | None:
     return path if path.suffix.lower() == ".pdf" else path.with_suffix(".pdf")
 
 
-class SessionReportScreen(QWidget):
+class SessionReportScreen(TaskPage):
     back = Signal()
     session_closed = Signal(str)  # session id
 
@@ -42,32 +49,30 @@ class SessionReportScreen(QWidget):
         self.summary: SessionSummary = session_summary(context.store, session_id)
         self.saved_pdf: Path | None = None
 
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        page = Page()
-        self.page = page
-        outer.addWidget(scroll_page(page), 1)
-
-        top = QHBoxLayout()
-        top.addWidget(heading(_("Session report")), 1)
-        self.back_button = big_button(_("Back to the session"))
+        self.back_button = self.add_action(big_button(_("← Back")), left=True)
         self.back_button.setAutoDefault(True)
         self.back_button.clicked.connect(self.back)
-        top.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignTop)
-        page.body.addLayout(top)
+        self.body.addWidget(heading(_("Session report")))
         self._add_details()
         self._add_attendees()
         self._add_covered()
         self._add_quiz()
-        page.body.addStretch(1)
+        # For the group's own records; not in the action bar, which must fit 1024 pixels.
+        self.pdf_button = big_button(_("Save the PDF report"))
+        self.pdf_button.setAutoDefault(True)
+        self.pdf_button.clicked.connect(self.save_pdf)
+        self.body.addWidget(self.pdf_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.body.addStretch(1)
 
-        actions = Page()
-        actions.body.setContentsMargins(32, 8, 32, 16)
+        # Above the action bar, always in view: what happened, and "End the session?".
+        below = QWidget()
+        below_box = QVBoxLayout(below)
+        below_box.setContentsMargins(32, 8, 32, 0)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setVisible(False)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        actions.body.addWidget(self.status)
+        below_box.addWidget(self.status)
         self.confirm_frame, confirm = card()
         confirm.addWidget(
             paragraph(
@@ -89,19 +94,11 @@ class SessionReportScreen(QWidget):
         confirm_row.addStretch(1)
         confirm.addLayout(confirm_row)
         self.confirm_frame.setVisible(False)
-        actions.body.addWidget(self.confirm_frame)
-        row = QHBoxLayout()
-        self.end_button = big_button(_("End the session"), primary=True)
+        below_box.addWidget(self.confirm_frame)
+        self.layout().insertWidget(1, below)
+        self.end_button = self.add_action(big_button(_("End the session"), primary=True))
         self.end_button.setAutoDefault(True)
         self.end_button.clicked.connect(self._ask_end)
-        self.pdf_button = big_button(_("Save the PDF report"))
-        self.pdf_button.setAutoDefault(True)
-        self.pdf_button.clicked.connect(self.save_pdf)
-        row.addWidget(self.end_button)
-        row.addWidget(self.pdf_button)
-        row.addStretch(1)
-        actions.body.addLayout(row)
-        outer.addWidget(actions)
         self._show_state()
 
     # -- content ------------------------------------------------------------------------
@@ -117,7 +114,7 @@ class SessionReportScreen(QWidget):
             lines.append(_("Led by: {leader}").format(leader=session.leader))
         lines.append(_("Topic: {topic}").format(topic=self.summary.topic_title))
         self.details = paragraph("\n".join(lines))
-        self.page.body.addWidget(self.details)
+        self.body.addWidget(self.details)
 
     def _add_attendees(self) -> None:
         people = self.summary.attendees
@@ -127,13 +124,13 @@ class SessionReportScreen(QWidget):
             ),
             level=2,
         )
-        self.page.body.addWidget(self.attendance)
+        self.body.addWidget(self.attendance)
         text = ", ".join(people) if people else _("Nobody was checked in.")
         self.attendee_names = paragraph(text)
-        self.page.body.addWidget(self.attendee_names)
+        self.body.addWidget(self.attendee_names)
 
     def _add_covered(self) -> None:
-        self.page.body.addWidget(heading(_("What was covered"), level=2))
+        self.body.addWidget(heading(_("What was covered"), level=2))
         lines = ["• " + title for title in self.summary.lessons]
         count = len(self.summary.quiz)
         if count:
@@ -144,13 +141,13 @@ class SessionReportScreen(QWidget):
                 )
             )
         self.covered = paragraph("\n".join(lines) or _("Nothing recorded yet."))
-        self.page.body.addWidget(self.covered)
+        self.body.addWidget(self.covered)
 
     def _add_quiz(self) -> None:
         self.quiz_lines: list[QLabel] = []
         if not self.summary.quiz:
             return
-        self.page.body.addWidget(heading(_("Group quiz results"), level=2))
+        self.body.addWidget(heading(_("Group quiz results"), level=2))
         for number, outcome in enumerate(self.summary.quiz, start=1):
             share = outcome.share_right
             verdict = (
@@ -168,7 +165,7 @@ class SessionReportScreen(QWidget):
                 ),
             )
             label = paragraph(text)
-            self.page.body.addWidget(label)
+            self.body.addWidget(label)
             self.quiz_lines.append(label)
         average = self.summary.average_right
         if average is not None:
@@ -176,7 +173,7 @@ class SessionReportScreen(QWidget):
                 _("Right answers on average: {share}").format(share=format_percent(average)),
                 level=2,
             )
-            self.page.body.addWidget(self.average)
+            self.body.addWidget(self.average)
 
     # -- ending the session -------------------------------------------------------------
     def _show_state(self) -> None:
@@ -244,5 +241,7 @@ class SessionReportScreen(QWidget):
                 self._cancel_end()
             else:
                 self.back.emit()
+        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            press_focused_button(self)
         else:
             super().keyPressEvent(event)

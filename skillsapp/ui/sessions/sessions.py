@@ -22,9 +22,10 @@ from skillsapp.ui.common.widgets import (
 )
 from skillsapp.ui.sessions.checkin import CheckInScreen
 from skillsapp.ui.sessions.form import NewSessionForm
-from skillsapp.ui.sessions.group_quiz import QuizPresentation
+from skillsapp.ui.sessions.group_quiz import QuizProjection
 from skillsapp.ui.sessions.hub import SessionHub
 from skillsapp.ui.sessions.presentation import LessonPresentation, PresentationWindow
+from skillsapp.ui.sessions.quiz_control import QuizControl
 from skillsapp.ui.sessions.report import SessionReportScreen
 from skillsapp.ui.shell.context import AppContext
 
@@ -124,7 +125,14 @@ class SessionsPage(QWidget):
         hub.lesson_requested.connect(self.present_lesson)
         hub.quiz_requested.connect(self.present_quiz)
         hub.report_requested.connect(self.show_report)
+        hub.edit_requested.connect(self.show_edit)
         self._set_screen(hub)
+
+    def show_edit(self) -> None:
+        form = NewSessionForm(self.context, self.context.store.sessions.get(self.session_id))
+        form.created.connect(lambda session: self.show_session(session.id))
+        form.cancelled.connect(lambda: self.show_session(self.session_id))
+        self._set_screen(form)
 
     def show_check_in(self) -> None:
         screen = CheckInScreen(self.context, self.context.store.sessions.get(self.session_id))
@@ -140,9 +148,23 @@ class SessionsPage(QWidget):
         self._present(LessonPresentation(self.context, lesson))
 
     def present_quiz(self) -> None:
+        """The quiz on the projector; the counting on this screen, where only the leader sees it."""
         session = self.context.store.sessions.get(self.session_id)
         questions = group_quiz_questions(self.context.store, session)
-        self._present(QuizPresentation(self.context, session, questions))
+        projection = QuizProjection(self.context)
+        control = QuizControl(self.context, session, questions, projection)
+        control.finished.connect(lambda: self._quiz_finished(control))
+        self._present(projection)
+        self._set_screen(control)
+        # The leader types the counts here: this window keeps the keyboard.
+        self.window().activateWindow()
+        control.setFocus()
+        if control.entries:
+            control.entries[0].spin.setFocus()
+
+    def _quiz_finished(self, control: QuizControl) -> None:
+        if self.screen is control:
+            self.show_session(self.session_id)
 
     def _present(self, window: PresentationWindow) -> None:
         if self.presentation is not None:
@@ -155,7 +177,9 @@ class SessionsPage(QWidget):
         if self.presentation is window:
             self.presentation = None
         window.deleteLater()
-        if isinstance(self.screen, SessionHub):
+        if isinstance(self.screen, QuizControl) and self.screen.projection is window:
+            self.show_session(self.session_id)  # the counts are saved at each answer
+        elif isinstance(self.screen, SessionHub):
             self.screen.refresh()
 
     def _content_changed(self) -> None:
