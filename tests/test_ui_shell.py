@@ -183,6 +183,7 @@ def test_window_saved_on_a_bigger_screen_opens_within_this_one(qtbot, tmp_path):
     qtbot.waitUntil(again.isVisible)
     available = again.screen().availableGeometry()
     assert available.contains(again.geometry()), (again.geometry(), available)
+    assert again.isMaximized()  # it was bigger than this screen: it fills this one
 
 
 def test_unreadable_saved_geometry_opens_maximised(qtbot, tmp_path):

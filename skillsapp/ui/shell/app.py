@@ -95,7 +95,10 @@ class Launcher:
         self.banner.setWordWrap(True)
         self.banner.setObjectName("bad")
         self.banner.setVisible(False)
-        window.statusBar().addWidget(self.banner, 1)
+        self.status = window.statusBar()
+        self.status.addWidget(self.banner, 1)
+        self.status.setSizeGripEnabled(False)
+        self.status.setVisible(False)  # no empty strip at the bottom of a short screen
         self._show_notices()
         return window
 
@@ -103,6 +106,7 @@ class Launcher:
         if self.context.notices:
             self.banner.setText("\n".join(self.context.notices))
             self.banner.setVisible(True)
+            self.status.setVisible(True)
 
     def open_store(self) -> bool:
         """Open the database after the window is on screen. Returns False if the app must stop."""

@@ -30,6 +30,9 @@ from skillsapp.ui.shell.theme import palette_for
 __all__ = ["AREAS", "Area", "MainWindow", "PageFactory", "default_pages"]
 
 PageFactory = Callable[[AppContext], QWidget]
+# Room left for what a window manager draws around a restored window, in px.
+TITLE_BAR = 32
+FRAME = 4
 
 
 def default_pages() -> dict[str, PageFactory]:
@@ -179,13 +182,20 @@ class MainWindow(QMainWindow):
                 restored = self.restoreGeometry(QByteArray(base64.b64decode(saved, validate=True)))
             except (binascii.Error, ValueError):
                 restored = False
+        available = self.available_area()
+        if restored and not self.isMaximized() and not self.isFullScreen():
+            # Room for the title bar and borders a window manager adds around the window.
+            room = available.adjusted(FRAME, TITLE_BAR, -FRAME, -FRAME)
+            geometry = self.geometry()
+            if geometry.width() > room.width() or geometry.height() > room.height():
+                restored = False  # left on a bigger screen: fill this one
+            else:
+                self.setGeometry(fit_into(geometry, room))
         if not restored:
             # Without a window manager "maximised" means nothing: fill the area by hand too.
-            self.setGeometry(self.available_area())
+            self.setGeometry(available)
             self.showMaximized()
             return
-        if not self.isMaximized() and not self.isFullScreen():
-            self.setGeometry(fit_into(self.geometry(), self.available_area()))
         self.show()
 
     def remember_geometry(self) -> None:
