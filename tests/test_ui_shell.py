@@ -182,8 +182,26 @@ def test_window_saved_on_a_bigger_screen_opens_within_this_one(qtbot, tmp_path):
     again.show_fitted()
     qtbot.waitUntil(again.isVisible)
     available = again.screen().availableGeometry()
-    assert available.contains(again.geometry()), (again.geometry(), available)
     assert again.isMaximized()  # it was bigger than this screen: it fills this one
+    assert again.width() <= available.width() and again.height() <= available.height()
+
+
+def test_small_window_left_off_this_screen_comes_back_on_it(qtbot, tmp_path):
+    data = str(tmp_path / "data")
+    context = prepare_context(data, None, print)
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    window.setGeometry(-900, 2500, 600, 450)  # on a second monitor that is gone now
+    window.close()
+
+    again = MainWindow(prepare_context(data, None, print))
+    qtbot.addWidget(again)
+    again.show_fitted()
+    qtbot.waitUntil(again.isVisible)
+    available = again.screen().availableGeometry()
+    assert not again.isMaximized() and (again.width(), again.height()) == (600, 450)
+    assert available.contains(again.geometry()), (again.geometry(), available)
 
 
 def test_unreadable_saved_geometry_opens_maximised(qtbot, tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from skillsapp.ui.common.widgets import MIN_TARGET
 
@@ -52,6 +53,15 @@ HIGH_CONTRAST = Palette(
 )
 
 
+ASSETS = Path(__file__).resolve().parent / "assets"
+
+
+def arrow(direction: str, high_contrast: bool) -> str:
+    """The path of a drop-down or spin arrow drawn in the palette's text colour, for url()."""
+    shade = "light" if high_contrast else "dark"
+    return (ASSETS / f"arrow-{direction}-{shade}.svg").as_posix()
+
+
 def palette_for(high_contrast: bool) -> Palette:
     return HIGH_CONTRAST if high_contrast else NORMAL
 
@@ -72,6 +82,7 @@ def style_sheet(scale: float, high_contrast: bool) -> str:
     nav = MIN_TARGET - 2 * 9 - 2 * 3
     nav_compact = MIN_TARGET - 2 * 2 - 2 * 3
     bar = SCROLL_BAR
+    up, down = arrow("up", high_contrast), arrow("down", high_contrast)
     return f"""
     QWidget {{ background: {p.window}; color: {p.text}; font-size: {size}pt; }}
     QLabel#title {{ font-size: {huge}pt; font-weight: 600; }}
@@ -139,8 +150,16 @@ def style_sheet(scale: float, high_contrast: bool) -> str:
     }}
     QPlainTextEdit:focus {{ border-color: {p.focus}; }}
     QSpinBox::up-button, QSpinBox::down-button,
-    QDateTimeEdit::up-button, QDateTimeEdit::down-button {{ width: 40px; }}
-    QComboBox::drop-down, QDateTimeEdit::drop-down {{ width: 40px; }}
+    QDateTimeEdit::up-button, QDateTimeEdit::down-button {{
+        width: 40px; border: none; border-left: 2px solid {p.border}; background: {p.panel};
+    }}
+    QSpinBox::up-arrow, QDateTimeEdit::up-arrow {{ image: url({up}); width: 16px; height: 16px; }}
+    QSpinBox::down-arrow, QDateTimeEdit::down-arrow {{ image: url({down}); width: 16px; height: 16px; }}
+    QComboBox::drop-down, QDateTimeEdit::drop-down {{
+        subcontrol-origin: padding; subcontrol-position: center right; width: 40px;
+        border: none; border-left: 2px solid {p.border};
+    }}
+    QComboBox::down-arrow, QDateTimeEdit::down-arrow {{ image: url({down}); width: 20px; height: 20px; }}
     QFrame#panel QCheckBox {{ background: {p.panel}; }}
     QSpinBox#bignumber {{ font-size: {huge}pt; font-weight: 700; padding: 4px 12px; min-height: 56px; }}
     QSpinBox#bignumber::up-button, QSpinBox#bignumber::down-button {{ width: 0px; border: none; }}
