@@ -137,6 +137,6 @@ def test_about_dialog_shows_version_and_paths(launcher, qtbot):
 
     dialog = AboutDialog(launcher.context, launcher.window)
     qtbot.addWidget(dialog)
-    text = dialog.details.text()
+    text = dialog.text()
     assert __version__ in text
     assert str(launcher.context.paths.backups) in text and str(launcher.context.paths.logs) in text

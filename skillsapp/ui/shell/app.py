@@ -85,6 +85,7 @@ class Launcher:
         self._language = context.settings.language
         install_qt_translations(self._language)
         apply_look(app, context, self.family)
+        self._look = self._look_settings()
         self.window = self._build_window()
         context.settings_changed.connect(self._on_settings_changed)
 
@@ -94,7 +95,10 @@ class Launcher:
         self.banner.setWordWrap(True)
         self.banner.setObjectName("bad")
         self.banner.setVisible(False)
-        window.statusBar().addWidget(self.banner, 1)
+        self.status = window.statusBar()
+        self.status.addWidget(self.banner, 1)
+        self.status.setSizeGripEnabled(False)
+        self.status.setVisible(False)  # no empty strip at the bottom of a short screen
         self._show_notices()
         return window
 
@@ -102,6 +106,7 @@ class Launcher:
         if self.context.notices:
             self.banner.setText("\n".join(self.context.notices))
             self.banner.setVisible(True)
+            self.status.setVisible(True)
 
     def open_store(self) -> bool:
         """Open the database after the window is on screen. Returns False if the app must stop."""
@@ -145,20 +150,32 @@ class Launcher:
 
         self.context.tasks.start(work, done, failed)
 
+    def _look_settings(self) -> tuple[object, ...]:
+        settings = self.context.settings
+        return (settings.text_size, settings.high_contrast)
+
     def _on_settings_changed(self) -> None:
         settings = self.context.settings
-        apply_look(self.app, self.context, self.family)
-        self.window.load_icons()  # icon colours follow the contrast setting
-        self.window.fit_navigation()
+        look = self._look_settings()
+        if look != self._look:  # not for every saved setting (e.g. the window's place)
+            self._look = look
+            apply_look(self.app, self.context, self.family)
+            self.window.load_icons()  # icon colours follow the contrast setting
+            self.window.fit_navigation()
         if settings.language != self._language:
             self._language = settings.language
             set_language(settings.language)
             install_qt_translations(settings.language)
             old = self.window
             self.window = self._build_window()
-            self.window.setGeometry(old.geometry())
+            self.window.restoreGeometry(old.saveGeometry())
             self.window.load_icons()
             self.window.show()
+            # The old window's screens go with it; a contest attempt's answers are saved
+            # and the contests area offers to continue it.
+            if self.context.navigation_lock:
+                self.context.unlock_navigation()
+            old.ask_on_close = False
             old.close()
             old.deleteLater()
             if self.context.store is not None:
@@ -258,7 +275,7 @@ def run_app(args: argparse.Namespace) -> int:
     auto_sync: dict[str, object] = {}
     watcher = FirstPaintWatcher(after_first_paint, report)
     launcher.window.installEventFilter(watcher)
-    launcher.window.show()
+    launcher.window.show_fitted()
     result = app.exec()
     syncing = auto_sync.get("value")
     if syncing is not None:

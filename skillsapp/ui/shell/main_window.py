@@ -1,48 +1,38 @@
-"""The main window: a navigation bar on the left and one area at a time on the right."""
+"""The main window: a navigation rail on the left and one area at a time on the right.
+
+It opens maximised the first time and where it was left after that, never larger than the
+screen; its minimum size fits a 1024×768 screen at every text size.
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QByteArray, QRect, Qt
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QButtonGroup,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QPushButton,
-    QStackedWidget,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
-from skillsapp import __version__
-from skillsapp.i18n import N_, _
+from skillsapp.i18n import _
 from skillsapp.ui.shell.context import AppContext
+from skillsapp.ui.shell.navigation import AREAS, Area, NavigationBar, shortcut_for
 from skillsapp.ui.shell.theme import palette_for
 
-
-@dataclass(frozen=True)
-class Area:
-    key: str
-    label: str  # marked with N_, translated when shown
-    icon: str
-    organiser_only: bool = False
-
-
-AREAS = (
-    Area("home", N_("Home"), "fa5s.home"),
-    Area("lessons", N_("Lessons"), "fa5s.book-open"),
-    Area("practice", N_("Practice"), "fa5s.pencil-alt"),
-    Area("contests", N_("Contests"), "fa5s.trophy"),
-    Area("sessions", N_("Group sessions"), "fa5s.users"),
-    Area("manage", N_("Manage"), "fa5s.user-shield"),
-    Area("sync", N_("Sync"), "fa5s.sync-alt"),
-)
+__all__ = ["AREAS", "Area", "MainWindow", "PageFactory", "default_pages"]
 
 PageFactory = Callable[[AppContext], QWidget]
+# Room left for what a window manager draws around a restored window, in px.
+TITLE_BAR = 32
+FRAME = 4
 
 
 def default_pages() -> dict[str, PageFactory]:
@@ -83,16 +73,55 @@ class PlaceholderPage(QWidget):
         layout.addStretch(1)
 
 
+class AreaStack(QWidget):
+    """Like QStackedWidget, but only the area on screen counts for the minimum size: a wide
+    screen in one area must not make every other area scroll sideways."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._current: QWidget | None = None
+
+    def addWidget(self, widget: QWidget) -> None:  # noqa: N802 - QStackedWidget's name
+        widget.setParent(self)
+        widget.hide()
+
+    def setCurrentWidget(self, widget: QWidget) -> None:  # noqa: N802
+        if widget is self._current:
+            return
+        if self._current is not None:
+            self._layout.removeWidget(self._current)
+            self._current.hide()
+        self._current = widget
+        self._layout.addWidget(widget)
+        widget.show()
+
+    def currentWidget(self) -> QWidget | None:  # noqa: N802
+        return self._current
+
+
+def fit_into(rect: QRect, available: QRect) -> QRect:
+    """``rect`` made no larger than ``available`` and moved inside it."""
+    width = min(rect.width(), available.width())
+    height = min(rect.height(), available.height())
+    left = min(max(rect.left(), available.left()), available.right() + 1 - width)
+    top = min(max(rect.top(), available.top()), available.bottom() + 1 - height)
+    return QRect(left, top, width, height)
+
+
 class MainWindow(QMainWindow):
     def __init__(self, context: AppContext, pages: dict[str, PageFactory] | None = None) -> None:
         super().__init__()
         self.context = context
         self.setWindowTitle(_("Kỹ Năng Số"))
-        self.resize(1200, 800)
+        self.resize(1024, 720)
         self._factories = dict(default_pages())
         self._factories.update(pages or {})
         self._pages: dict[str, QWidget] = {}
-        self._nav_buttons: dict[str, QPushButton] = {}
+        # False while the window is replaced by a new one (language change): no question,
+        # no saved geometry.
+        self.ask_on_close = True
 
         central = QWidget()
         row = QHBoxLayout(central)
@@ -100,60 +129,95 @@ class MainWindow(QMainWindow):
         row.setSpacing(0)
         self.setCentralWidget(central)
 
-        self.navbar = QWidget()
-        self.navbar.setObjectName("navbar")
-        nav = QVBoxLayout(self.navbar)
-        nav.setContentsMargins(12, 16, 12, 16)
-        brand = QLabel(_("Kỹ Năng Số"))
-        brand.setObjectName("subtitle")
-        nav.addWidget(brand)
-        self._group = QButtonGroup(self)
-        self._group.setExclusive(True)
-        for index, area in enumerate(AREAS, start=1):
-            button = QPushButton(_(area.label))
-            button.setObjectName("nav")
-            button.setIconSize(QSize(28, 28))
-            button.setCheckable(True)
-            button.setAccessibleName(_(area.label))
-            button.setToolTip(_("{area} (Alt+{key})").format(area=_(area.label), key=index))
-            button.clicked.connect(lambda _checked=False, key=area.key: self.show_area(key))
-            self._group.addButton(button)
-            self._nav_buttons[area.key] = button
-            nav.addWidget(button)
-            QShortcut(QKeySequence(f"Alt+{index}"), self, lambda key=area.key: self.show_area(key))
-        nav.addStretch(1)
-        self.settings_button = QPushButton(_("Settings"))
-        self.settings_button.setObjectName("nav")
-        self.settings_button.clicked.connect(self.open_settings)
-        nav.addWidget(self.settings_button)
-        self.about_button = QPushButton(_("About"))
-        self.about_button.setObjectName("nav")
-        self.about_button.clicked.connect(self.open_about)
-        nav.addWidget(self.about_button)
-        version = QLabel(_("Version {version}").format(version=__version__))
-        version.setObjectName("muted")
-        nav.addWidget(version)
-        row.addWidget(self.navbar)
+        self.nav = NavigationBar()
+        self.navbar = self.nav.inner
+        self._nav_buttons = self.nav.buttons
+        self.settings_button = self.nav.settings_button
+        self.about_button = self.nav.about_button
+        self.nav.area_chosen.connect(self.request_area)
+        self.nav.settings_requested.connect(self.open_settings)
+        self.nav.about_requested.connect(self.open_about)
+        row.addWidget(self.nav)
 
-        self.stack = QStackedWidget()
-        row.addWidget(self.stack, 1)
-        context.navigate.connect(self.show_area)
+        self._shortcuts: dict[str, QShortcut] = {}
+        for area in AREAS:
+            shortcut = QShortcut(QKeySequence(shortcut_for(area)), self)
+            shortcut.activated.connect(lambda key=area.key: self.request_area(key))
+            self._shortcuts[area.key] = shortcut
+
+        self.stack = AreaStack()
+        # A screen taller or wider than the window scrolls instead of pushing the window
+        # past the edge of the screen. Screens built on TaskPage never need this.
+        self.area_scroll = QScrollArea()
+        self.area_scroll.setObjectName("areascroll")
+        self.area_scroll.setWidgetResizable(True)
+        self.area_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.area_scroll.setWidget(self.stack)
+        row.addWidget(self.area_scroll, 1)
+
+        context.navigate.connect(self.request_area)
+        context.settings_changed.connect(self.update_staff_areas)
+        context.organiser_changed.connect(self.update_staff_areas)
         self.fit_navigation()
+        self.update_staff_areas()
         self.show_area("home")
 
-    def fit_navigation(self) -> None:
-        """Make the navigation bar wide enough for the longest label in bold (the checked style)."""
-        from PySide6.QtGui import QFont, QFontMetrics
+    # --- size and place -----------------------------------------------------------------
 
-        bold = QFont(self.font())
-        bold.setBold(True)
-        metrics = QFontMetrics(bold)
-        labels = [b.text() for b in self._nav_buttons.values()] + [
-            self.settings_button.text(),
-            self.about_button.text(),
-        ]
-        widest = max(metrics.horizontalAdvance(text) for text in labels)
-        self.navbar.setMinimumWidth(widest + 28 + 16 + 32 + 24)  # icon, spacing, padding, margins
+    def fit_navigation(self) -> None:
+        """Refit the navigation rail after the text size changed."""
+        self.nav.fit()
+
+    def available_area(self) -> QRect:
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        return screen.availableGeometry()
+
+    def show_fitted(self) -> None:
+        """Show the window maximised the first time, where it was left after that, and
+        never larger than the screen (a laptop moved from a big monitor to a projector)."""
+        saved = self.context.settings.window_geometry
+        restored = False
+        if saved:
+            try:
+                restored = self.restoreGeometry(QByteArray(base64.b64decode(saved, validate=True)))
+            except (binascii.Error, ValueError):
+                restored = False
+        available = self.available_area()
+        if restored and not self.isMaximized() and not self.isFullScreen():
+            # Room for the title bar and borders a window manager adds around the window.
+            room = available.adjusted(FRAME, TITLE_BAR, -FRAME, -FRAME)
+            geometry = self.geometry()
+            if geometry.width() > room.width() or geometry.height() > room.height():
+                restored = False  # left on a bigger screen: fill this one
+            else:
+                self.setGeometry(fit_into(geometry, room))
+        if not restored:
+            # Without a window manager "maximised" means nothing: fill the area by hand too.
+            self.setGeometry(available)
+            self.showMaximized()
+            return
+        self.show()
+
+    def remember_geometry(self) -> None:
+        encoded = base64.b64encode(bytes(self.saveGeometry().data())).decode("ascii")
+        if encoded != self.context.settings.window_geometry:
+            self.context.update_settings(window_geometry=encoded)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        if self.ask_on_close:
+            if self.context.navigation_lock and not self.confirm_leave(
+                note=_(
+                    "Your answers so far are saved. When you open Kỹ Năng Số again, you can "
+                    "continue this attempt while its time lasts."
+                ),
+                leave_text=_("Close the app"),
+            ):
+                event.ignore()
+                return
+            self.remember_geometry()
+        super().closeEvent(event)
+
+    # --- areas --------------------------------------------------------------------------
 
     def load_icons(self) -> None:
         """Add the icons once the window is on screen: qtawesome takes ~0.1 s to load."""
@@ -167,8 +231,17 @@ class MainWindow(QMainWindow):
             )
         self.settings_button.setIcon(icon("fa5s.cog", color=colour))
         self.about_button.setIcon(icon("fa5s.info-circle", color=colour))
-        for button in (self.settings_button, self.about_button):
-            button.setIconSize(QSize(28, 28))
+
+    def update_staff_areas(self) -> None:
+        """Show Quản lý and Đồng bộ (and their Alt keys) only when staff areas are on."""
+        visible = self.context.staff_areas_visible()
+        self.nav.set_staff_visible(visible)
+        for area in AREAS:
+            if area.staff:
+                self._shortcuts[area.key].setEnabled(visible)
+        current = self.current_area() if self._pages else None
+        if not visible and any(a.staff and a.key == current for a in AREAS):
+            self.show_area("home")
 
     def page(self, key: str) -> QWidget:
         if key not in self._pages:
@@ -182,18 +255,38 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(widget)
         return self._pages[key]
 
+    def area_visible(self, key: str) -> bool:
+        area = next((a for a in AREAS if a.key == key), None)
+        return area is None or not area.staff or self.context.staff_areas_visible()
+
+    def confirm_leave(self, note: str = "", leave_text: str = "") -> bool:
+        """Ask the navigation lock's question; True when the resident chooses to leave."""
+        from skillsapp.ui.shell.leave import LeaveDialog
+
+        question = self.context.navigation_lock or ""
+        dialog = LeaveDialog(question, note=note, leave_text=leave_text, parent=self)
+        return dialog.exec() == LeaveDialog.DialogCode.Accepted
+
+    def request_area(self, key: str, argument: object = None) -> bool:
+        """A resident (a nav button, Alt+N) or a screen (``context.navigate``) asks for an
+        area. While the navigation is locked, leaving asks first; staying keeps the current
+        area checked. Returns True when the area is shown."""
+        current = self.current_area()
+        if not self.area_visible(key):
+            self.nav.set_checked(current)
+            return False
+        if key != current and self.context.navigation_lock and not self.confirm_leave():
+            self.nav.set_checked(current)
+            return False
+        self.show_area(key, argument)
+        return True
+
     def show_area(self, key: str, argument: object = None) -> None:
-        """Show an area; ``argument`` is passed to the page's ``open()`` when it has one."""
+        """Show an area at once, without asking; ``argument`` is passed to the page's
+        ``open()`` when it has one. Screens call ``context.navigate`` instead."""
         widget = self.page(key)
         self.stack.setCurrentWidget(widget)
-        if key in self._nav_buttons:
-            self._nav_buttons[key].setChecked(True)
-        else:
-            checked = self._group.checkedButton()
-            if checked is not None:
-                self._group.setExclusive(False)
-                checked.setChecked(False)
-                self._group.setExclusive(True)
+        self.nav.set_checked(key)
         opener = getattr(widget, "open", None)
         if callable(opener):
             opener(argument)

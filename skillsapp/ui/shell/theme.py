@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+from skillsapp.ui.common.widgets import MIN_TARGET
 
 BASE_POINT_SIZE = 12.0
+SCROLL_BAR = 20  # px: wide enough for an unsteady hand to grab (at least 16)
 
 
 @dataclass(frozen=True)
@@ -19,6 +23,7 @@ class Palette:
     good: str
     bad: str
     focus: str
+    chosen: str = "#D4E5F8"  # the fill of a chosen answer: unmistakable, the text still reads
 
 
 NORMAL = Palette(
@@ -44,7 +49,17 @@ HIGH_CONTRAST = Palette(
     good="#00FF66",
     bad="#FF6666",
     focus="#00FFFF",
+    chosen="#4D4D00",
 )
+
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+
+
+def arrow(direction: str, high_contrast: bool) -> str:
+    """The path of a drop-down or spin arrow drawn in the palette's text colour, for url()."""
+    shade = "light" if high_contrast else "dark"
+    return (ASSETS / f"arrow-{direction}-{shade}.svg").as_posix()
 
 
 def palette_for(high_contrast: bool) -> Palette:
@@ -60,6 +75,14 @@ def style_sheet(scale: float, high_contrast: bool) -> str:
     size = point_size(scale)
     big = round(size * 1.5, 1)
     huge = round(size * 2.0, 1)
+    # Qt counts min-height inside the padding and border: each rule subtracts them, so
+    # the whole widget is at least MIN_TARGET px high at every text size.
+    button = MIN_TARGET - 2 * 8 - 2 * 2
+    field = MIN_TARGET - 2 * 4 - 2 * 2
+    nav = MIN_TARGET - 2 * 9 - 2 * 3
+    nav_compact = MIN_TARGET - 2 * 2 - 2 * 3
+    bar = SCROLL_BAR
+    up, down = arrow("up", high_contrast), arrow("down", high_contrast)
     return f"""
     QWidget {{ background: {p.window}; color: {p.text}; font-size: {size}pt; }}
     QLabel#title {{ font-size: {huge}pt; font-weight: 600; }}
@@ -68,28 +91,46 @@ def style_sheet(scale: float, high_contrast: bool) -> str:
     QFrame#panel {{ background: {p.panel}; border: 2px solid {p.border}; border-radius: 10px; }}
     QPushButton {{
         background: {p.panel}; color: {p.text}; border: 2px solid {p.border};
-        border-radius: 8px; padding: 10px 18px; min-height: 44px;
+        border-radius: 8px; padding: 8px 18px; min-height: {button}px;
     }}
     QPushButton:hover {{ border-color: {p.accent}; }}
     QPushButton:focus {{ border: 3px solid {p.focus}; }}
     QPushButton#primary {{ background: {p.accent}; color: {p.accent_text}; border-color: {p.accent}; font-weight: 600; }}
-    QPushButton#nav {{ text-align: left; padding: 12px 16px; border: none; border-radius: 8px; }}
-    QPushButton#nav:checked {{ background: {p.accent}; color: {p.accent_text}; font-weight: 600; }}
-    QPushButton#nav:focus {{ border: 3px solid {p.focus}; }}
-    QWidget#navbar {{ background: {p.panel}; border-right: 2px solid {p.border}; }}
-    QWidget#navbar QLabel {{ background: transparent; }}
-    QLineEdit, QComboBox, QSpinBox, QDateEdit {{
-        background: {p.panel}; color: {p.text}; border: 2px solid {p.border};
-        border-radius: 6px; padding: 6px; min-height: 36px;
+    QPushButton#nav {{
+        text-align: left; padding: 9px 12px; border: 3px solid transparent; border-radius: 8px;
+        background: transparent; min-height: {nav}px;
     }}
-    QLineEdit:focus, QComboBox:focus {{ border-color: {p.focus}; }}
-    QCheckBox, QRadioButton {{ spacing: 10px; }}
+    QPushButton#nav[compact="true"] {{ padding: 2px 12px; min-height: {nav_compact}px; }}
+    QPushButton#nav:hover {{ border-color: {p.border}; }}
+    QPushButton#nav:checked {{ background: {p.accent}; color: {p.accent_text}; font-weight: 600; }}
+    QPushButton#nav:focus {{ border-color: {p.focus}; }}
+    QScrollArea#navscroll {{ background: {p.panel}; border: none; border-right: 2px solid {p.border}; }}
+    QWidget#navbar {{ background: {p.panel}; }}
+    QWidget#navbar QLabel {{ background: transparent; }}
+    QFrame#actionbar {{ background: {p.panel}; border: none; border-top: 2px solid {p.border}; }}
+    QFrame#actionbar QLabel {{ background: transparent; }}
+    QLineEdit, QComboBox, QSpinBox, QDateEdit, QDateTimeEdit, QTimeEdit {{
+        background: {p.panel}; color: {p.text}; border: 2px solid {p.border};
+        border-radius: 6px; padding: 4px 8px; min-height: {field}px;
+    }}
+    QLineEdit:focus, QComboBox:focus, QSpinBox:focus, QDateTimeEdit:focus {{ border-color: {p.focus}; }}
+    QComboBox {{ combobox-popup: 0; }}  /* a plain list, whose rows take the height below */
+    QComboBox QAbstractItemView {{
+        background: {p.panel}; color: {p.text}; border: 2px solid {p.border};
+        selection-background-color: {p.accent}; selection-color: {p.accent_text}; outline: none;
+    }}
+    QComboBox QAbstractItemView::item {{ min-height: {MIN_TARGET}px; padding: 0px 10px; }}
+    QComboBox QAbstractItemView::item:selected {{ background: {p.accent}; color: {p.accent_text}; }}
+    QCheckBox, QRadioButton {{ spacing: 12px; padding: 2px 0px; min-height: {MIN_TARGET - 4}px; }}
+    QCheckBox::indicator, QRadioButton::indicator {{ width: 26px; height: 26px; }}
     QLabel#good {{ color: {p.good}; font-weight: 600; }}
     QLabel#badge {{ font-weight: 700; min-width: 32px; }}
-    QPushButton#option {{ text-align: left; padding: 0px; min-height: 56px; }}
-    QPushButton#option:checked {{ border: 4px solid {p.accent}; background: {p.panel}; }}
-    QPushButton#option[result="right"] {{ border: 4px solid {p.good}; }}
-    QPushButton#option[result="wrong"] {{ border: 4px solid {p.bad}; }}
+    QPushButton#option {{ text-align: left; padding: 0px; min-height: 56px; border: 3px solid {p.border}; }}
+    QPushButton#option:focus {{ border: 3px dashed {p.focus}; }}
+    QPushButton#option:checked {{ border: 5px solid {p.accent}; background: {p.chosen}; }}
+    QPushButton#option:checked:focus {{ border: 5px solid {p.focus}; background: {p.chosen}; }}
+    QPushButton#option[result="right"] {{ border: 5px solid {p.good}; }}
+    QPushButton#option[result="wrong"] {{ border: 5px solid {p.bad}; }}
     QLabel#countdown {{ font-size: {big}pt; font-weight: 700; }}
     QLabel#countdown[urgent="true"] {{ color: {p.bad}; }}
     QLabel#bad {{ color: {p.bad}; font-weight: 600; }}
@@ -99,22 +140,37 @@ def style_sheet(scale: float, high_contrast: bool) -> str:
     QPushButton:disabled {{ color: {p.muted}; border-style: dashed; }}
     QPushButton#primary:disabled {{ background: {p.panel}; color: {p.muted}; border-color: {p.border}; }}
     QPushButton#primary QLabel {{ color: {p.accent_text}; background: transparent; }}
-    QPushButton#mapcell {{ padding: 0px 4px; min-height: 44px; min-width: 44px; font-weight: 600; }}
+    QPushButton#mapcell {{ padding: 0px 4px; min-height: {MIN_TARGET - 4}px; min-width: 44px; font-weight: 600; }}
     QPushButton#mapcell[answered="true"] {{ background: {p.accent}; color: {p.accent_text}; border-color: {p.accent}; }}
     QPushButton#mapcell[current="true"] {{ border: 4px solid {p.text}; }}
     QPushButton#mapcell:focus {{ border: 4px solid {p.focus}; }}
-    QDateTimeEdit, QPlainTextEdit {{
+    QPlainTextEdit {{
         background: {p.panel}; color: {p.text}; border: 2px solid {p.border};
-        border-radius: 6px; padding: 6px; min-height: 36px;
+        border-radius: 6px; padding: 6px; min-height: {MIN_TARGET}px;
     }}
-    QSpinBox:focus, QDateTimeEdit:focus, QPlainTextEdit:focus {{ border-color: {p.focus}; }}
+    QPlainTextEdit:focus {{ border-color: {p.focus}; }}
     QSpinBox::up-button, QSpinBox::down-button,
-    QDateTimeEdit::up-button, QDateTimeEdit::down-button {{ width: 32px; }}
-    QComboBox::drop-down, QDateTimeEdit::drop-down {{ width: 32px; }}
-    QCheckBox::indicator {{ width: 24px; height: 24px; }}
+    QDateTimeEdit::up-button, QDateTimeEdit::down-button {{
+        width: 40px; border: none; border-left: 2px solid {p.border}; background: {p.panel};
+    }}
+    QSpinBox::up-arrow, QDateTimeEdit::up-arrow {{ image: url({up}); width: 16px; height: 16px; }}
+    QSpinBox::down-arrow, QDateTimeEdit::down-arrow {{ image: url({down}); width: 16px; height: 16px; }}
+    QComboBox::drop-down, QDateTimeEdit::drop-down {{
+        subcontrol-origin: padding; subcontrol-position: center right; width: 40px;
+        border: none; border-left: 2px solid {p.border};
+    }}
+    QComboBox::down-arrow, QDateTimeEdit::down-arrow {{ image: url({down}); width: 20px; height: 20px; }}
     QFrame#panel QCheckBox {{ background: {p.panel}; }}
     QSpinBox#bignumber {{ font-size: {huge}pt; font-weight: 700; padding: 4px 12px; min-height: 56px; }}
     QSpinBox#bignumber::up-button, QSpinBox#bignumber::down-button {{ width: 0px; border: none; }}
+    QScrollBar:vertical {{ background: {p.window}; width: {bar}px; margin: 0px; border: none; }}
+    QScrollBar:horizontal {{ background: {p.window}; height: {bar}px; margin: 0px; border: none; }}
+    QScrollBar::handle {{ background: {p.muted}; border: 2px solid {p.window}; border-radius: 9px; }}
+    QScrollBar::handle:vertical {{ min-height: {MIN_TARGET}px; }}
+    QScrollBar::handle:horizontal {{ min-width: {MIN_TARGET}px; }}
+    QScrollBar::handle:hover, QScrollBar::handle:pressed {{ background: {p.accent}; }}
+    QScrollBar::add-line, QScrollBar::sub-line {{ width: 0px; height: 0px; border: none; background: none; }}
+    QScrollBar::add-page, QScrollBar::sub-page {{ background: none; }}
     """
 
 
