@@ -141,6 +141,31 @@ def test_window_fits_1024x720_at_every_text_size(qtbot, context, look, size):
     assert last.mapTo(viewport, QPoint(0, last.height())).y() <= viewport.height()
 
 
+def test_navigation_refits_when_the_text_size_changes(qtbot, tmp_path, look):
+    from skillsapp.ui.shell.app import Launcher
+    from skillsapp.ui.shell.tasks import ImmediateRunner
+
+    context = prepare_context(str(tmp_path / "data"), None, print)
+    context.tasks = ImmediateRunner()
+    context.settings.text_size = "normal"
+    launcher = Launcher(QApplication.instance(), context, show_error=print)
+    window = launcher.window
+    qtbot.addWidget(window, before_close_func=quiet)
+    window.resize(1024, 720)
+    window.show()
+    qtbot.waitUntil(window.isVisible)
+    narrow = window.nav.width()
+    context.update_settings(text_size="largest", show_staff_areas=True)
+    qtbot.wait(1)
+    assert window.nav.width() > narrow
+    viewport = window.nav.viewport()
+    for button in window.nav.all_buttons():
+        text_width = button.fontMetrics().horizontalAdvance(button.text())
+        assert text_width + 28 < button.width(), button.text()
+        bottom = button.mapTo(viewport, QPoint(0, button.height())).y()
+        assert bottom <= viewport.height(), button.text()
+
+
 def test_first_run_opens_maximised_then_where_it_was_left(qtbot, tmp_path):
     data = str(tmp_path / "data")
     context = prepare_context(data, None, print)

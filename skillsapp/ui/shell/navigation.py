@@ -1,9 +1,9 @@
 """The navigation rail on the left of the main window.
 
 It never decides how tall the window must be: the buttons sit in a scroll area, and when the
-screen is short (1366×768 or 1024×768 at the largest text) the rail turns compact: tighter
-buttons, no brand line and no version line, the same labels at the same size. Only on a
-window too small even for that does it scroll.
+window is short (1024×768 at the largest text with the staff areas shown) the rail first drops
+its brand and version lines, then tightens the buttons (still at least 44 px high); the labels
+keep their size. Only a window too small even for that makes the rail scroll.
 """
 
 from __future__ import annotations
@@ -140,7 +140,7 @@ class NavigationBar(QScrollArea):
 
     def fit(self) -> None:
         """Size the rail for the current font: as wide as the longest label in bold (the
-        checked style), and compact if the full rail is taller than the window allows."""
+        checked style), and as compact as the window's height needs."""
         bold = QFont(self.font())
         bold.setBold(True)
         metrics = QFontMetrics(bold)
