@@ -113,9 +113,21 @@ def app_window(env: dict[str, str]) -> str:
 
 
 def geometry(env: dict[str, str], window: str) -> dict[str, int]:
-    text = xdotool(env, "getwindowgeometry", "--shell", window)
-    values = dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
-    return {k: int(values[k]) for k in ("X", "Y", "WIDTH", "HEIGHT")}
+    """Where the window's client area is on the screen. xwininfo, not ``xdotool
+    getwindowgeometry``, which counts a window manager's title bar twice."""
+    text = subprocess.run(
+        ["xwininfo", "-id", window], env=env, capture_output=True, text=True
+    ).stdout
+    values = {}
+    for line in text.splitlines():
+        key, _sep, value = line.strip().partition(":")
+        values[key] = value.strip()
+    return {
+        "X": int(values["Absolute upper-left X"]),
+        "Y": int(values["Absolute upper-left Y"]),
+        "WIDTH": int(values["Width"]),
+        "HEIGHT": int(values["Height"]),
+    }
 
 
 def screenshot(env: dict[str, str], path: Path) -> None:

@@ -6,6 +6,7 @@ import pytest
 import ui_helpers
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from ui_helpers import FIXED_NOW, assert_in_view, make_context
 
 from skillsapp.engine.registration import Registration
@@ -49,7 +50,7 @@ def test_new_learner_creates_a_profile_with_a_few_clicks(home, context, qtbot):
     form.name.setText(
         "  Nguyễn   Thị Lan "
     )  # QTest cannot type Vietnamese letters; a keyboard layout would
-    form.year.setCurrentIndex(form.year.findData(1962))
+    assert form.year.set_value(1962)
     qtbot.mouseClick(form.save, Qt.MouseButton.LeftButton)
     assert context.profile is not None and context.profile.display_name == "Nguyễn Thị Lan"
     assert context.store.profiles.get(context.profile.id).birth_year == 1962
@@ -125,12 +126,30 @@ def test_new_learner_can_say_where_they_live(home, context, qtbot):
     form = home.new_profile
     form.name.setText("Đỗ Văn Minh")
     assert not form.commune.isEnabled()  # a commune only after its province
-    form.province.setCurrentIndex(form.province.findData("01"))
-    assert form.commune.isEnabled()
-    form.commune.setCurrentIndex(form.commune.findData("00070"))
+    # Real hands: Enter on the province opens its list (never saves), "ha noi" finds Hà Nội.
+    form.province.setFocus()
+    qtbot.keyClick(form.province, Qt.Key.Key_Return)
+    assert context.profile is None and form.province.dialog is not None
+    qtbot.keyClicks(form.province.dialog.search, "ha noi")
+    assert form.province.dialog.visible_labels() == ["Thành phố Hà Nội"]
+    qtbot.keyClick(form.province.dialog.search, Qt.Key.Key_Return)
+    assert form.province.value() == "01" and form.commune.isEnabled()
+    form.commune.open_list("ba dinh")
+    assert form.commune.dialog.visible_labels() == ["Phường Ba Đình"]
+    qtbot.keyClick(form.commune.dialog.search, Qt.Key.Key_Return)
+    assert context.profile is None  # choosing never submits the form
     qtbot.mouseClick(form.save, Qt.MouseButton.LeftButton)
     saved = context.store.profiles.get(context.profile.id)
-    assert (saved.province_code, saved.commune_code) == ("01", "00070")
+    assert (saved.province_code, saved.commune_code) == ("01", "00004")
+
+
+def test_an_empty_home_puts_the_focus_on_i_am_new_so_enter_starts(home, context, qtbot):
+    home.chooser.refresh()
+    assert (
+        home.chooser.new_button.hasFocus() or QApplication.focusWidget() is home.chooser.new_button
+    )
+    qtbot.keyClick(home.chooser.new_button, Qt.Key.Key_Return)
+    assert home.stack.currentWidget() is home.new_profile
 
 
 def start_contest_attempt(context, profile):
@@ -158,6 +177,8 @@ def restart(context, tmp_path, qtbot, minutes: float) -> tuple[object, MainWindo
     later = make_context(tmp_path)
     later.clock.advance(minutes=minutes)
     window = MainWindow(later)
+    # The window is closed at teardown, perhaps mid-attempt: no question may block the test.
+    window.ask_on_close = False
     qtbot.addWidget(window)
     with qtbot.waitActive(window):
         window.show()

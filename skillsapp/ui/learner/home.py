@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
-    QComboBox,
     QGridLayout,
     QLabel,
     QLineEdit,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from skillsapp.errors import ValidationError
 from skillsapp.i18n import _, ngettext
+from skillsapp.ui.common.pickers import PickerField, PickerItem
 from skillsapp.ui.common.widgets import (
     Page,
     TaskPage,
@@ -90,6 +90,9 @@ class ProfileChooser(TaskPage):
             button.clicked.connect(lambda _c=False, p=profile: self.home.choose(p))
             self.grid.addWidget(button, index // GRID_COLUMNS, index % GRID_COLUMNS)
             self.buttons.append(button)
+        if not profiles and not self.search.text():
+            # A first-time resident's one way on has the focus: Enter starts.
+            self.new_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
 
 class NewProfileForm(TaskPage):
@@ -104,22 +107,30 @@ class NewProfileForm(TaskPage):
         self.name.setAccessibleName(_("Your name"))
         self.name.setMaxLength(80)
         self.body.addWidget(self.name)
+        # Year, province and commune: big fields that open a searchable list (optional, all three).
         self.body.addWidget(field_label(_("Year of birth")))
-        self.year = QComboBox()
-        self.year.setAccessibleName(_("Year of birth"))
+        self.year = PickerField(
+            _("Year of birth"),
+            _("Choose your year of birth (you may skip this)"),
+            search_hint=_("Type the year, for example 1962"),
+        )
         self.body.addWidget(self.year)
         # Where the learner lives, chosen from lists: it counts them for their commune's targets.
         self.body.addWidget(field_label(_("Province or city")))
-        self.province = QComboBox()
-        self.province.setAccessibleName(_("Province or city"))
+        self.province = PickerField(
+            _("Province or city"),
+            _("Choose a province or city (you may skip this)"),
+            search_hint=_("Type a few letters, for example ha noi"),
+        )
         self.body.addWidget(self.province)
         self.body.addWidget(field_label(_("Commune or ward")))
-        self.commune = QComboBox()
-        self.commune.setAccessibleName(_("Commune or ward"))
-        self.commune.setEditable(True)
-        self.commune.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.commune = PickerField(
+            _("Commune or ward"),
+            _("Choose the province first"),
+            search_hint=_("Type a few letters, for example ba dinh"),
+        )
         self.body.addWidget(self.commune)
-        self.province.currentIndexChanged.connect(self._fill_communes)
+        self.province.changed.connect(self._fill_communes)
         self.body.addWidget(field_label(_("PIN to protect your profile (optional, 4 to 6 digits)")))
         self.pin = QLineEdit()
         self.pin.setAccessibleName(_("PIN (optional)"))
@@ -146,47 +157,42 @@ class NewProfileForm(TaskPage):
         self.error.clear()
         self.scroll.verticalScrollBar().setValue(0)
         this_year = self.home.context.now().year
-        self.year.clear()
-        self.year.addItem(_("I prefer not to say"), None)
-        for year in range(this_year - 10, this_year - 101, -1):
-            self.year.addItem(str(year), year)
-        self.year.setCurrentIndex(self.year.findData(this_year - 60))
+        self.year.set_items(
+            [
+                PickerItem(_("Year {n}").format(n=year), year, str(year))
+                for year in range(this_year - 10, this_year - 101, -1)
+            ],
+            keep=False,
+        )
         from skillsapp import geography
 
-        self.province.blockSignals(True)
-        self.province.clear()
-        self.province.addItem(_("I prefer not to say"), None)
-        for division in geography.provinces():
-            self.province.addItem(division.name, division.code)
-        self.province.blockSignals(False)
+        self.province.set_items(
+            [PickerItem(d.name, d.code) for d in geography.provinces_by_name()], keep=False
+        )
         self._fill_communes()
         self.name.setFocus()
 
     def _fill_communes(self) -> None:
         from skillsapp import geography
 
-        self.commune.clear()
-        code = self.province.currentData()
+        code = self.province.value()
+        self.commune.set_items(
+            [PickerItem(d.name, d.code) for d in geography.communes(code)] if code else []
+        )
+        self.commune.set_placeholder(
+            _("Choose a commune or ward (you may skip this)")
+            if code
+            else _("Choose the province first")
+        )
         self.commune.setEnabled(code is not None)
-        self.commune.addItem(_("I prefer not to say"), None)
-        if code is not None:
-            for division in geography.communes(code):
-                self.commune.addItem(division.name, division.code)
-        completer = self.commune.completer()
-        if completer is not None:
-            from PySide6.QtCore import Qt as _Qt
-
-            completer.setFilterMode(_Qt.MatchFlag.MatchContains)
-            completer.setCaseSensitivity(_Qt.CaseSensitivity.CaseInsensitive)
 
     def submit(self) -> None:
         try:
-            commune = self.commune.currentData() if self.commune.currentIndex() >= 0 else None
             profile = self.home.context.store.profiles.create(
                 self.name.text(),
-                birth_year=self.year.currentData(),
-                province_code=self.province.currentData(),
-                commune_code=commune if self.province.currentData() else None,
+                birth_year=self.year.value(),
+                province_code=self.province.value(),
+                commune_code=self.commune.value() if self.province.value() else None,
                 pin=self.pin.text() or None,
                 current_year=self.home.context.now().year,
             )
