@@ -388,6 +388,22 @@ def audit(window: QWidget, visible: QRect, check_minimum: bool = True) -> list[P
         def report(kind: str, detail: str, w: QWidget = widget, g: QRect = place) -> None:
             problems.append(Problem(kind, describe(w), g, detail))
 
+        if isinstance(widget, QAbstractScrollArea) and widget.objectName() == "areascroll":
+            # The window's safety net: when the page as a whole must scroll, its action bar
+            # (Trang sau, Nộp bài, Lưu…) can leave the screen. A screen must fit without it.
+            inner = widget.widget() if hasattr(widget, "widget") else None
+            viewport = widget.viewport().size()
+            if inner is not None and (
+                inner.minimumSizeHint().height() > viewport.height()
+                or inner.minimumSizeHint().width() > viewport.width()
+            ):
+                hint = inner.minimumSizeHint()
+                report(
+                    "outside",
+                    f"the page needs {hint.width()}x{hint.height()} but the area shows "
+                    f"{viewport.width()}x{viewport.height()}: the whole page would scroll, "
+                    "taking its action bar with it",
+                )
         clickable = isinstance(widget, (TARGETS, QAbstractScrollArea))
         if clickable and not isinstance(widget, QScrollBar):
             reason = clipping(widget, window, visible)

@@ -416,10 +416,13 @@ def projector(step: str) -> Callable[[Env], Shown]:
             page.present_lesson(env.store.content.lesson(LESSON))
         else:
             page.present_quiz()
-            if step == "revealed":
-                page.presentation.entries[0].set_value(3)
-                page.presentation.entries[1].set_value(12)
-                page.presentation.reveal()
+            control = page.screen  # the leader's counting screen, in the main window
+            if step in ("revealed", "leader-revealed"):
+                control.entries[0].set_value(3)
+                control.entries[1].set_value(12)
+                control.reveal()
+            if step.startswith("leader"):
+                return Shown(env.window)
         return Shown(page.presentation, "projector")
 
     return open_projector
@@ -543,6 +546,8 @@ STATES: dict[str, Callable[[Env], Shown]] = {
     "projector-lesson": projector("lesson"),
     "projector-quiz": projector("quiz"),
     "projector-quiz-revealed": projector("revealed"),
+    "quiz-leader": projector("leader"),
+    "quiz-leader-revealed": projector("leader-revealed"),
     "manage-setup": manage_setup,
     "manage-sign-in": manage_sign_in,
     "manage-menu": manage_menu,
@@ -655,3 +660,28 @@ def test_the_audit_sees_each_kind_of_problem(qtbot):
     assert ("english", "'Settings'") in found
     assert ("outside", "'Nộp bài'") in found
     assert ("english", repr(_("Settings"))) not in found
+
+
+def test_the_audit_fails_a_page_that_makes_the_whole_area_scroll(qtbot, tmp_path):
+    """The window's safety-net scroll area hides an oversized page; the audit must not."""
+    from ui_helpers import make_context
+
+    from skillsapp.ui.common.widgets import TaskPage, big_button
+    from skillsapp.ui.shell.main_window import MainWindow
+
+    ui_context = make_context(tmp_path)
+
+    tall = TaskPage()
+    tall.body.addWidget(big_button("Một"))
+    tall.content.setMinimumHeight(200)
+    tall.setMinimumHeight(900)  # as a page that stacks fixed-size parts would
+    tall.add_action(big_button("Nộp bài", primary=True))
+    window = MainWindow(ui_context, pages={"home": lambda _context: tall})
+    window.ask_on_close = False
+    qtbot.addWidget(window)
+    window.resize(1024, 720)
+    window.show()
+    settle(window)
+    found = [p for p in audit(window, QRect(0, 0, 1024, 720)) if "whole page" in p.detail]
+    assert found, [str(p) for p in audit(window, QRect(0, 0, 1024, 720))]
+    ui_context.store.close()

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from skillsapp.errors import ValidationError
 from skillsapp.i18n import _
 from skillsapp.storage.organisers import MIN_PASSWORD, SETUP_CODE_DIGITS
-from skillsapp.ui.common.widgets import TaskPage, big_button, heading, paragraph
+from skillsapp.ui.common.widgets import TaskPage, WrapButton, big_button, heading, paragraph
 from skillsapp.ui.learner.gate import WaitingScreen
 from skillsapp.ui.manage.common import Field, message_label, say
 from skillsapp.ui.shell.context import AppContext
@@ -288,7 +288,11 @@ class OrganiserMenu(TaskPage):
                 _("Let another organiser sign in with their own name and password."),
             ),
         ):
-            button = big_button(text, primary=not self.buttons)
+            # Wrapping: a long entry at the largest text must not widen the menu past the screen.
+            button = WrapButton(text)
+            if not self.buttons:
+                button.setObjectName("primary")
+            button.setAccessibleName(text)
             button.clicked.connect(lambda _checked=False, k=key: self.chosen.emit(k))
             self.buttons[key] = button
             self.body.addWidget(button)

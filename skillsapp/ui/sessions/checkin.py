@@ -128,6 +128,8 @@ class CheckInScreen(TaskPage):
         self.present_list = QListWidget()
         self.present_list.setAccessibleName(_("People checked in"))
         self.present_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # A list to read, not to click: nothing happens when a row is chosen.
+        self.present_list.setSelectionMode(QListWidget.SelectionMode.NoSelection)
         present_box.addWidget(self.present_list, 1)
         columns.addWidget(present_frame, 2)
         self.body.addLayout(columns, 1)
