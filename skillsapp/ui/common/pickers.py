@@ -329,6 +329,9 @@ class PickerField(WrapButton):
         if dialog.result() == QDialog.DialogCode.Accepted and dialog.chosen is not None:
             self._set(dialog.chosen.value, emit=True)
         dialog.deleteLater()
+        # Give the keyboard back to the form's window: without a window manager (or with a
+        # lazy one) nothing else does, and the next key would go nowhere.
+        self.window().activateWindow()
         self.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt naming
