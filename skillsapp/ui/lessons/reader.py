@@ -80,6 +80,10 @@ class ReadingView(QTextBrowser):
     """One page of a lesson. Pictures are drawn at the column's width (SVGs stay sharp),
     never taller than the view, so a picture is always seen whole."""
 
+    # The view's own size changed (a heading above it wrapped, the bar below it grew): the
+    # pages must be cut again even when the reader as a whole kept its size.
+    resized = Signal()
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setOpenLinks(False)  # a shared PC: no surprise browser windows
@@ -198,6 +202,7 @@ class ReadingView(QTextBrowser):
         super().resizeEvent(event)
         if self._html and abs(self.column_width() - self._rendered_width) > 4:
             self._relayout.start(0)
+        self.resized.emit()
 
     def text_for_speech(self) -> str:
         return self.toPlainText().replace("\ufffc", " ").strip()
@@ -280,6 +285,7 @@ class LessonReader(TaskPage):
         self._refit_timer.setSingleShot(True)
         self._refit_timer.timeout.connect(self.refit)
         context.settings_changed.connect(self._refit_timer.start)
+        self.view.resized.connect(lambda: self._refit_timer.start(0))
         saved = context.store.progress.lesson(context.profile.id, lesson.id).position
         self.anchor = min(max(saved, 0), len(self.blocks) - 1)
         self.index = -1
