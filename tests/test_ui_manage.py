@@ -65,6 +65,9 @@ def set_spin(qtbot, spin, value):
 
 
 def choose(combo, value):
+    if hasattr(combo, "set_value"):  # a searchable picker (province, commune)
+        assert combo.set_value(value), value
+        return
     index = combo.findData(value)
     assert index >= 0, value
     combo.setCurrentIndex(index)

@@ -203,8 +203,8 @@ def _states(context, host: Host, monkeypatch):
     host.put(ContentScreen(context))
     yield "content packs"
     targets = host.put(TargetsScreen(context))
-    targets.province.setCurrentIndex(targets.province.findData("01"))
-    targets.commune.setCurrentIndex(targets.commune.findData("00070"))
+    targets.province.set_value("01")
+    targets.commune.set_value("00070")
     targets.save()
     yield "targets with a chart"
     host.put(CertificatesScreen(context))

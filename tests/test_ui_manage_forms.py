@@ -137,12 +137,14 @@ def test_change_a_saved_target_and_enter_never_saves(signed_in, context, qtbot):
     screen = open_area(qtbot, signed_in, "targets")
     year = screen.year.value()
     screen.province.setFocus()
-    qtbot.keyClick(screen.province, Qt.Key.Key_Down)  # the first province in the list
-    qtbot.keyClick(screen.province, RETURN)
-    assert screen.province.currentData() is not None and screen.commune.isEnabled()
+    qtbot.keyClick(screen.province, RETURN)  # Enter on the picker opens its list, never saves
+    assert screen.province.dialog is not None
+    qtbot.keyClicks(screen.province.dialog.search, "ha noi")
+    qtbot.keyClick(screen.province.dialog.search, RETURN)  # picks Hà Nội
+    assert screen.province.value() == "01" and screen.commune.isEnabled()
     assert not screen.message.isVisible() and not screen.commune_field.error.isVisible()
-    screen.province.setCurrentIndex(screen.province.findData("01"))
-    screen.commune.setCurrentIndex(screen.commune.findData("00070"))
+    screen.province.set_value("01")
+    screen.commune.set_value("00070")
     type_into(qtbot, screen.target, "10")
     qtbot.keyClick(screen.target, RETURN)
     assert not screen.message.isVisible()
@@ -151,8 +153,8 @@ def test_change_a_saved_target_and_enter_never_saves(signed_in, context, qtbot):
     assert [r.target for r in context.store.targets.progress(year, [])] == [10]
 
     # Another commune, then back: its saved target comes back into the box.
-    screen.commune.setCurrentIndex(screen.commune.findData("00004"))
-    screen.commune.setCurrentIndex(screen.commune.findData("00070"))
+    screen.commune.set_value("00004")
+    screen.commune.set_value("00070")
     assert screen.target.value() == 10
     type_into(qtbot, screen.target, "15")
     click(qtbot, screen.save_button)

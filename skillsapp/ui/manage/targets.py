@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QSizePolicy, QSpinBox, QWidget
 from skillsapp import geography
 from skillsapp.engine.rules import vietnam_day
 from skillsapp.i18n import _, format_number, format_percent
+from skillsapp.ui.common.pickers import PickerField, PickerItem
 from skillsapp.ui.common.widgets import (
     TaskPage,
     big_button,
@@ -20,7 +21,7 @@ from skillsapp.ui.common.widgets import (
     paragraph,
     press_focused_button,
 )
-from skillsapp.ui.manage.common import Field, Reflow, combo_box, message_label, say
+from skillsapp.ui.manage.common import Field, Reflow, message_label, say
 from skillsapp.ui.shell.context import AppContext
 from skillsapp.ui.shell.theme import palette_for
 
@@ -142,11 +143,18 @@ class TargetsScreen(TaskPage):
         self.year = QSpinBox()
         self.year.setRange(2020, 2100)
         self.year.setValue(vietnam_day(context.now()).year)
-        self.province = combo_box()
-        self.province.addItem(_("Choose a province or city"), None)
-        for division in geography.provinces():
-            self.province.addItem(division.name, division.code)
-        self.commune = combo_box()
+        # Searchable lists, as on every form: typing "ba dinh" finds Phường Ba Đình.
+        self.province = PickerField(
+            _("Province or city"),
+            _("Choose a province or city"),
+            search_hint=_("Type a few letters, for example ha noi"),
+        )
+        self.province.set_items([PickerItem(d.name, d.code) for d in geography.provinces_by_name()])
+        self.commune = PickerField(
+            _("Commune or ward"),
+            _("Choose the province first"),
+            search_hint=_("Type a few letters, for example ba dinh"),
+        )
         self.target = QSpinBox()
         self.target.setRange(1, 1_000_000)
         self.target.setValue(100)
@@ -178,8 +186,8 @@ class TargetsScreen(TaskPage):
         self.back_button.clicked.connect(self.back.emit)
         self.save_button = self.add_action(big_button(_("Save the target"), primary=True))
         self.save_button.clicked.connect(self.save)
-        self.province.currentIndexChanged.connect(self._fill_communes)
-        self.commune.currentIndexChanged.connect(self._show_current_target)
+        self.province.changed.connect(self._fill_communes)
+        self.commune.changed.connect(self._show_current_target)
         self.year.valueChanged.connect(self.refresh)
         self.progress: dict[str, int] = {}
         self._fill_communes()
@@ -187,33 +195,33 @@ class TargetsScreen(TaskPage):
         self.refresh()
 
     def _fill_communes(self) -> None:
-        self.commune.clear()
-        code = self.province.currentData()
+        code = self.province.value()
+        self.commune.set_items(
+            [PickerItem(d.name, d.code) for d in geography.communes(code)] if code else []
+        )
+        self.commune.set_placeholder(
+            _("Choose a commune or ward") if code else _("Choose the province first")
+        )
         self.commune.setEnabled(code is not None)
-        self.commune.addItem(_("Choose a commune or ward"), None)
-        for division in geography.communes(code) if code else []:
-            self.commune.addItem(division.name, division.code)
 
     def _show_current_target(self) -> None:
-        code = self.commune.currentData()
+        code = self.commune.value()
         if code in self.progress:
             self.target.setValue(self.progress[code])
 
     def save(self) -> None:
-        code = self.commune.currentData()
+        code = self.commune.value()
         if code is None:
             self.commune_field.show_error(_("Choose the province first, then the commune."))
             self.commune.setFocus()
             return
         self.commune_field.show_error("")
         year, target = self.year.value(), self.target.value()
-        self.context.store.targets.set(
-            code, year, target, province_code=self.province.currentData()
-        )
+        self.context.store.targets.set(code, year, target, province_code=self.province.value())
         say(
             self.message,
             _("Saved: {commune}, {n} residents in {year}.").format(
-                commune=self.commune.currentText(), n=format_number(target), year=year
+                commune=self.commune.current_label(), n=format_number(target), year=year
             ),
             good=True,
         )
