@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+import pathlib
 import sqlite3
 
 import pytest
@@ -96,6 +97,38 @@ def test_corrupted_database_is_kept_aside_and_backup_restored(data_paths):
         assert restored.integrity_ok()
     finally:
         restored.close()
+
+
+def test_an_emptied_database_file_with_backups_is_damaged_not_a_fresh_start(data_paths):
+    # A power cut while the file was being rewritten (or a sync tool) left 0 bytes. With a
+    # good backup at hand, starting empty would silently lose every learner.
+    store = open_store(data_paths)
+    store.profiles.create("Chị Hoa")
+    backups.backup_to(store.db.conn, data_paths.backups / "daily-2099-01-01.db")
+    store.close()
+    for suffix in ("-wal", "-shm"):
+        pathlib.Path(str(data_paths.database) + suffix).unlink(missing_ok=True)
+    data_paths.database.write_bytes(b"")
+
+    restored = open_store(data_paths)
+    try:
+        assert [p.display_name for p in restored.profiles.list()] == ["Chị Hoa"]
+        assert [n.kind for n in restored.notices] == ["restored"]
+        kept = list(data_paths.damaged.glob("skillsapp-*.db"))
+        assert len(kept) == 1 and kept[0].stat().st_size == 0
+    finally:
+        restored.close()
+
+
+def test_an_empty_database_file_without_backups_is_a_first_start(data_paths):
+    data_paths.ensure()
+    data_paths.database.write_bytes(b"")  # created, then the first start was cut short
+    store = open_store(data_paths)
+    try:
+        assert store.notices == [] and store.profiles.list() == []
+        assert not data_paths.damaged.exists() or not any(data_paths.damaged.iterdir())
+    finally:
+        store.close()
 
 
 def test_corrupted_database_without_backup_starts_fresh_and_keeps_the_file(data_paths):

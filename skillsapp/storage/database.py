@@ -109,7 +109,14 @@ def open_database(paths: DataPaths) -> OpenedDatabase:
     paths.ensure()
     notices: list[OpenNotice] = []
     existed = paths.database.exists() and paths.database.stat().st_size > 0
-    db = _open_checked(paths.database) if existed else connect(paths.database)
+    # A 0-byte file is a first start only when there is nothing to lose; with backups at
+    # hand it is a file emptied by a power cut or a copy tool, and is treated as damaged.
+    emptied = (
+        paths.database.exists()
+        and not existed
+        and any(backups.is_healthy(c) for c in backups.backups_newest_first(paths.backups))
+    )
+    db = None if emptied else _open_checked(paths.database) if existed else connect(paths.database)
     if db is None:
         db, notice = _recover(paths)
         notices.append(notice)
