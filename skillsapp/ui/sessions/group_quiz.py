@@ -246,19 +246,8 @@ class QuizProjection(PresentationWindow):
         self.scroll_area.verticalScrollBar().setValue(0)
         self._update_hint()
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt naming
-        super().resizeEvent(event)
-        self.refit()
-
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt naming
-        super().showEvent(event)
-        self.refit()
-
-    def _update_hint(self) -> None:
-        if self._fitting:  # the sizes tried on the way are not what the room sees
-            return
-        bar = self.scroll_area.verticalScrollBar()
-        self.more_hint.setVisible(bar.value() < bar.maximum())
+    def scrolled_area(self):
+        return self.scroll_area
 
     def scrolls(self) -> bool:
         """True when the content is too long for the screen even at the smallest text."""

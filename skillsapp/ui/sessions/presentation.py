@@ -151,6 +151,29 @@ class PresentationWindow(QWidget):
             fits_at(high)
         return True
 
+    # --- fitting: each kind gives its scroll area and refit(); the triggers are shared ----
+
+    def scrolled_area(self):  # pragma: no cover - each kind defines it
+        """The QAbstractScrollArea whose content may not fit (the "more below" hint's)."""
+        raise NotImplementedError
+
+    def refit(self) -> None:  # pragma: no cover - each kind defines it
+        raise NotImplementedError
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        super().resizeEvent(event)
+        self.refit()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        super().showEvent(event)
+        self.refit()
+
+    def _update_hint(self) -> None:
+        if self._fitting:  # the sizes tried on the way are not what the room sees
+            return
+        bar = self.scrolled_area().verticalScrollBar()
+        self.more_hint.setVisible(bar.value() < bar.maximum())
+
     def settle_layouts(self) -> None:
         """Lay the window out at once for the new type: nested layouts keep the sizes they
         measured for the old type until their posted layout requests run, and new widgets
@@ -309,19 +332,8 @@ class LessonPresentation(PresentationWindow):
             self._fitting = False
         self._update_hint()
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt naming
-        super().resizeEvent(event)
-        self.refit()
-
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt naming
-        super().showEvent(event)
-        self.refit()
-
-    def _update_hint(self) -> None:
-        if self._fitting:  # the sizes tried on the way are not what the room sees
-            return
-        bar = self.view.verticalScrollBar()
-        self.more_hint.setVisible(bar.value() < bar.maximum())
+    def scrolled_area(self):
+        return self.view
 
     def forward(self) -> None:
         self.show_page(self.index + 1)
