@@ -11,6 +11,9 @@ import pytest  # noqa: E402
 from skillsapp.i18n import set_language  # noqa: E402
 from skillsapp.paths import DataPaths  # noqa: E402
 
+# The adversarial tests' real server and hostile device (tests/hostile.py).
+pytest_plugins = ["hostile"]
+
 
 @pytest.fixture(autouse=True)
 def vietnamese():
