@@ -181,9 +181,26 @@ audit_log = Table(  # who did something sensitive on the organiser pages, e.g. a
     Column("detail", Text, nullable=False),
 )
 
+sign_in_failures = Table(  # one wrong sign-in: by which name, from which address
+    "sign_in_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(100), nullable=False),
+    Column("address", String(64), nullable=False),
+    Column("at", String(40), nullable=False),
+)
+sign_in_accounts = Table(  # per user name: where its failure count restarts, and any lock
+    "sign_in_accounts",
+    metadata,
+    Column("username", String(100), primary_key=True),
+    Column("counted_from", String(40), nullable=False),
+    Column("locked_until", String(40)),
+    Column("lockouts", Integer, nullable=False, default=0),
+)
+
 # Tables made by a later step: step 001 must not create them, or a new database and an
 # upgraded one would end up with different histories.
-_LATER_TABLES = {"schema_steps", "audit_log"}
+_LATER_TABLES = {"schema_steps", "audit_log", "sign_in_failures", "sign_in_accounts"}
 
 
 def _step_001_initial(conn: Connection) -> None:
@@ -205,10 +222,21 @@ def _step_003_audit(conn: Connection) -> None:
     audit_log.create(conn)
 
 
+def _step_007_sign_in_guard(conn: Connection) -> None:
+    sign_in_failures.create(conn)
+    sign_in_accounts.create(conn)
+    for statement in (
+        "CREATE INDEX IF NOT EXISTS ix_sign_in_failures_user ON sign_in_failures (username, at)",
+        "CREATE INDEX IF NOT EXISTS ix_sign_in_failures_address ON sign_in_failures (address, at)",
+    ):
+        conn.execute(text(statement))
+
+
 STEPS: list[tuple[str, Callable[[Connection], None]]] = [
     ("001_initial", _step_001_initial),
     ("002_indexes", _step_002_indexes),
     ("003_audit", _step_003_audit),
+    ("007_sign_in_guard", _step_007_sign_in_guard),
 ]
 
 

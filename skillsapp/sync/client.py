@@ -62,6 +62,9 @@ _MESSAGES = {
 # The server's refusal codes a person may meet, in their words (the server speaks English).
 _REFUSALS = {
     "bad_code": N_("the enrolment code is wrong, already used or expired"),
+    "device_revoked": N_(
+        "an organiser revoked this PC; it can enrol again only after the app is installed anew"
+    ),
     "too_large": N_("too much was sent at once"),
     "bad_request": N_("the app sent something the server does not accept"),
 }
@@ -140,19 +143,18 @@ class ServerClient:
             raise SyncError(BAD_RESPONSE, "not a JSON object")
         return body
 
-    def enrol(self, code: str, device_id: str, device_name: str, public_key: str) -> dict:
-        body = self._json(
-            self._request(
-                "POST",
-                "/enrol",
-                json={
-                    "code": code,
-                    "device_id": device_id,
-                    "device_name": device_name,
-                    "public_key": public_key,
-                },
-            )
-        )
+    def enrol(
+        self, code: str, device_id: str, device_name: str, public_key: str, proof: str = ""
+    ) -> dict:
+        request = {
+            "code": code,
+            "device_id": device_id,
+            "device_name": device_name,
+            "public_key": public_key,
+        }
+        if proof:
+            request["proof"] = proof
+        body = self._json(self._request("POST", "/enrol", json=request))
         if not isinstance(body.get("device_token"), str) or not isinstance(
             body.get("server_public_key"), str
         ):

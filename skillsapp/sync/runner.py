@@ -25,10 +25,12 @@ from skillsapp.i18n import _
 from skillsapp.storage.ids import parse_iso
 from skillsapp.sync.client import NOT_ENROLLED, ServerClient, SyncError
 from skillsapp.sync.signing import (
+    enrol_proof_data,
     new_private_key,
     private_key_from_text,
     private_key_text,
     public_key_text,
+    sign,
     verify,
 )
 
@@ -83,9 +85,16 @@ def enrol(
     ca_bundle: str | None = None,
     client: ServerClient | None = None,
 ) -> dict:
-    """Enrol this PC with an organiser's code; pins the server's public key."""
+    """Enrol this PC with an organiser's code; pins the server's public key.
+
+    Safe to repeat: the request is signed with this PC's key, so if the server's answer was
+    lost the same code (or a fresh one) enrols the same PC again with a new token.
+    """
     client = client or ServerClient(url, ca_bundle=ca_bundle)
-    answer = client.enrol(code, store.device_id, device_name, public_key_text(device_key(store)))
+    key = device_key(store)
+    public_key = public_key_text(key)
+    proof = sign(key, enrol_proof_data(code, store.device_id, public_key))
+    answer = client.enrol(code, store.device_id, device_name, public_key, proof)
     settings = {
         "url": url.rstrip("/"),
         "token": answer["device_token"],
