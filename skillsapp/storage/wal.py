@@ -82,9 +82,7 @@ def check_wal(path: Path) -> WalCheck:
         if rest < frame_size:
             return WalCheck(True, "frame cut short", 1)
         s0, s1 = _checksum(data[offset : offset + 8], big_endian, s0, s1)
-        s0, s1 = _checksum(
-            data[offset + _FRAME_HEADER : offset + frame_size], big_endian, s0, s1
-        )
+        s0, s1 = _checksum(data[offset + _FRAME_HEADER : offset + frame_size], big_endian, s0, s1)
         if (s0, s1) != (f1, f2):
             lost = _later_commits(data, offset, frame_size, salt1, salt2)
             if lost:
