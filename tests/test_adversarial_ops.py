@@ -339,23 +339,43 @@ def test_a_file_enrolling_a_pc_of_another_commune_is_refused_and_the_code_kept(
 
 
 _PEAK = """
-import resource, sys
+import sys
 from skillsapp.server.transfer import parse_transfer
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-data = open(sys.argv[1], "rb").read() if len(sys.argv) > 1 else b""
-if data:
-    print(len(parse_transfer(data)["records"]))
-print(before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
+def high_water():  # this process's peak resident memory in KiB (ru_maxrss survives exec)
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+
+
+before = high_water()
+data = open(sys.argv[1], "rb").read()
+print(len(parse_transfer(data)["records"]), before, high_water())
 """
 
 
+_PEAK_ANY = _PEAK.replace(
+    'print(len(parse_transfer(data)["records"]), before, high_water())',
+    "import contextlib\nwith contextlib.suppress(Exception):\n    parse_transfer(data)\n"
+    "print(before, high_water())",
+)
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="Linux memory figures")
 def test_a_near_limit_transfer_file_is_parsed_in_bounded_memory(tmp_path):
-    from skillsapp.server.transfer import MAX_TRANSFER_BYTES, parse_transfer
+    from skillsapp.server.errors import ApiError
+    from skillsapp.server.transfer import MAX_TRANSFER_BYTES, MIN_BYTES_PER_VALUE, parse_transfer
 
     record = {
         "type": "lesson_progress",
         "id": "",
-        "payload": {"profile_id": "p" * 36, "lesson_id": "bai-1", "status": "done", "n": [1] * 40},
+        "payload": {
+            "profile_id": "p" * 36,
+            "lesson_id": "bai-1",
+            "status": "done",
+            "completed_at": "2026-12-08T02:00:00.000+00:00",
+            "commune_code": "00070",
+        },
     }
     one = len(json.dumps({**record, "id": "0" * 36})) + 2
     count = int(MAX_TRANSFER_BYTES * 0.95) // one
@@ -363,7 +383,7 @@ def test_a_near_limit_transfer_file_is_parsed_in_bounded_memory(tmp_path):
     path.write_text(json.dumps(_file_around([{**record, "id": f"{i:036d}"} for i in range(count)])))
     size = path.stat().st_size
     assert 0.9 * MAX_TRANSFER_BYTES < size <= MAX_TRANSFER_BYTES
-    # Peak resident memory of a fresh process reading and parsing the file (Linux: KiB).
+    # Peak resident memory of a fresh process reading and parsing the file.
     lines = subprocess.run(
         [sys.executable, "-c", _PEAK, str(path)], capture_output=True, text=True, check=True
     ).stdout.split()
@@ -371,10 +391,28 @@ def test_a_near_limit_transfer_file_is_parsed_in_bounded_memory(tmp_path):
     assert parsed == count
     print(
         f"\ntransfer file {size / 2**20:.0f} MiB, {count} records: peak memory "
-        f"{(peak - before) / 2**20:.0f} MiB above the process's own ({(peak - before) / size:.1f}x "
+        f"{(peak - before) / 2**20:.0f} MiB above the process's start ({(peak - before) / size:.1f}x "
         "the file)"
     )
     assert peak - before < 12 * MAX_TRANSFER_BYTES  # bounded by the size limit
+    # The worst a hostile file can do: as many (empty) containers as the density check lets by.
+    dense = tmp_path / "dense.kns"
+    filler = b"{}" + b" " * (2 * MIN_BYTES_PER_VALUE - 3) + b","  # "{" and "," per filler
+    body = filler * ((MAX_TRANSFER_BYTES - 200) // len(filler))
+    prefix = b'{"format": "skillsapp-transfer/1", "device_id": "x", "records": [' + body + b"{}]}"
+    dense.write_bytes(prefix)
+    peak_dense = subprocess.run(
+        [sys.executable, "-c", _PEAK_ANY, str(dense)], capture_output=True, text=True, check=True
+    ).stdout.split()
+    dense_peak = (int(peak_dense[1]) - int(peak_dense[0])) * 1024
+    print(
+        f"densest file let through, {dense.stat().st_size / 2**20:.0f} MiB: "
+        f"peak {dense_peak / 2**20:.0f} MiB"
+    )
+    assert dense_peak < 12 * MAX_TRANSFER_BYTES
+    tighter = dense.read_bytes().replace(b"    ,", b",")  # denser still: refused before parsing
+    with pytest.raises(ApiError, match="far smaller values"):
+        parse_transfer(tighter)
     with pytest.raises(Exception, match="larger than 64 MB"):
         parse_transfer(b" " * (MAX_TRANSFER_BYTES + 1))
 

@@ -5,7 +5,8 @@ A file is read with bounded memory and refused cleanly (an :class:`ApiError`
 with a stable code) when it is too large (over ``MAX_TRANSFER_BYTES``, counted
 while it is read, before parsing), zipped (never unpacked: no zip bomb can
 expand), not UTF-8 JSON, nested deeper than ``MAX_DEPTH`` (a real file is 6
-levels deep), or not shaped like a transfer file. A commune organiser imports
+levels deep), made of many tiny values (see ``MIN_BYTES_PER_VALUE``), or not
+shaped like a transfer file. A commune organiser imports
 only files made by a PC of their own commune; a province organiser any.
 """
 
@@ -24,6 +25,11 @@ from skillsapp.sync.transfer import FORMAT
 
 MAX_TRANSFER_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 32
+# A real file spends 15 bytes or more per JSON value (ids are 36 characters); a file of
+# tiny values ("[{},{},{},…]") would cost Python ~60 bytes per byte-sized value. Counting
+# brackets and commas (strings included: it only errs towards refusing) bounds the
+# parsed size to a few times the file.
+MIN_BYTES_PER_VALUE = 8
 _ZIP_MAGIC = (b"PK\x03\x04", b"\x1f\x8b", b"7z\xbc\xaf", b"Rar!")
 
 
@@ -69,6 +75,11 @@ def parse_transfer(data: bytes) -> dict:
             400,
             "zipped_file",
             "The file is compressed (zip). Unpack it and send the .kns file inside.",
+        )
+    values = data.count(b"{") + data.count(b"[") + data.count(b",")
+    if values * MIN_BYTES_PER_VALUE > len(data) + 4096:
+        raise ApiError(
+            400, "bad_file", "The transfer file holds far more, far smaller values than a real one."
         )
     try:
         document = json.loads(data.decode("utf-8"))
