@@ -246,8 +246,8 @@ def _file_around(records) -> dict:
 
 def test_a_deeply_nested_transfer_file_is_a_clean_400(province_server):
     deep = b'{"format": "skillsapp-transfer/1", "device_id": "x", "records": [' + (
-        b"[" * 200_000 + b"]" * 200_000 + b"]}"
-    )
+        b"[        " * 200_000 + b"]" * 200_000 + b"]}"
+    )  # spaced out: a compact one is already refused for its density, before parsing
     answer = _upload(province_server, deep)
     assert answer.status_code == 400 and "lồng nhau quá nhiều tầng" in answer.text
     # Under Python's recursion limit but far deeper than a real file (6 levels).
