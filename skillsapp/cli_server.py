@@ -156,10 +156,11 @@ def run_server(args: argparse.Namespace) -> int:
         print(_("Revoked.") if ok else _("No PC has that id."))
         return 0 if ok else 1
     elif command == "import-transfer":
-        from skillsapp.server.transfer import import_transfer
+        from skillsapp.server.transfer import import_transfer, read_limited
 
         try:
-            result = import_transfer(services, args.file.read_bytes())
+            with open(args.file, "rb") as handle:
+                result = import_transfer(services, read_limited(handle))
         except ApiError as exc:
             print(exc.message)
             return 1

@@ -3,7 +3,8 @@ and pull what the province publishes, verifying every signature.
 
 Records leave the outbox only when the server has answered for them, so a batch
 cut off in flight is simply sent again; the server's UUID de-duplication makes
-that safe. Failures back off exponentially (1 minute doubling to 1 hour).
+that safe. Failures back off exponentially (1 minute doubling to 1 hour); a busy
+server's 503 with Retry-After sets the next try to the time it asks (at most 1 hour).
 
 >>> enrol(store, "https://kns.tinh.gov.vn", "ABCD2345EF", "Nhà văn hóa thôn Đông")   # doctest: +SKIP
 >>> sync_now(store, now)                                                              # doctest: +SKIP
@@ -214,6 +215,9 @@ def _record_status(store, now: datetime.datetime, error: SyncError | None) -> No
     else:
         failures = int(status.get("failures") or 0) + 1
         wait = backoff_seconds(failures) if error.retry_later else NEEDS_A_PERSON_S
+        if error.retry_after_s is not None:
+            # The server said when it will be back: no sooner (it is busy), no later than asked.
+            wait = max(error.retry_after_s, 60)
         status.update(
             failures=failures,
             last_problem=str(error),
