@@ -116,6 +116,8 @@ def _file_stem(report: server_reports.ServerRound) -> str:
         stem += f"-{report.commune}"
     if report.unmasked:
         stem += "-day-du"
+    if not report.final:
+        stem += "-chua-chot"
     return re.sub(r"[^A-Za-z0-9._-]+", "-", stem)
 
 
