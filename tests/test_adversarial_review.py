@@ -134,6 +134,7 @@ def test_a_flagged_attempt_is_in_no_ranking_or_export_while_it_awaits_review(pro
 
     dashboard = _text(session.get(f"{url}/", timeout=20).text)
     assert "1 bài thi đang chờ xem xét" in dashboard
+    assert "1 bài chờ xem xét" in _text(session.get(f"{url}/contests", timeout=20).text)
 
 
 def test_open_data_counts_no_full_score_that_awaits_review(province_server, tmp_path):
@@ -168,6 +169,7 @@ def test_a_rejected_attempt_stays_out_and_the_ranking_becomes_final(province):
     page = session.get(f"{url}{ROUND_PAGE}", timeout=20)
     assert _ranking_names(page.text) == [HONEST]
     assert "chờ xem xét" not in page.text and "chưa chốt" not in page.text
+    assert "chờ xem xét" not in session.get(f"{url}/contests", timeout=20).text
     ranking, disposition = _csv(session, url, "xep-hang")
     assert "chua-chot" not in disposition and CHEAT not in repr(ranking)
     assert [r[1] for r in ranking[1:]] == [HONEST]
@@ -201,6 +203,21 @@ def test_an_accepted_attempt_is_ranked_with_the_server_score(province):
     assert values == {HONEST: 15, CHEAT: 10}
     body = requests.get(f"{url}/api/v1/open-data/participation.json", timeout=20).json()
     assert sum(row["full_scores"] for row in body["communes"]) == 0  # the 20/20 was a claim
+
+
+def test_the_pc_score_alone_never_ranks(province):
+    """Even unflagged, an attempt the server holds no score of its own for is not ranked
+    on the PC's claim (say a later check forgot to flag it)."""
+    with province.services.engine.begin() as conn:
+        conn.execute(
+            update(db.attempts)
+            .where(db.attempts.c.id != province.cheat_id)
+            .values(server_score=None)
+        )
+    page = province.session.get(f"{province.url}{ROUND_PAGE}", timeout=20)
+    assert _ranking_names(page.text) == []
+    ranking, _disposition = _csv(province.session, province.url, "xep-hang")
+    assert HONEST not in repr(ranking)
 
 
 def test_a_decision_needs_a_reason_and_a_fresh_form(province):

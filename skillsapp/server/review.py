@@ -31,8 +31,13 @@ _D = db.devices
 
 
 def rankable(attempts=_A):
-    """SQL condition: the attempt may be ranked (not flagged, or flagged and accepted)."""
-    return or_(not_(attempts.c.flagged), attempts.c.review_status == ACCEPTED)
+    """SQL condition: the attempt may be ranked: not flagged and re-scored by the server,
+    or accepted by an organiser. An attempt the server has no score of its own for is
+    never ranked on the PC's word alone, even if nothing flagged it."""
+    return or_(
+        and_(not_(attempts.c.flagged), attempts.c.server_score.is_not(None)),
+        attempts.c.review_status == ACCEPTED,
+    )
 
 
 def awaiting_review(attempts=_A):
@@ -40,16 +45,11 @@ def awaiting_review(attempts=_A):
     return and_(attempts.c.flagged, attempts.c.review_status.is_(None))
 
 
-def is_rankable(flagged: bool, review_status: str | None) -> bool:
-    """The same rule as ``rankable()`` for a row already read."""
-    return not flagged or review_status == ACCEPTED
-
-
 def ranking_score(attempts=_A):
     """The score a ranking uses: the server's own re-scoring. The PC's claimed score
     counts only where the server could not re-score (a question it does not know)
-    and an organiser accepted the attempt anyway, since ``rankable()`` keeps every
-    other attempt without a server score out."""
+    and an organiser accepted the attempt anyway: ``rankable()`` keeps every other
+    attempt without a server score out."""
     return func.coalesce(attempts.c.server_score, attempts.c.score)
 
 
@@ -82,6 +82,20 @@ def awaiting_count(
         query = query.where(attempt_commune() == commune)
     with engine.connect() as conn:
         return int(conn.execute(query).scalar() or 0)
+
+
+def awaiting_per_round(engine: Engine, commune: str | None = None) -> dict[tuple[str, str], int]:
+    """(contest, round) -> attempts awaiting review, for the rounds that have any."""
+    query = (
+        select(_A.c.contest_id, _A.c.round_id, func.count().label("n"))
+        .select_from(attempts_with_people())
+        .where(awaiting_review())
+        .group_by(_A.c.contest_id, _A.c.round_id)
+    )
+    if commune:
+        query = query.where(attempt_commune() == commune)
+    with engine.connect() as conn:
+        return {(r.contest_id, r.round_id): int(r.n) for r in conn.execute(query)}
 
 
 def awaiting_text(count: int) -> str:

@@ -33,6 +33,7 @@ from skillsapp.server.web_common import (
 
 router = APIRouter(include_in_schema=False)
 
+WAITING_SHOWN = 200  # oldest first; the rest appear as these are decided
 DECISION_WORDS = {review.ACCEPTED: "chấp nhận", review.REJECTED: "loại"}
 
 
@@ -62,7 +63,8 @@ def _page(
         status=status,
         title="Xem xét bài thi",
         page="review",
-        waiting=review.review_rows(engine, scope),
+        waiting=review.review_rows(engine, scope, limit=WAITING_SHOWN),
+        waiting_total=review.awaiting_count(engine, commune=scope),
         decided=review.review_rows(engine, scope, decided=True, limit=50),
         titles=_titles(engine),
         flag_text=server_reports.flag_text,
