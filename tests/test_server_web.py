@@ -185,19 +185,21 @@ def test_ranking_uses_the_province_wide_true_figure(url):
         assert id_number not in page.text and phone not in page.text
 
 
-def test_flagged_attempts_are_marked(province, url):
+def test_flagged_attempts_await_review_out_of_the_ranking(province, url):
     with province.server.services.engine.begin() as conn:
         conn.execute(
             db.attempts.update()
             .where(db.attempts.c.score == 5)
-            .values(flagged=True, flag_reason="device score 7, server score 5")
+            .values(flagged=True, flag_reason="device score 7, server score 5")  # as stored before
         )
     session = signed_in(url, PROVINCE_USER, PROVINCE_PASSWORD)
-    text = _text(session.get(f"{url}{ROUND_PAGE}", timeout=20).text)
-    assert (
-        "Cần kiểm tra" in text and "Máy tính báo 7 điểm nhưng máy chủ chấm lại được 5 điểm" in text
-    )
-    assert "1 lượt thi cần kiểm tra" in _text(session.get(f"{url}/", timeout=20).text)
+    page = session.get(f"{url}{ROUND_PAGE}", timeout=20)
+    assert "Phạm Thị Dung" not in _ranking_names(page.text)
+    assert "1 bài đang chờ xem xét — chưa được xếp hạng" in _text(page.text)
+    review = _text(session.get(f"{url}/review", timeout=20).text)
+    assert "Phạm Thị Dung" in review
+    assert "Máy tính báo 7 điểm nhưng máy chủ chấm lại được 5 điểm" in review
+    assert "1 bài thi đang chờ xem xét" in _text(session.get(f"{url}/", timeout=20).text)
 
 
 def test_commune_organiser_sees_only_their_commune(url):

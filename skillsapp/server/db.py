@@ -141,6 +141,11 @@ attempts = Table(
     Column("prediction", Integer),
     Column("data", Text, nullable=False),
     Column("received_at", String(40), nullable=False),
+    # Step 005: an organiser's decision on a flagged attempt (NULL while it awaits review).
+    Column("review_status", String(20)),  # accepted | rejected
+    Column("reviewed_by", String(40)),  # organiser username
+    Column("reviewed_at", String(40)),
+    Column("review_reason", Text),
 )
 answers = Table(
     "answers",
@@ -222,6 +227,20 @@ def _step_003_audit(conn: Connection) -> None:
     audit_log.create(conn)
 
 
+def _step_005_attempt_review(conn: Connection) -> None:
+    # Step 001 creates tables from the current metadata, so a database made after this
+    # step was written already has the columns: add only what is missing.
+    present = {c["name"] for c in inspect(conn).get_columns("attempts")}
+    for name, kind in (
+        ("review_status", "VARCHAR(20)"),
+        ("reviewed_by", "VARCHAR(40)"),
+        ("reviewed_at", "VARCHAR(40)"),
+        ("review_reason", "TEXT"),
+    ):
+        if name not in present:
+            conn.execute(text(f"ALTER TABLE attempts ADD COLUMN {name} {kind}"))
+
+
 def _step_007_sign_in_guard(conn: Connection) -> None:
     sign_in_failures.create(conn)
     sign_in_accounts.create(conn)
@@ -236,6 +255,7 @@ STEPS: list[tuple[str, Callable[[Connection], None]]] = [
     ("001_initial", _step_001_initial),
     ("002_indexes", _step_002_indexes),
     ("003_audit", _step_003_audit),
+    ("005_attempt_review", _step_005_attempt_review),
     ("007_sign_in_guard", _step_007_sign_in_guard),
 ]
 

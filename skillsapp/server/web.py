@@ -332,3 +332,7 @@ def unlock_account(
 from skillsapp.server.web_rounds import router as _rounds_router  # noqa: E402
 
 router.include_router(_rounds_router)
+
+from skillsapp.server.web_review import router as _review_router  # noqa: E402
+
+router.include_router(_review_router)

@@ -16,7 +16,7 @@ from starlette.background import BackgroundTask
 
 from skillsapp.server import participation as participation_data
 from skillsapp.server import reports as server_reports
-from skillsapp.server import round_exports
+from skillsapp.server import review, round_exports
 from skillsapp.server.errors import ApiError
 from skillsapp.server.publish import load_contests
 from skillsapp.server.transfer import import_transfer, read_limited
@@ -45,6 +45,7 @@ def contests(request: Request, visit: Signed):
     commune = None if visit.is_province else visit.organiser.commune_code
     found = sorted(load_contests(engine).values(), key=lambda c: c.title)
     counts = participation_data.attempts_per_round(engine, commune)
+    awaiting = review.awaiting_per_round(engine)  # province-wide: any of them may change ranks
     return render(
         "contests.html",
         visit,
@@ -52,6 +53,7 @@ def contests(request: Request, visit: Signed):
         page="contests",
         contests=found,
         counts=counts,
+        awaiting=awaiting,
         now=utc_now(),
     )
 
@@ -116,6 +118,8 @@ def _file_stem(report: server_reports.ServerRound) -> str:
         stem += f"-{report.commune}"
     if report.unmasked:
         stem += "-day-du"
+    if not report.final:
+        stem += "-chua-chot"
     return re.sub(r"[^A-Za-z0-9._-]+", "-", stem)
 
 
