@@ -6,14 +6,14 @@ or start, a formula; the values are still there, neutralised with a leading ``'`
 import datetime
 
 import pytest
-from hostile import CONTEST, PLAYED_AT, ROUND, HostileDevice
-from sheet_checks import (
+from export_helpers import (
     HOSTILE_GROUP,
     HOSTILE_NAMES,
     HOSTILE_VILLAGE,
     assert_no_formula_cells,
     assert_no_formula_fields,
 )
+from hostile import CONTEST, PLAYED_AT, ROUND, HostileDevice
 from web_helpers import signed_in
 
 ROUND_PAGE = f"/rounds/{CONTEST}/{ROUND}"

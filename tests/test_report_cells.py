@@ -6,60 +6,21 @@ import csv
 import datetime
 
 import pytest
-from openpyxl import Workbook, load_workbook
-from sheet_checks import (
+from export_helpers import (
+    AFTER,
+    CONTEST,
     HOSTILE_GROUP,
     HOSTILE_NAMES,
     HOSTILE_VILLAGE,
+    LONG_NAME,
     assert_no_formula_cells,
     assert_no_formula_fields,
+    play_round,
 )
+from openpyxl import Workbook, load_workbook
 
-from skillsapp.content.install import ensure_bundled_content
-from skillsapp.flows import contest as contest_flow
 from skillsapp.reports import cells
 from skillsapp.reports.round_export import export_round
-
-CONTEST = "tim-hieu-chuyen-doi-so-2026"
-NOW = datetime.datetime(2026, 12, 8, 2, 0, tzinfo=datetime.UTC)
-AFTER = datetime.datetime(2026, 12, 20, tzinfo=datetime.UTC)
-LONG_NAME = "Nguyễn Thị Phương Thảo Nguyên"
-
-
-def play_round(store, names, village=HOSTILE_VILLAGE, group=HOSTILE_GROUP):
-    """Each name registers on this PC (as typed in the registration form) and submits."""
-    ensure_bundled_content(store)
-    contest = store.content.contest(CONTEST)
-    round_ = contest.round("tuan-1")
-    for index, name in enumerate(names):
-        profile = store.profiles.create(name)
-        registration = store.registrations.save(
-            profile.id,
-            CONTEST,
-            {
-                "full_name": name,
-                "id_number": f"00108001234{index}",
-                "phone": "0912345678",
-                "province_code": "01",
-                "commune_code": "00070",
-                "village": village,
-                "participant_group": group,
-                "date_of_birth": datetime.date(1980, 1, 2),
-            },
-            complete=True,
-        )
-        start = NOW + datetime.timedelta(minutes=index)
-        attempt = contest_flow.start_attempt(
-            store, registration, contest, round_, start, seed=index
-        )
-        for q in range(attempt.total):
-            slot = attempt.slots[q]
-            question = attempt.questions[slot.question_id]
-            shown = [slot.option_order.index(i) for i in question.correct]
-            attempt.answer(q, shown, start + datetime.timedelta(seconds=10 * q), elapsed_ms=10_000)
-        attempt.set_prediction(2)
-        attempt.submit(start + datetime.timedelta(minutes=5, seconds=index))
-    return store
 
 
 @pytest.mark.parametrize(
