@@ -1,5 +1,6 @@
 """A round's results as CSV files in UTF-8 with a byte-order mark, so Excel shows
-Vietnamese correctly: ranking, entrants, communes, questions and every answer."""
+Vietnamese correctly: ranking, entrants, communes, questions and every answer.
+No field can start a formula (``cells.csv_row``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from skillsapp.i18n import _
 from skillsapp.reports import round_data as data
+from skillsapp.reports.cells import csv_row
 from skillsapp.reports.files import export_target
 
 Progress = Callable[[str], None]
@@ -20,8 +22,8 @@ def write_csv(target: Path, headers: Iterable[str], rows: Iterable[list]) -> Pat
         open(partial, "w", encoding="utf-8-sig", newline="") as handle,
     ):
         writer = csv.writer(handle)
-        writer.writerow(list(headers))
-        writer.writerows(rows)
+        writer.writerow(csv_row(headers))
+        writer.writerows(csv_row(row) for row in rows)
     return target
 
 

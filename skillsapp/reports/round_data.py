@@ -21,6 +21,7 @@ from skillsapp.errors import AppError
 from skillsapp.flows.contest import round_ranking
 from skillsapp.i18n import N_, _
 from skillsapp.models import Contest, Round
+from skillsapp.reports.cells import date_or_text
 from skillsapp.storage.ids import parse_iso
 from skillsapp.storage.registrations import StoredRegistration
 
@@ -153,7 +154,7 @@ def entrant_rows(report: RoundReport) -> Iterator[list]:
         province = geography.province(person.province_code) if person.province_code else None
         yield [
             person.full_name,
-            person.date_of_birth or "",
+            date_or_text(person.date_of_birth),
             shown_id(person.id_number, report.unmasked),
             shown_phone(person.phone, report.unmasked),
             province.name if province else "",

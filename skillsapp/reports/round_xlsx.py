@@ -1,46 +1,23 @@
 """A round's results as one Excel workbook (openpyxl, write-only: memory stays flat).
 
 Sheets: ranking, entrants, participation per commune, per-question statistics,
-and every attempt with its answers.
+and every attempt with its answers. Each sheet is written by ``cells.write_sheet``:
+safe text cells, Vietnamese date formats, widths, a frozen and filtered header.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from skillsapp.i18n import _
 from skillsapp.reports import round_data as data
+from skillsapp.reports.cells import write_sheet
 from skillsapp.reports.files import export_target
 
 Progress = Callable[[str], None]
-EXCEL_MAX_ROWS = 1_048_576
-
-
-def write_sheet(
-    book: Workbook, title: str, headers: Iterable[str], rows: Iterable[list], progress: Progress
-) -> int:
-    sheet = book.create_sheet(title=title[:31])
-    sheet.freeze_panes = "A2"
-    header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = Font(bold=True)
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    count = 0
-    for row in rows:
-        sheet.append(row)
-        count += 1
-        if count % 10_000 == 0:
-            progress(_("{sheet}: {n} rows").format(sheet=title, n=count))
-        if count >= EXCEL_MAX_ROWS - 1:
-            break
-    return count
 
 
 def write_round_xlsx(

@@ -5,6 +5,8 @@ Entrants are counted once per person however many PCs they used.
 
     curl http://127.0.0.1:8765/api/v1/open-data/participation.json
     curl -o tham-gia.csv http://127.0.0.1:8765/api/v1/open-data/participation.csv
+
+No CSV field can start a formula (``reports.cells.csv_row``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from skillsapp.reports.cells import csv_row
 from skillsapp.server.participation import participation
 from skillsapp.storage.ids import utc_now_iso
 
@@ -82,9 +85,7 @@ def participation_csv(request: Request) -> Response:
     writer = csv.writer(buffer)
     writer.writerow(CSV_HEADERS)
     for row in _rows(request):
-        writer.writerow(
-            ["" if getattr(row, name) is None else getattr(row, name) for name in CSV_HEADERS]
-        )
+        writer.writerow(csv_row(getattr(row, name) for name in CSV_HEADERS))
     return Response(
         ("\ufeff" + buffer.getvalue()).encode("utf-8"),
         media_type="text/csv; charset=utf-8",

@@ -18,6 +18,7 @@ from skillsapp import geography
 from skillsapp.engine.draw import layout_from_json
 from skillsapp.i18n import _
 from skillsapp.reports import round_data as data
+from skillsapp.reports.cells import date_or_text
 from skillsapp.reports.round_csv import write_csv
 from skillsapp.reports.round_data import statistics_rows
 from skillsapp.reports.round_xlsx import write_sheet
@@ -90,7 +91,7 @@ def entrant_rows(report: ServerRound) -> Iterator[list]:
         province = geography.province(person.province_code) if person.province_code else None
         yield [
             person.full_name,
-            person.date_of_birth or "",
+            date_or_text(person.date_of_birth),
             data.shown_id(person.id_number, report.unmasked),
             data.shown_phone(person.phone, report.unmasked),
             province.name if province else "",

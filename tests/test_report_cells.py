@@ -1,0 +1,131 @@
+"""Spreadsheet cells (``reports.cells``): no formula from what a PC typed, through the
+app's real exports; and sheets readable as they come (widths, dates, filter, frozen
+header)."""
+
+import csv
+import datetime
+
+import pytest
+from export_helpers import (
+    AFTER,
+    CONTEST,
+    HOSTILE_GROUP,
+    HOSTILE_NAMES,
+    HOSTILE_VILLAGE,
+    LONG_NAME,
+    assert_no_formula_cells,
+    assert_no_formula_fields,
+    play_round,
+)
+from openpyxl import Workbook, load_workbook
+
+from skillsapp.reports import cells
+from skillsapp.reports.round_export import export_round
+
+
+@pytest.mark.parametrize(
+    "text, safe",
+    [
+        ('=HYPERLINK("http://x","bấm")', '\'=HYPERLINK("http://x","bấm")'),
+        ("+84912345678", "'+84912345678"),
+        ("-1+1", "'-1+1"),
+        ("@SUM(1)", "'@SUM(1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("Nguyễn Văn An", "Nguyễn Văn An"),
+        ("a=1", "a=1"),
+        ("", ""),
+    ],
+)
+def test_a_text_that_would_start_a_formula_gets_an_apostrophe(text, safe):
+    assert cells.neutralise(text) == safe
+    assert cells.csv_value(text) == safe
+
+
+def test_numbers_and_dates_stay_values_in_csv():
+    moment = datetime.datetime(2026, 12, 8, 9, 5)
+    assert cells.csv_row([-1, -0.0, 2.5, None, moment]) == [-1, -0.0, 2.5, "", moment]
+
+
+def test_stored_dates_become_dates_and_impossible_ones_stay_text():
+    assert cells.date_or_text("1980-01-02") == datetime.date(1980, 1, 2)
+    assert cells.date_or_text("2030-13-45") == "2030-13-45"
+    assert cells.date_or_text(None) == ""
+
+
+def test_app_excel_export_of_hostile_names_has_no_formula(store, tmp_path):
+    play_round(store, HOSTILE_NAMES)
+    (path,) = export_round(store, CONTEST, "tuan-1", "xlsx", tmp_path / "ket-qua.xlsx", AFTER)
+    found = assert_no_formula_cells(path)
+    ranking = [c for c in found if c.parent.title == "Xếp hạng"]
+    assert {c.value for c in ranking if c.column == 2 and c.row > 1} == {
+        "'" + name for name in HOSTILE_NAMES
+    }
+    entrants = [c for c in found if c.parent.title == "Người dự thi" and c.row > 1]
+    assert {c.value for c in entrants if c.column == 7} == {"'" + HOSTILE_VILLAGE}
+    attempts = [c for c in found if c.parent.title == "Bài làm" and c.row > 1]
+    assert {c.value for c in attempts if c.column == 2} == {"'" + n for n in HOSTILE_NAMES}
+
+
+def test_app_csv_export_of_hostile_names_has_no_formula(store, tmp_path):
+    play_round(store, HOSTILE_NAMES)
+    paths = export_round(store, CONTEST, "tuan-1", "csv", tmp_path / "vong-1", AFTER)
+    assert len(paths) == 5
+    for path in paths:
+        assert_no_formula_fields(path.read_text(encoding="utf-8-sig"))
+    with open(tmp_path / "vong-1-nguoi-du-thi.csv", encoding="utf-8-sig", newline="") as handle:
+        entrants = list(csv.reader(handle))[1:]
+    assert {row[0] for row in entrants} == {"'" + name for name in HOSTILE_NAMES}
+    assert {row[6] for row in entrants} == {"'" + HOSTILE_VILLAGE}
+    assert {row[7] for row in entrants} == {"'" + HOSTILE_GROUP}
+
+
+def test_app_excel_export_is_readable_as_it_comes(store, tmp_path):
+    play_round(store, [LONG_NAME, "Lê Văn Cường"], village="Thôn Đông", group="Hội viên")
+    (path,) = export_round(store, CONTEST, "tuan-1", "xlsx", tmp_path / "ket-qua.xlsx", AFTER)
+    book = load_workbook(path)
+    for sheet in book:
+        assert sheet.freeze_panes == "A2", sheet.title
+        assert sheet.auto_filter.ref == f"A1:{sheet.dimensions.split(':')[1]}", sheet.title
+        assert all(cell.font.b for cell in sheet[1]), sheet.title
+    ranking = book["Xếp hạng"]
+    assert ranking.column_dimensions["B"].width >= len(LONG_NAME)  # the name column
+    assert ranking.column_dimensions["I"].width >= 16  # "08/12/2026 09:05"
+    assert ranking["I2"].is_date and ranking["I2"].number_format == "dd/mm/yyyy hh:mm"
+    entrants = book["Người dự thi"]
+    assert entrants["B2"].value == datetime.datetime(1980, 1, 2)
+    assert entrants["B2"].number_format == "dd/mm/yyyy"
+    attempts = book["Bài làm"]
+    assert attempts["D2"].is_date and attempts["D2"].number_format == "dd/mm/yyyy hh:mm"
+    # No column is absurdly wide, even the question texts.
+    widths = [d.width for s in book for d in s.column_dimensions.values() if d.width]
+    assert widths and max(widths) <= cells.MAX_WIDTH
+
+
+def test_widths_come_from_the_first_rows_and_later_rows_stream(tmp_path):
+    book = Workbook(write_only=True)
+    taken = []
+
+    def rows():
+        for n in range(cells.SAMPLE_ROWS + 500):
+            taken.append(n)
+            yield [n, "x" * 40 if n == 0 else "y", datetime.date(2026, 12, 8)]
+
+    stream = rows()
+    written = cells.write_sheet(book, "Thử", ["Số", "Tên", "Ngày"], stream)
+    assert written == cells.SAMPLE_ROWS + 500 and len(taken) == written
+    book.save(tmp_path / "thu.xlsx")
+    sheet = load_workbook(tmp_path / "thu.xlsx")["Thử"]
+    assert sheet.column_dimensions["B"].width >= 40
+    assert cells.MIN_WIDTH <= sheet.column_dimensions["A"].width < 12
+    assert sheet.auto_filter.ref == f"A1:C{written + 1}"
+    assert sheet.cell(written + 1, 3).number_format == "dd/mm/yyyy"
+
+
+def test_a_control_character_a_pc_sent_does_not_break_the_excel_file(tmp_path):
+    book = Workbook(write_only=True)
+    cells.write_sheet(book, "Thử", ["Tên"], [["An\x01=1"], ["\x02=1+1"], ["#N/A"]])
+    book.save(tmp_path / "thu.xlsx")
+    sheet = load_workbook(tmp_path / "thu.xlsx")["Thử"]
+    assert [c.value for c in sheet["A"][1:]] == ["An=1", "'=1+1", "#N/A"]
+    assert all(c.data_type == "s" for c in sheet["A"])
