@@ -299,3 +299,35 @@ def test_enter_on_the_focused_copy_button_writes_the_usb_file(context, qtbot, tm
     qtbot.waitUntil(usb.copy_button.hasFocus)
     qtbot.keyClick(usb.copy_button, Qt.Key.Key_Return)
     assert usb.result.objectName() == "good" and len(list(tmp_path.glob("*.kns"))) == 1
+
+
+def test_a_pc_the_server_no_longer_knows_is_offered_to_connect_again(server, context, qtbot):
+    from sqlalchemy import select
+
+    from skillsapp.server import db
+
+    context.settings.server_url = server.url
+    enrol(context.store, server.url, new_code(server), "Nhà văn hóa thôn Đông")
+    settings = context.store.get_state("server")
+    context.store.set_state("server", {**settings, "token": "a-token-the-server-never-made"})
+    with pytest.raises(SyncError):
+        sync_now(context.store, real_now(context))
+    page = open_page(qtbot, context)
+    overview = page.overview
+    assert shown(overview.problem) == _("Last problem: {problem}").format(
+        problem=SyncError(kinds.AUTH).user_message()
+    )
+    assert overview.enrol_button.isVisible()  # "ask for a new code" comes with a way to use it
+
+    qtbot.mouseClick(overview.enrol_button, LEFT)
+    form = page.enrol_screen
+    qtbot.keyClicks(form.code, new_code(server))
+    form.name.setText("Nhà văn hóa thôn Đông")
+    qtbot.mouseClick(form.connect_button, LEFT)
+    assert page.current_screen() is overview
+    assert not overview.enrol_button.isVisible() and not shown(overview.problem)
+    play(context.store)
+    assert sync_now(context.store, real_now(context)).sent == 2
+    with server.services.engine.connect() as conn:
+        devices = conn.execute(select(db.devices.c.id)).scalars().all()
+    assert devices == [context.store.device_id]  # the same PC, enrolled again

@@ -233,6 +233,12 @@ class Accounts:
         normalised = code.strip().upper().replace("-", "").replace(" ", "")
         if len(normalised) != 10 or not set(normalised) <= set(CODE_ALPHABET):
             raise BAD_CODE  # cannot be a code; never reaches the database (PostgreSQL refuses NUL)
+        if not real_public_key(public_key):
+            raise EnrolRefused(
+                "bad_public_key",
+                "public_key must be an Ed25519 public key: base64 of exactly 32 bytes, as the app "
+                "makes.",
+            )
         name = name.replace("\x00", "")[:100]
         proven = bool(proof) and verify(
             public_key, enrol_proof_data(code, device_id, public_key), proof or ""

@@ -24,7 +24,7 @@ from skillsapp.content.serialize import contest_from_dict
 from skillsapp.errors import AppError, ValidationError
 from skillsapp.i18n import _
 from skillsapp.storage.ids import parse_iso
-from skillsapp.sync.client import NOT_ENROLLED, ServerClient, SyncError
+from skillsapp.sync.client import AUTH, NOT_ENROLLED, ServerClient, SyncError
 from skillsapp.sync.signing import (
     enrol_proof_data,
     new_private_key,
@@ -104,6 +104,10 @@ def enrol(
         "ca_bundle": ca_bundle or "",
     }
     store.set_state(SERVER_STATE, settings)
+    state = store.get_state(STATUS_STATE, {}) or {}
+    if state.get("last_problem_kind") in (AUTH, NOT_ENROLLED):  # solved by enrolling
+        state.update(last_problem=None, last_problem_kind=None, failures=0, next_try_at=None)
+        store.set_state(STATUS_STATE, state)
     return settings
 
 
@@ -255,6 +259,12 @@ class SyncStatus:
     last_success: datetime.datetime | None
     last_problem: str | None
     next_try_at: datetime.datetime | None
+    last_problem_kind: str | None = None
+
+    @property
+    def needs_enrolment(self) -> bool:
+        """Not enrolled, or the server no longer knows this PC: a (new) code is the way on."""
+        return not self.enrolled or self.last_problem_kind == AUTH
 
     def due(self, now: datetime.datetime) -> bool:
         return self.enrolled and (self.next_try_at is None or self.next_try_at <= now)
@@ -271,4 +281,5 @@ def status(store) -> SyncStatus:
         last_success=parse_iso(state["last_success"]) if state.get("last_success") else None,
         last_problem=state.get("last_problem"),
         next_try_at=parse_iso(state["next_try_at"]) if state.get("next_try_at") else None,
+        last_problem_kind=state.get("last_problem_kind"),
     )

@@ -144,7 +144,7 @@ class SyncOverview(TaskPage):
         else:
             self.server.setText(_("This PC is not connected to the province's server yet."))
         self.sync_button.setVisible(state.enrolled)
-        self.enrol_button.setVisible(not state.enrolled)
+        self.enrol_button.setVisible(state.needs_enrolment)
         self.auto_note.setVisible(state.enrolled)
         if state.last_problem and not self.syncing:
             say(
