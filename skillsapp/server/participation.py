@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, and_, case, func, select
 
 from skillsapp.server import db
+from skillsapp.server.claims import official_commune
 from skillsapp.server.reports import commune_name
 
 # Short names for the tables these queries join.
@@ -36,10 +37,12 @@ def _effective_score():
 def participation(engine: Engine, commune: str | None = None) -> list[CommuneParticipation]:
     """Per commune, across every contest and device: entrants (one per person), contest
     attempts, attempts with a full score, lessons completed and group-session attendance.
-    Records without a commune of their own count for their PC's commune. No names."""
+    Records without a commune of their own count for their PC's commune; a code not on the
+    official list (sent before the server checked codes) counts under no commune. No names."""
     table: dict[str | None, CommuneParticipation] = {}
 
     def entry(code: str | None) -> CommuneParticipation:
+        code = official_commune(code)
         if code not in table:
             table[code] = CommuneParticipation(code, commune_name(code))
         return table[code]
