@@ -75,6 +75,7 @@ def _progress(device: HostileDevice, commune: str | None) -> list[dict]:
 def _session_report(device: HostileDevice, people: int = 3, quiz: list[int] | None = None):
     """A group session held today, run and closed through the app's own flow."""
     store = device.store
+    before = {r["id"] for r in device.pending()}
     today = datetime.datetime.now(VIETNAM).date()
     session = store.sessions.create(today, "Nhà văn hoá thôn Đông", "Tổ 1", "vneid", "Trưởng tổ")
     for index in range(people):
@@ -82,7 +83,8 @@ def _session_report(device: HostileDevice, people: int = 3, quiz: list[int] | No
     if quiz is not None:
         store.sessions.record_quiz(session.id, "q1", quiz)
     store.sessions.close(session.id)
-    (record,) = [r for r in device.pending() if r["type"] == "session_report"]
+    (record,) = [r for r in device.pending() if r["id"] not in before]
+    assert record["type"] == "session_report"
     return record
 
 
@@ -251,6 +253,19 @@ def test_quiz_counts_may_exceed_attendance_by_the_margin_only(province_server, t
     device = HostileDevice(province_server, tmp_path, "pc", HOAN_KIEM)
     within = _session_report(device, people=2, quiz=[2 + SESSION_QUIZ_MARGIN, 0, 0, 0])
     assert device.send([within])["accepted"] == [within["id"]]
+    beyond = _session_report(device, people=2, quiz=[2 + SESSION_QUIZ_MARGIN, 1, 0, 0])
+    reason = _refused(device.send([beyond]), beyond, "session_quiz_implausible")
+    assert "33 người trả lời" in reason and "tối đa 32 người" in reason
+
+
+def test_a_leader_who_did_not_check_anyone_in_may_count_the_hall(province_server, tmp_path):
+    """Check-in is optional: with nobody checked in, only the hall's size bounds the quiz."""
+    device = HostileDevice(province_server, tmp_path, "pc", HOAN_KIEM)
+    hall = _session_report(device, people=0, quiz=[25, 10, 5, 0])
+    assert device.send([hall])["accepted"] == [hall["id"]]
+    packed = _session_report(device, people=0, quiz=[MAX_SESSION_ATTENDANCE, 1, 0, 0])
+    _refused(device.send([packed]), packed, "session_quiz_implausible")
+    assert _stored(province_server, db.session_reports) == 1
 
 
 # --- cache and headers ------------------------------------------------------------------

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import datetime
 import threading
+import time
+from collections.abc import Callable
 
 from sqlalchemy import Engine, select
 
@@ -42,6 +44,8 @@ CLOCK_TOLERANCE = datetime.timedelta(hours=2)
 VIETNAM = datetime.timezone(datetime.timedelta(hours=7))
 # Answer options per quiz question the app can show.
 MAX_OPTIONS = 6
+# How long a device's enrolled commune is remembered (an enrolment retried may change it).
+DEVICE_CACHE_SECONDS = 60.0
 
 
 def _problem(reason: str, code: str) -> Exception:
@@ -61,25 +65,34 @@ def official_commune(code: object) -> str | None:
     return None
 
 
+def _named(code: str) -> str:
+    found = geography.commune(code)
+    return f"{found.name} ({code})" if found else code
+
+
 class DeviceClaims:
     """Checks a device's commune claims against the commune it was enrolled for."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, clock: Callable[[], float] = time.monotonic) -> None:
         self.engine = engine
-        self._communes: dict[str, str | None] = {}  # device id -> enrolled commune (fixed)
+        self.clock = clock
+        # device id -> (enrolled commune, when read): a batch of 500 records reads it once
+        self._communes: dict[str, tuple[str | None, float]] = {}
         self._lock = threading.Lock()
 
     def enrolled_commune(self, device_id: str) -> str | None:
+        """The commune the device was enrolled for; None for a province-level device."""
         with self._lock:
-            if device_id in self._communes:
-                return self._communes[device_id]
+            known = self._communes.get(device_id)
+        if known is not None and self.clock() - known[1] < DEVICE_CACHE_SECONDS:
+            return known[0]
         with self.engine.connect() as conn:
             found = conn.execute(
                 select(db.devices.c.commune_code).where(db.devices.c.id == device_id)
             ).first()
         commune = found.commune_code if found else None
         with self._lock:
-            self._communes[device_id] = commune
+            self._communes[device_id] = (commune, self.clock())
         return commune
 
     def commune(self, device_id: str, claimed: object) -> str | None:
@@ -96,11 +109,10 @@ class DeviceClaims:
             )
         own = self.enrolled_commune(device_id)
         if own is not None and claimed != own:
-            own_name = geography.commune(own)
             raise _problem(
-                f"Máy này được đăng ký cho {own_name.name if own_name else own} nên chỉ gửi được "
-                f"số liệu của xã, phường đó, không gửi được cho mã {claimed}. Nếu người học ở "
-                "xã, phường khác, hãy để trống xã, phường hoặc nhờ ban tổ chức tỉnh gửi giúp.",
+                f"Máy này được đăng ký cho {_named(own)} nên chỉ gửi được số liệu của xã, "
+                f"phường đó, không gửi được cho {_named(claimed)}. Nếu người học ở xã, phường "
+                "khác, hãy để trống xã, phường của người học hoặc nhờ ban tổ chức tỉnh gửi giúp.",
                 "commune_not_allowed",
             )
         return claimed
@@ -138,8 +150,9 @@ def check_session_report(payload: dict, now: datetime.datetime) -> None:
         )
     attendance = payload.get("attendance")
     if not _whole(attendance) or not 0 <= attendance <= MAX_SESSION_ATTENDANCE:
+        shown = attendance if _whole(attendance) else "không phải một số"
         raise _problem(
-            f"Số người dự buổi sinh hoạt ({attendance!r}) không hợp lý: phải là số nguyên "
+            f"Số người dự buổi sinh hoạt ({shown}) không hợp lý: phải là số nguyên "
             f"từ 0 đến {MAX_SESSION_ATTENDANCE}. Hãy kiểm tra danh sách điểm danh.",
             "session_attendance_implausible",
         )
@@ -148,7 +161,10 @@ def check_session_report(payload: dict, now: datetime.datetime) -> None:
         raise _problem(
             "Phần câu hỏi của buổi sinh hoạt không đúng dạng.", "session_quiz_implausible"
         )
-    most = min(attendance + SESSION_QUIZ_MARGIN, MAX_SESSION_ATTENDANCE)
+    # With nobody checked in the leader did not use check-in: the hall is the only bound.
+    most = MAX_SESSION_ATTENDANCE
+    if attendance > 0:
+        most = min(attendance + SESSION_QUIZ_MARGIN, MAX_SESSION_ATTENDANCE)
     for item in quiz:
         counts = item.get("counts") if isinstance(item, dict) else None
         if (
@@ -164,8 +180,9 @@ def check_session_report(payload: dict, now: datetime.datetime) -> None:
         if sum(counts) > most:
             raise _problem(
                 f"Một câu hỏi trong buổi sinh hoạt có {sum(counts)} người trả lời, nhiều hơn "
-                f"số người có mặt ({attendance} người điểm danh, cộng thêm tối đa "
-                f"{SESSION_QUIZ_MARGIN} người chưa điểm danh). Hãy nhập lại số đếm.",
+                f"số người có thể có mặt (tối đa {most} người: {attendance} người điểm danh, "
+                f"cộng thêm tối đa {SESSION_QUIZ_MARGIN} người chưa điểm danh, và không quá "
+                f"{MAX_SESSION_ATTENDANCE} người). Hãy nhập lại số đếm.",
                 "session_quiz_implausible",
             )
     _check_span(payload, now)
