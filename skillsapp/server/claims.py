@@ -22,6 +22,7 @@ import datetime
 import threading
 import time
 from collections.abc import Callable
+from typing import TypeGuard
 
 from sqlalchemy import Engine, select
 
@@ -54,7 +55,7 @@ def _problem(reason: str, code: str) -> Exception:
     return RecordProblem(reason, code)
 
 
-def _whole(value: object) -> bool:
+def _whole(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -100,7 +101,8 @@ class DeviceClaims:
         for its PC's commune), else ``claimed`` once checked; raises RecordProblem."""
         if claimed is None or claimed == "":
             return None
-        if official_commune(claimed) is None:
+        code = official_commune(claimed)
+        if code is None:
             shown = claimed if isinstance(claimed, str) else repr(claimed)
             raise _problem(
                 f"Mã xã, phường '{shown[:20]}' không có trong danh mục hành chính chính thức. "
@@ -108,14 +110,14 @@ class DeviceClaims:
                 "commune_unknown",
             )
         own = self.enrolled_commune(device_id)
-        if own is not None and claimed != own:
+        if own is not None and code != own:
             raise _problem(
                 f"Máy này được đăng ký cho {_named(own)} nên chỉ gửi được số liệu của xã, "
-                f"phường đó, không gửi được cho {_named(claimed)}. Nếu người học ở xã, phường "
+                f"phường đó, không gửi được cho {_named(code)}. Nếu người học ở xã, phường "
                 "khác, hãy để trống xã, phường của người học hoặc nhờ ban tổ chức tỉnh gửi giúp.",
                 "commune_not_allowed",
             )
-        return claimed
+        return code
 
 
 def check_session_report(payload: dict, now: datetime.datetime) -> None:

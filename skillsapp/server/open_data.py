@@ -32,6 +32,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
@@ -220,6 +221,7 @@ class FeedCache:
             return snapshot
         stale = self._snapshot
         if not self._lock.acquire(blocking=stale is None):
+            assert stale is not None  # only a non-blocking acquire can fail
             return stale  # another request is recomputing: serve the previous one meanwhile
         try:
             snapshot = self.fresh()  # recomputed while this request waited for the lock
@@ -262,7 +264,9 @@ def feed_cache(app: FastAPI) -> FeedCache:
 
 async def _serve(request: Request, csv_wanted: bool) -> Response:
     cache = feed_cache(request.app)
-    snapshot = cache.fresh() or await run_in_threadpool(cache.get)
+    snapshot = cache.fresh()
+    if snapshot is None:  # computing may take seconds: not on the event loop
+        snapshot = await run_in_threadpool(cache.get)
     etag = snapshot.csv_etag if csv_wanted else snapshot.json_etag
     headers = {"ETag": etag, "Cache-Control": f"public, max-age={cache.max_age(snapshot)}"}
     if etag in (request.headers.get("if-none-match") or "").replace(" ", "").split(","):
@@ -273,7 +277,7 @@ async def _serve(request: Request, csv_wanted: bool) -> Response:
     return Response(snapshot.json_body, media_type="application/json", headers=headers)
 
 
-_CACHED = {
+_CACHED: dict[int | str, dict[str, Any]] = {
     304: {"description": "unchanged since the ETag given in If-None-Match"},
 }
 
