@@ -183,8 +183,14 @@ def test_a_commune_pc_may_claim_its_own_commune_or_none(province_server, tmp_pat
 def test_a_province_pc_may_claim_any_real_commune(province_server, tmp_path):
     device = HostileDevice(province_server, tmp_path, "tinh", commune=None)
     records = _progress(device, BA_DINH) + _progress(device, AN_DONG)
-    answer = device.send(records)
-    assert answer["rejected"] == [] and len(answer["accepted"]) == 2
+    session = _session_report(device, people=6)
+    session["payload"]["commune_code"] = AN_DONG
+    answer = device.send([*records, session])
+    assert answer["rejected"] == [] and len(answer["accepted"]) == 3
+    _fresh_cache(province_server)
+    by_code = {row["commune_code"]: row for row in _feed(province_server)["communes"]}
+    assert set(by_code) == {BA_DINH, AN_DONG}  # nothing under "no commune"
+    assert by_code[AN_DONG]["session_attendance"] == 6
 
 
 # --- group sessions ---------------------------------------------------------------------

@@ -87,12 +87,16 @@ def participation(engine: Engine, commune: str | None = None) -> list[CommunePar
         for row in conn.execute(lessons):
             entry(row.commune).lessons_completed += int(row.n)
         for row in conn.execute(sessions):
-            item = entry(row.commune_code)
-            item.sessions += 1
             try:
-                attendance = json.loads(row.data).get("attendance")
-            except (ValueError, AttributeError):
-                attendance = None
+                report = json.loads(row.data)
+            except ValueError:
+                report = None
+            if not isinstance(report, dict):
+                report = {}
+            # A province-level PC may name the commune (checked at ingest); else its PC's.
+            item = entry(report.get("commune_code") or row.commune_code)
+            item.sessions += 1
+            attendance = report.get("attendance")
             if isinstance(attendance, int) and not isinstance(attendance, bool) and attendance > 0:
                 item.session_attendance += attendance
     rows = [item for code, item in table.items() if commune is None or code == commune]
