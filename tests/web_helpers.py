@@ -94,7 +94,9 @@ def build_province(server, tmp_path) -> Province:
         lesson = store.content.lessons()[0].id
         learner = store.profiles.create("Học viên", province_code="01", commune_code=commune)
         store.progress.quiz_result(learner.id, lesson, 100.0, True)
-        session = store.sessions.create(NOW.date(), "Nhà văn hóa", "Tổ CNSCĐ", "vneid", "Tổ trưởng")
+        # Held today: the server refuses a session report dated in the future.
+        today = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=7))).date()
+        session = store.sessions.create(today, "Nhà văn hóa", "Tổ CNSCĐ", "vneid", "Tổ trưởng")
         store.sessions.check_in(session.id, learner.id)
         store.sessions.close(session.id)
         report = sync_now(store, datetime.datetime.now(datetime.UTC))

@@ -67,6 +67,7 @@ class Batch(BaseModel):
 
 class Rejected(BaseModel):
     id: str
+    code: str = Field(default="invalid_record", description="stable machine code")
     reason: str
 
 

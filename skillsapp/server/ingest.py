@@ -25,8 +25,9 @@ from skillsapp.engine.draw import layout_from_json
 from skillsapp.engine.scoring import mark, score
 from skillsapp.models import Contest, Question
 from skillsapp.server import db
+from skillsapp.server.claims import DeviceClaims, check_session_report
 from skillsapp.server.publish import load_contests, load_questions
-from skillsapp.storage.ids import parse_iso, utc_now_iso
+from skillsapp.storage.ids import parse_iso, utc_now, utc_now_iso
 
 RECORD_TYPES = ("attempt", "registration", "lesson_progress", "session_report")
 _TABLES: dict[str, Table] = {
@@ -38,7 +39,12 @@ _TABLES: dict[str, Table] = {
 
 
 class RecordProblem(Exception):
-    """A record that cannot be stored; the message is sent back to the device."""
+    """A record that cannot be stored; the message is sent back to the device, with
+    ``code``, a stable machine code."""
+
+    def __init__(self, reason: str, code: str = "invalid_record") -> None:
+        super().__init__(reason)
+        self.code = code
 
 
 @dataclass
@@ -116,6 +122,7 @@ class Ingestor:
         self._contests: dict[str, Contest] | None = None
         self._questions: dict[str, Question] = {}
         self._questions_at = 0.0
+        self.claims = DeviceClaims(engine)
 
     def questions(self, ids: set[str]) -> dict[str, Question]:
         """The server's copy of these questions, cached for a minute (re-scoring reads
@@ -259,13 +266,15 @@ class Ingestor:
             "profile_id": _require(payload, "profile_id", str),
             "lesson_id": _require(payload, "lesson_id", str),
             "status": _require(payload, "status", str),
-            "commune_code": payload.get("commune_code"),
+            "commune_code": self.claims.commune(device_id, payload.get("commune_code")),
             "completed_at": payload.get("completed_at"),
             "received_at": utc_now_iso(),
         }
 
     def _session(self, payload: dict, device_id: str) -> dict:
         _require(payload, "held_on", str)
+        self.claims.commune(device_id, payload.get("commune_code"))
+        check_session_report(payload, utc_now())
         return {
             "id": payload["id"],
             "device_id": device_id,
@@ -297,7 +306,11 @@ class Ingestor:
                         result.duplicates.append(rid)
                     else:
                         result.rejected.append(
-                            {"id": rid, "reason": "this record belongs to another device"}
+                            {
+                                "id": rid,
+                                "code": "other_device",
+                                "reason": "this record belongs to another device",
+                            }
                         )
                     continue
                 row: dict[str, Any]
@@ -322,7 +335,9 @@ class Ingestor:
                         row = self._session(payload, device_id)
                     _check_row(_TABLES[kind], row)
                 except RecordProblem as problem:
-                    result.rejected.append({"id": rid, "reason": str(problem)})
+                    result.rejected.append(
+                        {"id": rid, "code": problem.code, "reason": str(problem)}
+                    )
                     continue
                 new_rows[kind].append(row)
                 seen.add(rid)

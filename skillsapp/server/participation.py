@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, and_, case, func, select
 
 from skillsapp.server import db, review
+from skillsapp.server.claims import official_commune
 from skillsapp.server.reports import commune_name
 
 # Short names for the tables these queries join.
@@ -32,12 +33,14 @@ class CommuneParticipation:
 def participation(engine: Engine, commune: str | None = None) -> list[CommuneParticipation]:
     """Per commune, across every contest and device: entrants (one per person), contest
     attempts, attempts with a full score, lessons completed and group-session attendance.
-    Records without a commune of their own count for their PC's commune. No names.
+    Records without a commune of their own count for their PC's commune; a code not on the
+    official list (sent before the server checked codes) counts under no commune. No names.
     Full scores count only attempts a ranking may use (``review.rankable()``), by the
     server's score; ``attempts`` counts every attempt received."""
     table: dict[str | None, CommuneParticipation] = {}
 
     def entry(code: str | None) -> CommuneParticipation:
+        code = official_commune(code)
         if code not in table:
             table[code] = CommuneParticipation(code, commune_name(code))
         return table[code]
@@ -92,12 +95,16 @@ def participation(engine: Engine, commune: str | None = None) -> list[CommunePar
         for row in conn.execute(lessons):
             entry(row.commune).lessons_completed += int(row.n)
         for row in conn.execute(sessions):
-            item = entry(row.commune_code)
-            item.sessions += 1
             try:
-                attendance = json.loads(row.data).get("attendance")
-            except (ValueError, AttributeError):
-                attendance = None
+                report = json.loads(row.data)
+            except ValueError:
+                report = None
+            if not isinstance(report, dict):
+                report = {}
+            # A province-level PC may name the commune (checked at ingest); else its PC's.
+            item = entry(report.get("commune_code") or row.commune_code)
+            item.sessions += 1
+            attendance = report.get("attendance")
             if isinstance(attendance, int) and not isinstance(attendance, bool) and attendance > 0:
                 item.session_attendance += attendance
     rows = [item for code, item in table.items() if commune is None or code == commune]
