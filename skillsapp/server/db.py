@@ -258,6 +258,13 @@ def _step_004_attempt_verification(conn: Connection) -> None:
         )
     )
     conn.execute(text("DROP TABLE answers_003"))
+    # Attempt limits count a registration's attempts in a round for every batch.
+    conn.execute(
+        text(
+            "CREATE INDEX IF NOT EXISTS ix_attempts_registration "
+            "ON attempts (registration_id, contest_id, round_id)"
+        )
+    )
 
 
 STEPS: list[tuple[str, Callable[[Connection], None]]] = [

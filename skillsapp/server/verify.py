@@ -43,7 +43,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from skillsapp.engine.draw import DRAWS, DrawError, Layout, QuestionBank, layout_from_json
+from skillsapp.engine.draw import (
+    DRAWS,
+    DrawError,
+    Layout,
+    QuestionBank,
+    layout_from_json,
+    layout_to_json,
+)
 from skillsapp.engine.rules import vietnam_day
 from skillsapp.models import Contest, Question, Round
 from skillsapp.storage.ids import parse_iso
@@ -113,9 +120,8 @@ def _time(payload: Mapping[str, Any], name: str, label: str) -> datetime.datetim
         ) from None
 
 
-def _parse_layout(payload: Mapping[str, Any]) -> Layout:
+def _parse_layout(raw: Any) -> Layout:
     try:
-        raw = payload.get("layout")
         if not isinstance(raw, list):
             raise TypeError
         return layout_from_json(raw)
@@ -128,9 +134,19 @@ def _parse_layout(payload: Mapping[str, Any]) -> Layout:
 
 
 def _check_layout(
-    layout: Layout, contest: Contest, bank: QuestionBank, seed: int, draw_version: int
-) -> list[str]:
-    """Refuse a layout that is not what ``seed`` draws; returns flags (none if it is)."""
+    raw: Any, contest: Contest, bank: QuestionBank, seed: int, draw_version: int
+) -> tuple[Layout, list[str]]:
+    """The layout ``seed`` draws, if ``raw`` (the payload's layout) is exactly it, with flags
+    (none unless the server cannot draw); otherwise refuse, saying what is wrong."""
+    try:
+        drawn: Layout | None = DRAWS[draw_version](bank, contest.rules, seed)
+    except DrawError:  # the server's questions changed since: not the device's doing
+        drawn = None
+    # The usual case, kept cheap (the server verifies thousands of attempts a minute): the
+    # layout as sent equals the draw's, so count, quotas and option orders all hold.
+    if drawn is not None and raw == layout_to_json(drawn):
+        return drawn, []
+    layout = _parse_layout(raw)
     rules = contest.rules
     expected = sum(q.count for q in rules.quotas) if rules.quotas else rules.questions_per_attempt
     if len(layout) != expected:
@@ -170,23 +186,19 @@ def _check_layout(
                 f"Thứ tự phương án của câu «{slot.question_id:.60}» không hợp lệ.",
                 "layout_bad_option_order",
             )
-    try:
-        drawn = DRAWS[draw_version](bank, rules, seed)
-    except DrawError:  # the server's questions changed since: not the device's doing
-        return ["máy chủ không rút lại được câu hỏi (bộ câu hỏi đã đổi)"]
+    if drawn is None:
+        return layout, ["máy chủ không rút lại được câu hỏi (bộ câu hỏi đã đổi)"]
     if [s.question_id for s in drawn] != ids:
         raise RecordProblem(
             "Các câu hỏi của lượt thi không đúng với bộ câu rút từ mã lượt thi (seed) theo thể lệ "
             "cuộc thi. Kết quả này không được tính.",
             "layout_mismatch",
         )
-    if tuple(drawn) != tuple(layout):
-        raise RecordProblem(
-            "Thứ tự phương án của các câu hỏi không đúng với thứ tự rút từ mã lượt thi (seed). "
-            "Kết quả này không được tính.",
-            "layout_option_order_mismatch",
-        )
-    return []
+    raise RecordProblem(
+        "Thứ tự phương án của các câu hỏi không đúng với thứ tự rút từ mã lượt thi (seed). "
+        "Kết quả này không được tính.",
+        "layout_option_order_mismatch",
+    )
 
 
 def _check_answers(payload: Mapping[str, Any], layout: Layout, bank: QuestionBank) -> dict:
@@ -213,9 +225,10 @@ def _check_answers(payload: Mapping[str, Any], layout: Layout, bank: QuestionBan
                 "answer_duplicate",
             )
         count = len(bank.by_id[qid].options)
-        if len(set(map(repr, chosen))) != len(chosen) or not all(
-            isinstance(c, int) and not isinstance(c, bool) and 0 <= c < count for c in chosen
-        ):
+        if not all(
+            type(c) is int and 0 <= c < count  # a bool is no option index
+            for c in chosen
+        ) or len(set(chosen)) != len(chosen):
             raise RecordProblem(
                 f"Câu trả lời cho câu «{qid:.60}» chọn phương án không có (câu này có {count} "
                 "phương án).",
@@ -330,7 +343,7 @@ def verify_attempt(
     seed = payload.get("seed")
     if not isinstance(seed, int) or isinstance(seed, bool):
         raise RecordProblem("Lượt thi thiếu mã rút câu hỏi (seed).", "invalid_seed")
-    layout = _parse_layout(payload)
+    raw_layout = payload.get("layout")
     # An app from before versioned contests says nothing: the newest version its draw
     # reproduces is the one it was drawn under.
     candidates = [claimed] if claimed is not None else list(reversed(list(versions)))
@@ -345,7 +358,7 @@ def verify_attempt(
             continue
         bank = bank_for(contest)
         try:
-            flags = _check_layout(layout, contest, bank, seed, draw_version)
+            layout, flags = _check_layout(raw_layout, contest, bank, seed, draw_version)
         except RecordProblem as refused:
             problem = problem or refused
             continue
