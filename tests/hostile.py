@@ -31,12 +31,15 @@ CONTEST = "tim-hieu-chuyen-doi-so-2026"
 ROUND = "tuan-1"
 # Inside the sample contest's first round, which opens on 7 December 2026.
 PLAYED_AT = datetime.datetime(2026, 12, 8, 2, 0, tzinfo=datetime.UTC)
+# The server's clock in these tests: an hour after the honest attempts were played.
+SERVER_NOW = PLAYED_AT + datetime.timedelta(hours=1)
 
 
 @pytest.fixture(params=BACKENDS)
 def province_server(request, tmp_path):
     """The real server on loopback (SQLite, and PostgreSQL when configured), the bundled
-    pack and its contests published, and a province organiser (``server.province``)."""
+    pack and its contests published, a province organiser (``server.province``), and the
+    server's clock set to :data:`SERVER_NOW` (inside the sample contest's first round)."""
     pytest.importorskip("fastapi")
     from skillsapp.server.publish import publish_pack
 
@@ -44,6 +47,7 @@ def province_server(request, tmp_path):
         services = live.services
         publish_pack(services.engine, services.key, services.config.packs_dir, BUNDLED)
         live.province = services.accounts.create_organiser("tinh", "mat-khau-tinh", "province")
+        services.clock = lambda: SERVER_NOW
         yield live
 
 
@@ -107,10 +111,11 @@ class HostileDevice:
     def send(
         self, records: list[dict], sent_at: datetime.datetime | None = None, raw: bool = False
     ):
-        """POST a batch as this device; returns the JSON answer (or the response if ``raw``)."""
+        """POST a batch as this device (sent, by default, at the server's time); returns the
+        JSON answer (or the response if ``raw``)."""
         body = {
             "batch_id": f"b-{datetime.datetime.now().timestamp()}",
-            "sent_at": (sent_at or datetime.datetime.now(datetime.UTC)).isoformat(),
+            "sent_at": (sent_at or self.server.services.clock()).isoformat(),
             "records": records,
         }
         response = requests.post(

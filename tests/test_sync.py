@@ -28,6 +28,9 @@ from skillsapp.server.transfer import import_transfer  # noqa: E402
 
 CONTEST = "tim-hieu-chuyen-doi-so-2026"
 NOW = datetime.datetime(2026, 12, 8, 2, 0, tzinfo=datetime.UTC)
+# The server's clock, and the PC's when it syncs: an hour after the attempts were played,
+# inside the sample contest's first round (the server refuses attempts in rounds not open).
+SERVER_NOW = NOW + datetime.timedelta(hours=1)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -36,6 +39,7 @@ def server(request, tmp_path):
         services = live.services
         publish_pack(services.engine, services.key, services.config.packs_dir, BUNDLED)
         live.province = services.accounts.create_organiser("tinh", "mat-khau-tinh", "province")
+        services.clock = lambda: SERVER_NOW
         yield live
 
 
@@ -74,7 +78,7 @@ def count(server, table):
 
 
 def sync(store, now=None):
-    return sync_now(store, now or datetime.datetime.now(datetime.UTC))
+    return sync_now(store, now or SERVER_NOW)
 
 
 def test_happy_path_enrol_send_and_rescore(server, tmp_path):
@@ -109,10 +113,8 @@ def test_sending_twice_never_duplicates(server, tmp_path):
             store.db.execute("SELECT value FROM sync_state WHERE key='server'").fetchone()[0]
         )["token"],
     )
-    first = client.send_batch(batch, datetime.datetime.now(datetime.UTC))
-    second = client.send_batch(
-        list(reversed(batch)), datetime.datetime.now(datetime.UTC)
-    )  # replayed, reordered
+    first = client.send_batch(batch, SERVER_NOW)
+    second = client.send_batch(list(reversed(batch)), SERVER_NOW)  # replayed, reordered
     assert (
         len(first["accepted"]) == 2 and second["accepted"] == [] and len(second["duplicates"]) == 2
     )
@@ -133,13 +135,11 @@ def test_server_down_keeps_everything_and_backs_off(server, tmp_path):
     assert caught.value.kind == kinds.OFFLINE and "vẫn được lưu" in str(caught.value)
     state = status(store)
     assert state.pending == 2 and state.last_problem == str(caught.value)
-    assert state.next_try_at > datetime.datetime.now(datetime.UTC)  # backing off
+    assert state.next_try_at > SERVER_NOW  # backing off
     with pytest.raises(SyncError):
         sync(store)
     later = status(store)
-    assert later.next_try_at - datetime.datetime.now(datetime.UTC) > datetime.timedelta(
-        seconds=90
-    )  # doubled
+    assert later.next_try_at - SERVER_NOW > datetime.timedelta(seconds=90)  # doubled
 
 
 @pytest.mark.parametrize(
@@ -153,9 +153,7 @@ def test_server_errors_and_malformed_answers(server, tmp_path, mode, kind):
     proxy.mode = mode
     try:
         with pytest.raises(SyncError) as caught:
-            sync_now(
-                store, datetime.datetime.now(datetime.UTC), ServerClient(proxy.url, _token(store))
-            )
+            sync_now(store, SERVER_NOW, ServerClient(proxy.url, _token(store)))
         assert caught.value.kind == kind and caught.value.retry_later
         assert store.outbox.pending_count() == 2
     finally:
@@ -172,7 +170,7 @@ def test_timeout_is_treated_as_offline(server, tmp_path):
         with pytest.raises(SyncError) as caught:
             sync_now(
                 store,
-                datetime.datetime.now(datetime.UTC),
+                SERVER_NOW,
                 ServerClient(proxy.url, _token(store), timeout=(0.5, 0.5)),
             )
         assert caught.value.kind == kinds.OFFLINE
@@ -189,16 +187,12 @@ def test_connection_dropped_after_the_server_committed(server, tmp_path):
     proxy.mode = "drop_after_commit"
     try:
         with pytest.raises(SyncError) as caught:
-            sync_now(
-                store, datetime.datetime.now(datetime.UTC), ServerClient(proxy.url, _token(store))
-            )
+            sync_now(store, SERVER_NOW, ServerClient(proxy.url, _token(store)))
         assert caught.value.kind == kinds.OFFLINE
         assert proxy.forwarded == 1 and count(server, db.attempts) == 1  # the server has it
         assert store.outbox.pending_count() == 2  # the app does not know yet
         proxy.mode = "pass"
-        report = sync_now(
-            store, datetime.datetime.now(datetime.UTC), ServerClient(proxy.url, _token(store))
-        )
+        report = sync_now(store, SERVER_NOW, ServerClient(proxy.url, _token(store)))
         assert report.sent == 0 and report.duplicates == 2
         assert store.outbox.pending_count() == 0
         assert count(server, db.attempts) == 1 and count(server, db.answers) == 20
@@ -253,12 +247,11 @@ def test_one_device_cannot_write_another_devices_records(server, tmp_path):
             "payload": {**item, "device_id": second.device_id, "score": 0},
         }
     ]
-    answer = ServerClient(server.url, _token(second)).send_batch(
-        stolen, datetime.datetime.now(datetime.UTC)
-    )
+    answer = ServerClient(server.url, _token(second)).send_batch(stolen, SERVER_NOW)
     assert (
         answer["accepted"] == []
-        and answer["rejected"][0]["reason"] == "this record belongs to another device"
+        and answer["rejected"][0]["code"] == "other_device_record"
+        and answer["rejected"][0]["reason"] == "Bản ghi này thuộc về một máy khác."
     )
     with server.services.engine.connect() as conn:
         assert conn.execute(select(db.attempts.c.score)).scalar() == 20
@@ -290,7 +283,7 @@ def test_unknown_contest_is_rejected_and_the_rest_kept(server, tmp_path):
     )
     store.db.conn.commit()
     report = sync(store)
-    assert report.sent == 1 and report.rejected == ["unknown contest 'khong-co'"]
+    assert report.sent == 1 and report.rejected == ["Máy chủ không có cuộc thi «khong-co»."]
     assert count(server, db.attempts) == 0 and count(server, db.answers) == 0  # nothing half-way
     assert store.outbox.pending_count() == 0 and len(store.outbox.rejected()) == 1
 
@@ -300,7 +293,7 @@ def test_pc_clock_far_from_the_server(server, tmp_path):
     enrol(store, server.url, new_code(server), "PC")
     play(store)
     with pytest.raises(SyncError) as caught:
-        sync_now(store, datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=3))
+        sync_now(store, SERVER_NOW - datetime.timedelta(days=3))
     assert caught.value.kind == kinds.CLOCK and "ngày giờ" in str(caught.value)
     assert count(server, db.attempts) == 0
 

@@ -40,6 +40,7 @@ def server(tmp_path):
         services = live.services
         publish_pack(services.engine, services.key, services.config.packs_dir, BUNDLED)
         live.province = services.accounts.create_organiser("tinh", "mat-khau-tinh", "province")
+        services.clock = lambda: SERVER_NOW
         yield live
 
 
@@ -54,9 +55,13 @@ def new_code(server) -> str:
     return server.services.accounts.create_enrolment_code(server.province, "00070")
 
 
+# The server's clock: an hour after the results were played, inside the contest's round.
+SERVER_NOW = FIXED_NOW + datetime.timedelta(hours=1)
+
+
 def real_now(context) -> datetime.datetime:
-    """The server refuses results whose clock is far from its own, so syncs use the real time."""
-    context.clock.now = datetime.datetime.now(datetime.UTC)
+    """The server refuses results whose clock is far from its own, so syncs use its time."""
+    context.clock.now = SERVER_NOW
     return context.clock.now
 
 
@@ -331,3 +336,31 @@ def test_a_pc_the_server_no_longer_knows_is_offered_to_connect_again(server, con
     with server.services.engine.connect() as conn:
         devices = conn.execute(select(db.devices.c.id)).scalars().all()
     assert devices == [context.store.device_id]  # the same PC, enrolled again
+
+
+def test_a_refused_result_says_whose_it_was_and_why(server, context, qtbot):
+    """The server refuses a forged result (here a duration of −5 s): the sync page names
+    the person and the round and shows the server's Vietnamese reason as it came."""
+    enrol(context.store, server.url, new_code(server), "PC")
+    play(context.store, name="Nguyễn Văn An")
+    context.store.db.execute(
+        "UPDATE outbox SET payload = json_set(payload, '$.duration_ms', -5000) "
+        "WHERE record_type = 'attempt'"
+    )
+    context.store.db.conn.commit()
+    page = open_page(qtbot, context)
+    overview = page.overview
+    assert not overview.refusal_list.isVisible()
+
+    real_now(context)
+    with qtbot.waitSignal(context.sync_finished):
+        qtbot.mouseClick(overview.sync_button, LEFT)
+
+    assert overview.refused.isVisible() and overview.refusal_list.isVisible()
+    assert overview.refusal_list.text() == (
+        "Kết quả của Nguyễn Văn An (Tuần 1) bị máy chủ từ chối: "
+        "Thời gian làm bài của lượt thi phải lớn hơn 0."
+    )
+    assert context.store.outbox.pending_count() == 0  # the registration went through
+    come_back(page)  # still there on the next visit
+    assert "Nguyễn Văn An (Tuần 1)" in overview.refusal_list.text()

@@ -18,6 +18,9 @@ from skillsapp.sync.runner import enrol, sync_now
 CONTEST = "tim-hieu-chuyen-doi-so-2026"
 ROUND = "tuan-1"
 NOW = datetime.datetime(2026, 12, 8, 2, 0, tzinfo=datetime.UTC)
+# The server's clock (and the PCs' when they sync): an hour after the results were played,
+# inside the round (the server refuses attempts of a round its own clock says is not open).
+SERVER_NOW = NOW + datetime.timedelta(hours=1)
 HOAN_KIEM, BA_DINH = "00070", "00004"
 PROVINCE_USER, PROVINCE_PASSWORD = "tinh", "mat-khau-tinh"
 COMMUNE_USER, COMMUNE_PASSWORD = "xa-hoan-kiem", "mat-khau-xa"
@@ -81,6 +84,7 @@ def build_province(server, tmp_path) -> Province:
     from skillsapp.server.publish import publish_pack
 
     services = server.services
+    services.clock = lambda: SERVER_NOW
     publish_pack(services.engine, services.key, services.config.packs_dir, BUNDLED)
     province = services.accounts.create_organiser(PROVINCE_USER, PROVINCE_PASSWORD, "province")
     services.accounts.create_organiser(COMMUNE_USER, COMMUNE_PASSWORD, "commune", HOAN_KIEM)
@@ -99,7 +103,7 @@ def build_province(server, tmp_path) -> Province:
         session = store.sessions.create(today, "Nhà văn hóa", "Tổ CNSCĐ", "vneid", "Tổ trưởng")
         store.sessions.check_in(session.id, learner.id)
         store.sessions.close(session.id)
-        report = sync_now(store, datetime.datetime.now(datetime.UTC))
+        report = sync_now(store, SERVER_NOW)
         assert report.rejected == []
         stores.append(store)
     return Province(server, *stores)

@@ -2,6 +2,12 @@
 
 An attempt keeps its seed and the resulting layout (question order and each
 question's option order), so anyone can recompute the draw and re-score it.
+The draw is a contract between the app and the provincial server, written down
+in ``docs/draw-contract.md``: :data:`DRAW_VERSION` names the version of it this
+code implements, and :func:`contest_version` names the contest rules an attempt
+was drawn under. Changing what :func:`draw` returns for a seed means a new
+:data:`DRAW_VERSION`, with the old one kept in :data:`DRAWS` so attempts made by
+older apps still verify on the server.
 
 >>> bank = QuestionBank(questions)                        # doctest: +SKIP
 >>> layout = draw(bank, rules, seed=12345)               # doctest: +SKIP
@@ -11,13 +17,19 @@ True
 
 from __future__ import annotations
 
+import datetime
+import hashlib
+import json
 import random
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass
 
 from skillsapp.errors import AppError
 from skillsapp.i18n import _
-from skillsapp.models import ContestRules, Question, Quota
+from skillsapp.models import Contest, ContestRules, Question, Quota
+
+# The version of the draw contract (docs/draw-contract.md) this app draws with.
+DRAW_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -45,11 +57,15 @@ class DrawError(AppError):
 
 
 class QuestionBank:
-    """Questions indexed by topic and difficulty, built once, drawn from many times."""
+    """Questions indexed by topic and difficulty, built once, drawn from many times
+    (the server verifies thousands of draws from one bank: pools and quota matches
+    are remembered)."""
 
     def __init__(self, questions: Iterable[Question]) -> None:
         self.by_id: dict[str, Question] = {}
         self._groups: dict[tuple[str, str], list[str]] = {}
+        self._pools: dict[tuple[tuple[str, ...], tuple[str, ...]], QuestionBank] = {}
+        self._matches: dict[Quota, tuple[str, ...]] = {}
         for question in sorted(questions, key=lambda q: q.id):
             self.by_id[question.id] = question
             self._groups.setdefault((question.topic, question.difficulty), []).append(question.id)
@@ -60,14 +76,22 @@ class QuestionBank:
     def restricted(self, topics: Sequence[str], packs: Sequence[str]) -> QuestionBank:
         if not topics and not packs:
             return self
-        return QuestionBank(
-            q
-            for q in self.by_id.values()
-            if (not topics or q.topic in topics) and (not packs or q.pack_id in packs)
-        )
+        key = (tuple(topics), tuple(packs))
+        if key not in self._pools:
+            self._pools[key] = QuestionBank(
+                q
+                for q in self.by_id.values()
+                if (not topics or q.topic in topics) and (not packs or q.pack_id in packs)
+            )
+        return self._pools[key]
 
     def matching(self, quota: Quota) -> list[str]:
         """Ids (sorted) of the questions a quota may draw from."""
+        if quota not in self._matches:
+            self._matches[quota] = tuple(self._matching(quota))
+        return list(self._matches[quota])
+
+    def _matching(self, quota: Quota) -> list[str]:
         found: list[str] = []
         for (topic, difficulty), ids in self._groups.items():
             if (quota.topic is None or topic == quota.topic) and (
@@ -119,6 +143,36 @@ def draw(bank: QuestionBank, rules: ContestRules, seed: int) -> Layout:
     return tuple(
         Slot(qid, _option_order(pool.by_id[qid], rules.shuffle_options, rng)) for qid in chosen
     )
+
+
+# Every draw version the server can re-derive; an attempt without a version is version 1.
+DRAWS: dict[int, Callable[[QuestionBank, ContestRules, int], Layout]] = {1: draw}
+
+
+def contest_version(contest: Contest) -> str:
+    """The version of a contest's rules and rounds: what an attempt's draw and times depend on.
+
+    16 hex digits of the SHA-256 of a canonical JSON (sorted keys, round times in
+    UTC), so the app and the server compute the same value from the same contest
+    whatever the time zone or the order of fields it was stored with.
+
+    >>> contest_version(contest)                       # doctest: +SKIP
+    '3f0c9a1d2b7e4c55'
+    """
+    data = {
+        "id": contest.id,
+        "rules": asdict(contest.rules),
+        "rounds": [
+            {
+                "id": r.id,
+                "opens_at": r.opens_at.astimezone(datetime.UTC).isoformat(),
+                "closes_at": r.closes_at.astimezone(datetime.UTC).isoformat(),
+            }
+            for r in contest.rounds
+        ],
+    }
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def draw_practice(questions: Sequence[Question], seed: int) -> Layout:

@@ -11,7 +11,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from skillsapp.engine.draw import QuestionBank, draw
+from skillsapp.engine.draw import DRAW_VERSION, QuestionBank, contest_version, draw
 from skillsapp.engine.ranking import Ranked, rank_round
 from skillsapp.engine.registration import (
     FIELD_NAMES,
@@ -174,6 +174,8 @@ def start_attempt(
         contest_id=contest.id,
         round_id=round_.id,
         registration_id=registration.id,
+        draw_version=DRAW_VERSION,
+        contest_version=contest_version(contest),
     )
     return ContestAttempt(
         store, record, contest, {s.question_id: bank.by_id[s.question_id] for s in layout}

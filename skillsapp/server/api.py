@@ -22,7 +22,7 @@ from skillsapp import __version__
 from skillsapp.server import db
 from skillsapp.server.accounts import Device, EnrolRefused, storable
 from skillsapp.server.errors import ApiError
-from skillsapp.storage.ids import utc_now, utc_now_iso
+from skillsapp.storage.ids import utc_now_iso
 
 UUID_PATTERN = r"^[0-9a-fA-F-]{32,36}$"
 
@@ -66,6 +66,9 @@ class Batch(BaseModel):
 
 
 class Rejected(BaseModel):
+    """A refused record: ``code`` is stable for programs, ``reason`` a Vietnamese sentence
+    the app shows as is (what is wrong and what to do)."""
+
     id: str
     code: str = Field(default="invalid_record", description="stable machine code")
     reason: str
@@ -187,26 +190,27 @@ def receive_batch(
     batch: Batch, request: Request, device: Annotated[Device, Depends(current_device)]
 ) -> BatchResult:
     svc = services(request)
+    now = svc.clock()
     sent_at = batch.sent_at if batch.sent_at.tzinfo else batch.sent_at.replace(tzinfo=datetime.UTC)
-    skew = abs((utc_now() - sent_at).total_seconds())
+    skew = abs((now - sent_at).total_seconds())
     if skew > svc.config.max_clock_skew_s:
         raise ApiError(
             409,
             "clock_skew",
             f"The PC's clock is {int(skew // 60)} minutes away from the server's. Set the date and time "
             "on the PC, then sync again.",
-            server_time=utc_now_iso(),
+            server_time=now.isoformat(),
         )
     # Plain dicts without model_dump(): copying every nested payload cost more than storing it.
     records = [{"type": r.type, "id": r.id, "payload": r.payload} for r in batch.records]
-    result = svc.ingestor.ingest(device.id, records)
+    result = svc.ingestor.ingest(device.id, records, device_offset=sent_at - now)
     svc.accounts.touch(device.id)
     return BatchResult(
         accepted=result.accepted,
         duplicates=result.duplicates,
         rejected=[Rejected(**r) for r in result.rejected],
         flagged=result.flagged,
-        server_time=utc_now_iso(),
+        server_time=svc.clock().isoformat(),
     )
 
 

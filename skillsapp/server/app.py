@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from fastapi import FastAPI, Request
@@ -31,6 +33,16 @@ class Services:
     ingestor: Ingestor
     key: object
     public_key: str
+
+    @property
+    def clock(self) -> Callable[[], datetime.datetime]:
+        """The server's time (UTC): receive times, round windows and the batch clock check.
+        Tests set it (``services.clock = lambda: moment``) to play inside a round."""
+        return self.ingestor.clock
+
+    @clock.setter
+    def clock(self, value: Callable[[], datetime.datetime]) -> None:
+        self.ingestor.clock = value
 
 
 def build_services(config: ServerConfig) -> Services:

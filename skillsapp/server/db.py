@@ -94,6 +94,16 @@ contests = Table(
     Column("signature", String(200), nullable=False),
     Column("published_at", String(40), nullable=False),
 )
+# Every version of every contest ever published (step 004): an attempt is verified against
+# the version it was drawn under, even after the contest was published again.
+contest_versions = Table(
+    "contest_versions",
+    metadata,
+    Column("contest_id", String(100), primary_key=True),
+    Column("version", String(64), primary_key=True),
+    Column("data", Text, nullable=False),
+    Column("published_at", String(40), nullable=False),
+)
 packs = Table(
     "packs",
     metadata,
@@ -141,18 +151,22 @@ attempts = Table(
     Column("prediction", Integer),
     Column("data", Text, nullable=False),
     Column("received_at", String(40), nullable=False),
+    Column("draw_version", Integer),  # step 004
+    Column("contest_version", String(64)),  # step 004
     # Step 005: an organiser's decision on a flagged attempt (NULL while it awaits review).
     Column("review_status", String(20)),  # accepted | rejected
     Column("reviewed_by", String(40)),  # organiser username
     Column("reviewed_at", String(40)),
     Column("review_reason", Text),
 )
+# An answer is identified by its attempt and question (step 004), never by the id a device
+# chose: a device-made id colliding with another attempt's must not drop this attempt's answer.
 answers = Table(
     "answers",
     metadata,
-    Column("id", String(36), primary_key=True),
-    Column("attempt_id", String(36), ForeignKey("attempts.id"), nullable=False),
-    Column("question_id", String(100), nullable=False),
+    Column("attempt_id", String(36), ForeignKey("attempts.id"), primary_key=True),
+    Column("question_id", String(100), primary_key=True),
+    Column("device_answer_id", String(36)),
     Column("chosen", String(40), nullable=False),
     Column("mark", Float),
 )
@@ -205,12 +219,30 @@ sign_in_accounts = Table(  # per user name: where its failure count restarts, an
 
 # Tables made by a later step: step 001 must not create them, or a new database and an
 # upgraded one would end up with different histories.
-_LATER_TABLES = {"schema_steps", "audit_log", "sign_in_failures", "sign_in_accounts"}
+_LATER_TABLES = {
+    "schema_steps",
+    "audit_log",
+    "contest_versions",
+    "sign_in_failures",
+    "sign_in_accounts",
+}
 
 
 def _step_001_initial(conn: Connection) -> None:
-    names = [t for t in metadata.sorted_tables if t.name not in _LATER_TABLES]
+    names = [
+        t for t in metadata.sorted_tables if t.name not in _LATER_TABLES and t.name != "answers"
+    ]
     metadata.create_all(conn, tables=names)
+    # Step 001's own answers table, as it was: step 004 rebuilds it keyed by (attempt, question).
+    conn.execute(
+        text(
+            "CREATE TABLE answers (id VARCHAR(36) NOT NULL PRIMARY KEY, "
+            "attempt_id VARCHAR(36) NOT NULL REFERENCES attempts (id), "
+            "question_id VARCHAR(100) NOT NULL, chosen VARCHAR(40) NOT NULL, mark FLOAT)"
+        )
+    )
+    for name in ("draw_version", "contest_version"):
+        conn.execute(text(f"ALTER TABLE attempts DROP COLUMN {name}"))
 
 
 def _step_002_indexes(conn: Connection) -> None:
@@ -225,6 +257,42 @@ def _step_002_indexes(conn: Connection) -> None:
 
 def _step_003_audit(conn: Connection) -> None:
     audit_log.create(conn)
+
+
+def _step_004_attempt_verification(conn: Connection) -> None:
+    """Contest version history, each attempt's draw and contest version, and answers keyed
+    by (attempt, question) instead of the device's answer id."""
+    from skillsapp.server.publish import record_contest_version
+
+    contest_versions.create(conn)
+    for row in conn.execute(text("SELECT data, published_at FROM contests")).all():
+        record_contest_version(conn, row.data, row.published_at)
+    conn.execute(text("ALTER TABLE attempts ADD COLUMN draw_version INTEGER"))
+    conn.execute(text("ALTER TABLE attempts ADD COLUMN contest_version VARCHAR(64)"))
+    conn.execute(text("ALTER TABLE answers RENAME TO answers_003"))
+    if conn.dialect.name == "postgresql":  # the new table's key index takes the old name
+        conn.execute(
+            text("ALTER TABLE answers_003 RENAME CONSTRAINT answers_pkey TO answers_003_pkey")
+        )
+    conn.execute(text("DROP INDEX IF EXISTS ix_answers_attempt"))
+    answers.create(conn)
+    # An old attempt holding two answers to one question keeps the first one stored.
+    ignore = "OR IGNORE " if conn.dialect.name == "sqlite" else ""
+    conflict = " ON CONFLICT DO NOTHING" if conn.dialect.name == "postgresql" else ""
+    conn.execute(
+        text(
+            f"INSERT {ignore}INTO answers (attempt_id, question_id, device_answer_id, chosen, mark) "
+            f"SELECT attempt_id, question_id, id, chosen, mark FROM answers_003 ORDER BY id{conflict}"
+        )
+    )
+    conn.execute(text("DROP TABLE answers_003"))
+    # Attempt limits count a registration's attempts in a round for every batch.
+    conn.execute(
+        text(
+            "CREATE INDEX IF NOT EXISTS ix_attempts_registration "
+            "ON attempts (registration_id, contest_id, round_id)"
+        )
+    )
 
 
 def _step_005_attempt_review(conn: Connection) -> None:
@@ -255,6 +323,7 @@ STEPS: list[tuple[str, Callable[[Connection], None]]] = [
     ("001_initial", _step_001_initial),
     ("002_indexes", _step_002_indexes),
     ("003_audit", _step_003_audit),
+    ("004_attempt_verification", _step_004_attempt_verification),
     ("005_attempt_review", _step_005_attempt_review),
     ("007_sign_in_guard", _step_007_sign_in_guard),
 ]

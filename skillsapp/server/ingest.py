@@ -6,27 +6,33 @@ each record is fully stored (an attempt with all its answers) or not at all.
 Records another device owns, or that name a contest the server does not know,
 are rejected one by one with a reason; the rest of the batch is kept.
 
-Every contest attempt is re-scored from its answers with the server's own copy
-of the questions; an attempt whose score differs is flagged.
+Every contest attempt is verified (``verify.py``: its draw re-derived from the
+seed and the published contest version, its answers, times and the attempt
+limits checked) and re-scored from its answers with the server's own copy of the
+questions: an impossible attempt is refused with a code and a Vietnamese reason,
+a suspicious one (a score that differs, a clock changed…) is stored flagged. An
+answer is stored under (attempt, question), whatever id the device gave it.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine, Integer, String, Table, select
 from sqlalchemy.engine import Connection
 
-from skillsapp.engine.draw import layout_from_json
+from skillsapp.engine.draw import QuestionBank
 from skillsapp.engine.scoring import mark, score
 from skillsapp.models import Contest, Question
 from skillsapp.server import db
 from skillsapp.server.claims import DeviceClaims, check_session_report
-from skillsapp.server.publish import load_contests, load_questions
+from skillsapp.server.publish import load_all_questions, load_contest_versions, load_contests
+from skillsapp.server.verify import RecordProblem, Verified, check_limits, verify_attempt
 from skillsapp.storage.ids import parse_iso, utc_now, utc_now_iso
 
 RECORD_TYPES = ("attempt", "registration", "lesson_progress", "session_report")
@@ -36,15 +42,6 @@ _TABLES: dict[str, Table] = {
     "lesson_progress": db.lesson_progress,
     "session_report": db.session_reports,
 }
-
-
-class RecordProblem(Exception):
-    """A record that cannot be stored; the message is sent back to the device, with
-    ``code``, a stable machine code."""
-
-    def __init__(self, reason: str, code: str = "invalid_record") -> None:
-        super().__init__(reason)
-        self.code = code
 
 
 @dataclass
@@ -79,7 +76,7 @@ def insert_ignore(conn: Connection, table: Table, rows: list[dict[str, Any]]) ->
 def _require(payload: dict, name: str, kind: type | tuple[type, ...]) -> Any:
     value = payload.get(name)
     if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
-        raise RecordProblem(f"field '{name}' is missing or has the wrong type")
+        raise RecordProblem(f"Trường '{name}' bị thiếu hoặc sai kiểu dữ liệu.", "invalid_field")
     return value
 
 
@@ -95,15 +92,19 @@ def _check_row(table: Table, row: dict[str, Any]) -> None:
         kind = table.c[name].type
         if isinstance(kind, String):  # Text is a String
             if not isinstance(value, str):
-                raise RecordProblem(f"field '{name}' must be text")
+                raise RecordProblem(f"Trường '{name}' phải là chữ.", "invalid_field")
             if "\x00" in value:
-                raise RecordProblem(f"field '{name}' contains a NUL character")
+                raise RecordProblem(f"Trường '{name}' chứa ký tự NUL.", "invalid_field")
             if kind.length is not None and len(value) > kind.length:
-                raise RecordProblem(f"field '{name}' is longer than {kind.length} characters")
+                raise RecordProblem(
+                    f"Trường '{name}' dài quá {kind.length} ký tự.", "invalid_field"
+                )
         elif isinstance(kind, Integer) and not (
             isinstance(value, int) and not isinstance(value, bool) and -_INT32 <= value < _INT32
         ):
-            raise RecordProblem(f"field '{name}' must be a whole number that fits 32 bits")
+            raise RecordProblem(
+                f"Trường '{name}' phải là số nguyên không quá 32 bit.", "invalid_field"
+            )
 
 
 def _instant(payload: dict, name: str) -> str:
@@ -111,29 +112,37 @@ def _instant(payload: dict, name: str) -> str:
     try:
         return parse_iso(value).isoformat()
     except ValueError:
-        raise RecordProblem(f"field '{name}' is not a date and time") from None
+        raise RecordProblem(f"Trường '{name}' không phải ngày giờ.", "invalid_field") from None
 
 
 class Ingestor:
     QUESTION_CACHE_SECONDS = 60.0
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, clock: Callable[[], datetime.datetime] = utc_now) -> None:
         self.engine = engine
+        self.clock = clock  # the server's time; tests set it
         self._contests: dict[str, Contest] | None = None
-        self._questions: dict[str, Question] = {}
-        self._questions_at = 0.0
         self.claims = DeviceClaims(engine)
+        self._versions: dict[str, dict[str, Contest]] | None = None
+        self._bank: QuestionBank | None = None
+        self._bank_at = 0.0
+
+    def bank(self) -> QuestionBank:
+        """The server's questions, cached for a minute: verifying an attempt is then one draw."""
+        now = time.monotonic()
+        if self._bank is None or now - self._bank_at > self.QUESTION_CACHE_SECONDS:
+            self._bank, self._bank_at = QuestionBank(load_all_questions(self.engine)), now
+        return self._bank
 
     def questions(self, ids: set[str]) -> dict[str, Question]:
-        """The server's copy of these questions, cached for a minute (re-scoring reads
-        the same few hundred questions for every attempt)."""
-        now = time.monotonic()
-        if now - self._questions_at > self.QUESTION_CACHE_SECONDS:
-            self._questions, self._questions_at = {}, now
-        missing = ids - self._questions.keys()
-        if missing:
-            self._questions.update(load_questions(self.engine, missing))
-        return {qid: self._questions[qid] for qid in ids if qid in self._questions}
+        """The server's copy of these questions (from the cached bank)."""
+        by_id = self.bank().by_id
+        return {qid: by_id[qid] for qid in ids if qid in by_id}
+
+    def contest_versions(self) -> dict[str, dict[str, Contest]]:
+        if self._versions is None:
+            self._versions = load_contest_versions(self.engine)
+        return self._versions
 
     def contests(self) -> dict[str, Contest]:
         if self._contests is None:
@@ -142,107 +151,112 @@ class Ingestor:
 
     def forget(self) -> None:
         self._contests = None
-        self._questions_at = 0.0
+        self._versions = None
+        self._bank = None
 
-    def _attempt(self, payload: dict, device_id: str) -> tuple[dict, list[dict], str | None]:
+    def _attempt(
+        self, payload: dict, device_id: str, now: datetime.datetime, offset: datetime.timedelta
+    ) -> tuple[dict, list[dict], Verified]:
         contest_id = _require(payload, "contest_id", str)
-        contest = self.contests().get(contest_id)
-        if contest is None:
+        versions = self.contest_versions().get(contest_id)
+        if versions is None:
             self.forget()  # it may have been published by another server process
-            contest = self.contests().get(contest_id)
-        if contest is None:
-            raise RecordProblem(f"unknown contest '{contest_id}'")
-        round_id = _require(payload, "round_id", str)
-        if round_id not in {r.id for r in contest.rounds}:
-            raise RecordProblem(f"contest '{contest_id}' has no round '{round_id}'")
-        try:
-            layout = layout_from_json(_require(payload, "layout", list))
-        except (TypeError, ValueError):
-            raise RecordProblem(
-                "field 'layout' is not a list of [question, [option order]]"
-            ) from None
-        raw_answers = _require(payload, "answers", list)
-        in_layout = {s.question_id for s in layout}
-        answers: dict[str, list[int]] = {}
-        answer_rows = []
-        for item in raw_answers:
-            if not isinstance(item, dict):
-                raise RecordProblem("each answer must be an object")
-            qid = _require(item, "question_id", str)
-            chosen = _require(item, "chosen", list)
-            if not all(
-                isinstance(c, int) and not isinstance(c, bool) and 0 <= c < 6 for c in chosen
-            ):
-                raise RecordProblem(f"answer to '{qid}' has options that are not 0 to 5")
-            if qid not in in_layout:
-                raise RecordProblem(f"answer to '{qid}', a question that is not in the attempt")
-            answers[qid] = chosen
-            answer_rows.append(
-                {
-                    "id": _require(item, "id", str),
-                    "attempt_id": payload["id"],
-                    "question_id": qid,
-                    "chosen": json.dumps(sorted(chosen)),
-                    "mark": None,
-                }
-            )
+            versions = self.contest_versions().get(contest_id)
+        if not versions:
+            raise RecordProblem(f"Máy chủ không có cuộc thi «{contest_id:.60}».", "unknown_contest")
+        _require(payload, "round_id", str)
+        checked = verify_attempt(payload, versions, lambda _contest: self.bank(), now, offset)
+        rules = checked.contest.rules
         device_score = float(_require(payload, "score", (int, float)))
         max_score = float(_require(payload, "max_score", (int, float)))
-        questions = self.questions(in_layout)
-        flag = None
-        missing = [s.question_id for s in layout if s.question_id not in questions]
-        server_score = None
-        if missing:
-            flag = f"Có {len(missing)} câu hỏi máy chủ không có, nên chưa chấm lại được."
-        else:
-            server_score, server_max = score(
-                layout, answers, questions, contest.rules.partial_credit
+        server_score, server_max = score(
+            checked.layout, checked.answers, checked.questions, rules.partial_credit
+        )
+        flags = list(checked.flags)
+        if abs(server_score - device_score) > 1e-6 or abs(server_max - max_score) > 1e-6:
+            # Shown to organisers as stored: Vietnamese, with a decimal comma.
+            shown = [f"{v:g}".replace(".", ",") for v in (device_score, max_score)]
+            shown += [f"{v:g}".replace(".", ",") for v in (server_score, server_max)]
+            flags.insert(
+                0, "Máy tính báo {}/{} điểm nhưng máy chủ chấm lại được {}/{} điểm.".format(*shown)
             )
-            if abs(server_score - device_score) > 1e-6 or abs(server_max - max_score) > 1e-6:
-                # Shown to organisers as stored: Vietnamese, with a decimal comma.
-                shown = [f"{v:g}".replace(".", ",") for v in (device_score, max_score)]
-                shown += [f"{v:g}".replace(".", ",") for v in (server_score, server_max)]
-                flag = "Máy tính báo {}/{} điểm nhưng máy chủ chấm lại được {}/{} điểm.".format(
-                    *shown
-                )
-            for row in answer_rows:
-                row["mark"] = mark(
-                    questions[row["question_id"]],
-                    answers[row["question_id"]],
-                    contest.rules.partial_credit,
-                )
+        answer_rows = []
+        for item in payload["answers"]:
+            qid = item["question_id"]
+            device_answer_id = item.get("id")
+            answer_rows.append(
+                {
+                    "attempt_id": payload["id"],
+                    "question_id": qid,
+                    "device_answer_id": device_answer_id
+                    if isinstance(device_answer_id, str) and len(device_answer_id) <= 36
+                    else None,
+                    "chosen": json.dumps(sorted(checked.answers[qid])),
+                    "mark": mark(
+                        checked.questions[qid], checked.answers[qid], rules.partial_credit
+                    ),
+                }
+            )
         prediction = payload.get("prediction")
         if prediction is not None and (
             not isinstance(prediction, int) or isinstance(prediction, bool)
         ):
-            raise RecordProblem("field 'prediction' must be a whole number")
+            raise RecordProblem("Trường 'prediction' (dự đoán) phải là số nguyên.", "invalid_field")
+        flag = "; ".join(flags)[:200] if flags else None
         row = {
             "id": payload["id"],
             "device_id": device_id,
             "contest_id": contest_id,
-            "round_id": round_id,
+            "round_id": checked.round.id,
             "registration_id": payload.get("registration_id"),
-            "seed": _require(payload, "seed", int),
-            "started_at": _instant(payload, "started_at"),
-            "submitted_at": _instant(payload, "submitted_at"),
+            "seed": payload["seed"],
+            "started_at": checked.started_at.isoformat(),
+            "submitted_at": checked.submitted_at.isoformat(),
             "score": device_score,
             "max_score": max_score,
             "server_score": server_score,
             "flagged": flag is not None,
             "flag_reason": flag,
-            "duration_ms": int(_require(payload, "duration_ms", int)),
+            "duration_ms": payload["duration_ms"],
             "prediction": prediction,
             "data": json.dumps(payload, ensure_ascii=False),
-            "received_at": utc_now_iso(),
+            "received_at": now.isoformat(),
+            "draw_version": checked.draw_version,
+            "contest_version": checked.contest_version,
         }
-        return row, answer_rows, flag
+        return row, answer_rows, checked
+
+    def _earlier_starts(self, conn: Connection, records: list[dict]) -> dict[tuple, list]:
+        """Start times of the attempts the server holds, per (registration, contest, round),
+        for the registrations this batch's attempts name."""
+        wanted = sorted(
+            {
+                r["payload"].get("registration_id")
+                for r in records
+                if r["type"] == "attempt"
+                and isinstance(r["payload"], dict)
+                and isinstance(r["payload"].get("registration_id"), str)
+            }
+        )
+        found: dict[tuple, list] = {}
+        table = db.attempts
+        for start in range(0, len(wanted), 500):
+            query = select(
+                table.c.registration_id, table.c.contest_id, table.c.round_id, table.c.started_at
+            ).where(table.c.registration_id.in_(wanted[start : start + 500]))
+            for row in conn.execute(query):
+                key = (row.registration_id, row.contest_id, row.round_id)
+                found.setdefault(key, []).append(parse_iso(row.started_at))
+        return found
 
     def _registration(self, payload: dict, device_id: str) -> dict:
         contest_id = _require(payload, "contest_id", str)
         if contest_id not in self.contests():
             self.forget()
             if contest_id not in self.contests():
-                raise RecordProblem(f"unknown contest '{contest_id}'")
+                raise RecordProblem(
+                    f"Máy chủ không có cuộc thi «{contest_id:.60}».", "unknown_contest"
+                )
         return {
             "id": payload["id"],
             "device_id": device_id,
@@ -282,11 +296,20 @@ class Ingestor:
             "received_at": utc_now_iso(),
         }
 
-    def ingest(self, device_id: str, records: Iterable[dict]) -> IngestResult:
-        """Store a batch from ``device_id`` in one transaction; see the module docstring."""
+    def ingest(
+        self,
+        device_id: str,
+        records: Iterable[dict],
+        device_offset: datetime.timedelta = datetime.timedelta(0),
+    ) -> IngestResult:
+        """Store a batch from ``device_id`` in one transaction; see the module docstring.
+        ``device_offset`` is how far the PC's clock ran ahead of the server's when it sent
+        the batch (unknown for a USB file: 0)."""
         result = IngestResult()
         records = list(records)
+        now = self.clock()
         with self.engine.begin() as conn:
+            starts = self._earlier_starts(conn, records)
             owners: dict[str, str] = {}
             for kind, table in _TABLES.items():
                 ids = [r["id"] for r in records if r["type"] == kind]
@@ -308,24 +331,33 @@ class Ingestor:
                         result.rejected.append(
                             {
                                 "id": rid,
-                                "code": "other_device",
-                                "reason": "this record belongs to another device",
+                                "code": "other_device_record",
+                                "reason": "Bản ghi này thuộc về một máy khác.",
                             }
                         )
                     continue
                 row: dict[str, Any]
                 try:
                     if not isinstance(payload, dict) or payload.get("id") != rid:
-                        raise RecordProblem("the payload's id does not match the record id")
+                        raise RecordProblem(
+                            "Mã của bản ghi không khớp với nội dung.", "record_id_mismatch"
+                        )
                     if payload.get("device_id") not in (None, device_id):
-                        raise RecordProblem("the payload names another device")
+                        raise RecordProblem("Bản ghi ghi tên một máy khác.", "other_device_record")
                     if kind == "attempt":
-                        row, answer_rows, flag = self._attempt(payload, device_id)
+                        row, answer_rows, checked = self._attempt(
+                            payload, device_id, now, device_offset
+                        )
+                        key = (row["registration_id"], row["contest_id"], row["round_id"])
+                        earlier = starts.get(key, [])
+                        check_limits(checked.contest, checked.round, checked.started_at, earlier)
                         _check_row(db.attempts, row)
                         for answer in answer_rows:
                             _check_row(db.answers, answer)
+                        if row["registration_id"] is not None:
+                            starts.setdefault(key, []).append(checked.started_at)
                         new_answers.extend(answer_rows)
-                        if flag:
+                        if row["flagged"]:
                             result.flagged.append(rid)
                     elif kind == "registration":
                         row = self._registration(payload, device_id)
@@ -336,7 +368,7 @@ class Ingestor:
                     _check_row(_TABLES[kind], row)
                 except RecordProblem as problem:
                     result.rejected.append(
-                        {"id": rid, "code": problem.code, "reason": str(problem)}
+                        {"id": rid, "code": problem.code, "reason": problem.reason}
                     )
                     continue
                 new_rows[kind].append(row)

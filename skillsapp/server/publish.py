@@ -1,7 +1,9 @@
 """Publishing packs and contests from the province: checked, zipped, signed.
 
 The server keeps its own copy of every published question, so it can re-score
-every attempt it receives.
+every attempt it receives, and every version of every contest it ever published
+(``contest_versions``, keyed by :func:`skillsapp.engine.draw.contest_version`),
+so an attempt drawn under an older version still verifies after a republish.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 
 from nacl.signing import SigningKey
 from sqlalchemy import Engine, delete, select
+from sqlalchemy.engine import Connection
 
 from skillsapp.content.checker import check_pack
 from skillsapp.content.install import PackRejected
@@ -22,6 +25,7 @@ from skillsapp.content.serialize import (
     question_from_dict,
     question_to_dict,
 )
+from skillsapp.engine.draw import contest_version
 from skillsapp.models import Contest, Question
 from skillsapp.server import db
 from skillsapp.storage.ids import utc_now_iso
@@ -89,23 +93,65 @@ def publish_pack(engine: Engine, key: SigningKey, packs_dir: Path, root: Path) -
 
 
 def publish_contest(engine: Engine, key: SigningKey, contest: Contest) -> None:
+    """Make ``contest`` the current version, keeping every earlier version for verification."""
     data = contest_to_dict(contest)
+    text = json.dumps(data, ensure_ascii=False)
+    now = utc_now_iso()
     with engine.begin() as conn:
         conn.execute(delete(db.contests).where(db.contests.c.id == contest.id))
         conn.execute(
             db.contests.insert().values(
-                id=contest.id,
-                data=json.dumps(data, ensure_ascii=False),
-                signature=sign(key, data),
-                published_at=utc_now_iso(),
+                id=contest.id, data=text, signature=sign(key, data), published_at=now
             )
         )
+        record_contest_version(conn, text, now)
+
+
+def record_contest_version(conn: Connection, data: str, published_at: str) -> str:
+    """Keep this contest definition (JSON text) in the version history; returns its version."""
+    contest = contest_from_dict(json.loads(data))
+    version = contest_version(contest)
+    known = conn.execute(
+        select(db.contest_versions.c.version).where(
+            db.contest_versions.c.contest_id == contest.id,
+            db.contest_versions.c.version == version,
+        )
+    ).first()
+    if known is None:
+        conn.execute(
+            db.contest_versions.insert().values(
+                contest_id=contest.id, version=version, data=data, published_at=published_at
+            )
+        )
+    return version
+
+
+def load_contest_versions(engine: Engine) -> dict[str, dict[str, Contest]]:
+    """Every published version of every contest: ``{contest_id: {version: contest}}``."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(db.contest_versions.c.contest_id, db.contest_versions.c.data).order_by(
+                db.contest_versions.c.published_at
+            )
+        ).all()
+    found: dict[str, dict[str, Contest]] = {}
+    for row in rows:
+        contest = contest_from_dict(json.loads(row.data))
+        found.setdefault(row.contest_id, {})[contest_version(contest)] = contest
+    return found
 
 
 def load_contests(engine: Engine) -> dict[str, Contest]:
     with engine.connect() as conn:
         rows = conn.execute(select(db.contests.c.id, db.contests.c.data)).all()
     return {r.id: contest_from_dict(json.loads(r.data)) for r in rows}
+
+
+def load_all_questions(engine: Engine) -> list[Question]:
+    """Every question the server holds: the pool verification re-draws attempts from."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(db.questions.c.data)).all()
+    return [question_from_dict(json.loads(row.data)) for row in rows]
 
 
 def load_questions(engine: Engine, ids: set[str]) -> dict[str, Question]:

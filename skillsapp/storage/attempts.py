@@ -123,6 +123,8 @@ class Attempts:
         contest_id: str | None = None,
         round_id: str | None = None,
         registration_id: str | None = None,
+        draw_version: int | None = None,
+        contest_version: str | None = None,
     ) -> AttemptRecord:
         deadline = now + datetime.timedelta(seconds=time_limit_s) if time_limit_s else None
         row = {
@@ -140,6 +142,8 @@ class Attempts:
             "deadline_at": _iso(deadline) if deadline else None,
             "status": "open",
             "clock_events": "[]",
+            "draw_version": draw_version,
+            "contest_version": contest_version,
             "device_id": self.device_id,
             "created_at": _iso(now),
         }
@@ -294,7 +298,8 @@ class Attempts:
         """The attempt as it leaves the device: every answer, the seed and the order."""
         record = self.get(attempt_id)
         row = self.db.execute(
-            "SELECT device_id, clock_events FROM attempts WHERE id = ?", [attempt_id]
+            "SELECT device_id, clock_events, draw_version, contest_version FROM attempts WHERE id = ?",
+            [attempt_id],
         ).fetchone()
         return {
             "id": record.id,
@@ -306,6 +311,8 @@ class Attempts:
             "registration_id": record.registration_id,
             "lesson_id": record.lesson_id,
             "seed": record.seed,
+            "draw_version": row[2],
+            "contest_version": row[3],
             "layout": layout_to_json(record.layout),
             "started_at": _iso(record.started_at),
             "deadline_at": _iso(record.deadline_at) if record.deadline_at else None,

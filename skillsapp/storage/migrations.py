@@ -294,3 +294,11 @@ def m002_indexes(db: Database) -> None:
 def m003_attempt_order(db: Database) -> None:
     # Exports stream a round's attempts in submission order straight from this index.
     db.table("attempts").create_index(["contest_id", "round_id", "submitted_at", "id"])
+
+
+@MIGRATIONS(name="m004_attempt_draw_version")
+def m004_attempt_draw_version(db: Database) -> None:
+    # The server re-derives each contest attempt's draw: it needs the draw contract's
+    # version and the contest version the attempt was drawn under (docs/draw-contract.md).
+    db.table("attempts").add_column("draw_version", int)
+    db.table("attempts").add_column("contest_version", str)

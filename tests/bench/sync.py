@@ -5,7 +5,10 @@
 
 Prints, for each database:
 * the time to sync 10,000 finished attempts with 30 answers each from one PC
-  (target <= 10 s);
+  (target <= 10 s), against a server that verifies every attempt and, in the same run,
+  against one started with tests/bench/no_verify on its path (verification skipped),
+  side by side with the verification's own cost per attempt, timed in this process on
+  the same 10,000 payloads (target: verification adds at most 10 %);
 * the server's ingest rate (records and answers per second) with 20 PCs syncing
   at once, 500 attempts each.
 Not a test: it prints figures.
@@ -30,9 +33,11 @@ from pathlib import Path
 import requests
 import yaml
 
-from skillsapp.engine.draw import QuestionBank, draw, layout_to_json
+from skillsapp.content.checker import check_pack
+from skillsapp.engine.draw import DRAW_VERSION, QuestionBank, contest_version, draw, layout_to_json
 from skillsapp.engine.scoring import mark, score
-from skillsapp.models import ContestRules, Question, Quota
+from skillsapp.models import Contest, ContestRules, Question, Quota
+from skillsapp.server.verify import verify_attempt
 from skillsapp.storage import open_store
 from skillsapp.sync.client import ServerClient
 from skillsapp.sync.runner import SyncReport, enrol, push
@@ -115,10 +120,20 @@ def write_pack(root: Path) -> list[Question]:
     return questions
 
 
-def fill_outbox(store, bank: QuestionBank, count: int, seed: int) -> None:
+NO_VERIFY = Path(__file__).resolve().parent / "no_verify"
+
+
+def bench_contest(pack: Path) -> Contest:
+    return next(c for c in check_pack(pack).read.pack.contests if c.id == CONTEST)
+
+
+def fill_outbox(store, bank: QuestionBank, count: int, seed: int, version: str) -> None:
+    """Honest attempts: each is what its seed draws, played 10 minutes, submitted a minute ago."""
     rules = ContestRules(questions_per_attempt=30, quotas=tuple(Quota(3, t) for t in TOPICS))
     rng = random.Random(seed)
     now = datetime.datetime.now(datetime.UTC)
+    started = now - datetime.timedelta(minutes=11)
+    submitted = now - datetime.timedelta(minutes=1)
     with store.db.atomic():
         for n in range(count):
             layout = draw(bank, rules, seed * 100_000 + n)
@@ -134,9 +149,11 @@ def fill_outbox(store, bank: QuestionBank, count: int, seed: int) -> None:
                 "round_id": "r1",
                 "registration_id": str(uuid.uuid4()),
                 "seed": seed * 100_000 + n,
+                "draw_version": DRAW_VERSION,
+                "contest_version": version,
                 "layout": layout_to_json(layout),
-                "started_at": now.isoformat(),
-                "submitted_at": now.isoformat(),
+                "started_at": started.isoformat(),
+                "submitted_at": submitted.isoformat(),
                 "score": total,
                 "max_score": maximum,
                 "duration_ms": 600_000,
@@ -163,8 +180,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def run_server(work: Path, pack: Path, database_url: str, workers: int):
+def run_server(work: Path, pack: Path, database_url: str, workers: int, verify: bool = True):
     env = dict(os.environ, SKILLSAPP_NEW_PASSWORD="mat-khau-do-toc-do")
+    if not verify:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(NO_VERIFY), env.get("PYTHONPATH")]))
     base = [sys.executable, "-m", "skillsapp"]
     common = ["--server-dir", str(work / "server")] + (
         ["--database-url", database_url] if database_url else []
@@ -209,27 +228,58 @@ def run_server(work: Path, pack: Path, database_url: str, workers: int):
 def make_pc(work: Path, name: str, url: str, code: str, bank: QuestionBank, count: int, seed: int):
     store = open_store(work / name)
     enrol(store, url, code, name)
-    fill_outbox(store, bank, count, seed)
+    fill_outbox(store, bank, count, seed, contest_version(bench_contest(work / "pack")))
     return store
 
 
-def bench(backend: str, database_url: str, workers: int) -> None:
+def one_pc(work: Path, name: str, url: str, code: str, bank: QuestionBank) -> tuple[float, list]:
+    """Sync 10,000 attempts from one PC; returns the seconds and the payloads sent."""
+    one = make_pc(work, name, url, code, bank, 10_000, 1)
+    payloads = [item.payload for item in one.outbox.next_batch(limit=20_000)]
+    client = ServerClient(url, one.get_state("server")["token"], timeout=(5, 120))
+    started = time.perf_counter()
+    report = SyncReport()
+    push(one, client, datetime.datetime.now(datetime.UTC), report)
+    elapsed = time.perf_counter() - started
+    assert report.sent == 10_000 and not report.rejected, report.rejected[:3]
+    assert one.outbox.pending_count() == 0
+    one.close()
+    return elapsed, payloads
+
+
+def verify_cost(work: Path, bank: QuestionBank, payloads: list) -> float:
+    """Seconds to verify these payloads in this process, as the server does."""
+    contest = bench_contest(work / "pack")
+    versions = {contest_version(contest): contest}
+    now = datetime.datetime.now(datetime.UTC)
+    started = time.perf_counter()
+    for payload in payloads:
+        verify_attempt(payload, versions, lambda _c: bank, now)
+    return time.perf_counter() - started
+
+
+def bench(backend: str, database_url: str, workers: int, plain_url: str = "") -> None:
     work = Path(tempfile.mkdtemp(prefix=f"kns-bench-sync-{backend}-"))
     bank = QuestionBank(write_pack(work / "pack"))
+    plain_work = work / "plain"
+    plain_work.mkdir()
+    process, url, codes = run_server(plain_work, work / "pack", plain_url, workers, verify=False)
+    try:
+        without, _payloads = one_pc(work, "pc-khong-kiem", url, codes[0], bank)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
     process, url, codes = run_server(work, work / "pack", database_url, workers)
     try:
-        one = make_pc(work, "pc-mot", url, codes[0], bank, 10_000, 1)
-        client = ServerClient(url, one.get_state("server")["token"], timeout=(5, 120))
-        started = time.perf_counter()
-        report = SyncReport()
-        push(one, client, datetime.datetime.now(datetime.UTC), report)
-        elapsed = time.perf_counter() - started
-        assert report.sent == 10_000 and one.outbox.pending_count() == 0, report
+        elapsed, payloads = one_pc(work, "pc-mot", url, codes[0], bank)
+        cost = verify_cost(work, bank, payloads)
         print(
-            f"[{backend}] one PC, 10,000 attempts x 30 answers: {elapsed:.1f} s "
-            f"({10_000 / elapsed:.0f} attempts/s; target <= 10 s)"
+            f"[{backend}] one PC, 10,000 attempts x 30 answers: {elapsed:.1f} s verified, "
+            f"{without:.1f} s with verification skipped ({(elapsed / without - 1) * 100:+.0f} %; "
+            f"target <= +10 %); verification alone {cost * 1e6 / len(payloads):.0f} µs per "
+            f"attempt = {cost:.2f} s for 10,000 ({10_000 / elapsed:.0f} attempts/s; "
+            "target <= 10 s)"
         )
-        one.close()
 
         pcs = [
             make_pc(work, f"pc-{i:02d}", url, codes[i + 1], bank, 500, 100 + i) for i in range(20)
@@ -279,20 +329,24 @@ def main() -> None:
     if args.postgres:
         from sqlalchemy import create_engine, text
 
-        name = f"kns_bench_{uuid.uuid4().hex[:8]}"
+        names = [f"kns_bench_{uuid.uuid4().hex[:8]}" for _ in range(2)]
+        base = args.postgres.rsplit("/", 1)[0]
         admin = create_engine(args.postgres, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            for name in names:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
         try:
-            bench("postgresql", f"{args.postgres.rsplit('/', 1)[0]}/{name}", 2)
+            bench("postgresql", f"{base}/{names[0]}", 2, plain_url=f"{base}/{names[1]}")
         finally:
             with admin.connect() as conn:
-                conn.execute(
-                    text(
-                        f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname='{name}'"
+                for name in names:
+                    conn.execute(
+                        text(
+                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                            f"WHERE datname='{name}'"
+                        )
                     )
-                )
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
     else:
         print("PostgreSQL: skipped (pass --postgres URL or set SKILLSAPP_TEST_POSTGRES_URL)")
 

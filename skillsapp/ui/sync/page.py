@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 from skillsapp.errors import AppError
 from skillsapp.i18n import _, format_datetime, format_number, ngettext
 from skillsapp.sync.client import SyncError
+from skillsapp.sync.refusals import refusals
 from skillsapp.sync.runner import SyncReport, status
 from skillsapp.ui.common.widgets import (
     TaskPage,
@@ -33,6 +34,8 @@ from skillsapp.ui.sync.enrol import EnrolScreen, ask_ca_file
 from skillsapp.ui.sync.usb import UsbScreen, ask_target, waiting_text
 
 log = logging.getLogger(__name__)
+
+SHOWN_REFUSALS = 5  # the newest ones; the count above says how many in all
 
 
 def report_text(report: SyncReport) -> str:
@@ -58,6 +61,23 @@ def report_text(report: SyncReport) -> str:
     return " ".join(lines)
 
 
+def refusal_text(store) -> str:
+    """The newest refusals, one a line: whose result, which round, and the server's reason."""
+    found = refusals(store)
+    lines = [r.text() for r in found[-SHOWN_REFUSALS:]]
+    hidden = len(found) - len(lines)
+    if hidden:
+        lines.insert(
+            0,
+            ngettext(
+                "The newest refusals ({n} older one not shown):",
+                "The newest refusals ({n} older ones not shown):",
+                hidden,
+            ).format(n=format_number(hidden)),
+        )
+    return "\n".join(lines)
+
+
 class SyncOverview(TaskPage):
     """The state of syncing, "Sync now" (or "Connect…" before enrolment) and "Copy to USB"."""
 
@@ -71,9 +91,16 @@ class SyncOverview(TaskPage):
         self.waiting = heading("", level=2)
         self.refused = paragraph("")
         self.refused.setObjectName("bad")
+        self.refusal_list = paragraph("")  # whose results, and the server's reason for each
         self.last_success = paragraph("")
         self.server = paragraph("", muted=True)
-        for label in (self.waiting, self.refused, self.last_success, self.server):
+        for label in (
+            self.waiting,
+            self.refused,
+            self.refusal_list,
+            self.last_success,
+            self.server,
+        ):
             box.addWidget(label)
         page.body.addWidget(frame)
 
@@ -133,6 +160,8 @@ class SyncOverview(TaskPage):
             ).format(n=format_number(state.rejected))
         )
         self.refused.setVisible(state.rejected > 0)
+        self.refusal_list.setText(refusal_text(store))
+        self.refusal_list.setVisible(state.rejected > 0)
         if state.last_success is None:
             self.last_success.setText(_("Not synced with the province yet."))
         else:
