@@ -307,7 +307,7 @@ def test_score_changed_alone_is_flagged_not_refused(province_server, device):
     answer = device.send(records)
     assert answer["flagged"] == [records[1]["id"]] and answer["rejected"] == []
     row, answers = _stored(province_server, records[1]["id"])
-    assert row.flagged and "server score 10" in row.flag_reason and answers == 20
+    assert row.flagged and "chấm lại được 10/20" in row.flag_reason and answers == 20
 
 
 def test_clock_set_back_during_the_attempt_is_flagged(province_server, device):

@@ -68,7 +68,7 @@ def test_a_database_from_before_step_004_is_upgraded_without_losing_answers(
                     {"id": answer_id, "attempt": attempt_id, "question": question},
                 )
 
-        assert db.migrate(engine) == ["004_attempt_verification"]
+        assert db.migrate(engine)[0] == "004_attempt_verification"  # later steps follow
 
         with engine.connect() as conn:
             versions = conn.execute(select(db.contest_versions)).all()
