@@ -402,7 +402,7 @@ def test_a_database_from_before_the_audit_table_gains_it(tmp_path, monkeypatch):
     db.migrate(engine)
     assert "audit_log" not in db.table_names(engine)
     monkeypatch.undo()
-    assert db.migrate(engine) == ["003_audit"]
+    assert "003_audit" in db.migrate(engine)  # and any later steps
     Accounts(engine).audit("tinh", "export_unmasked", {"round": ROUND})
     assert Accounts(engine).audit_entries()[0]["detail"] == {"round": ROUND}
     engine.dispose()

@@ -66,6 +66,7 @@ class Batch(BaseModel):
 
 class Rejected(BaseModel):
     id: str
+    code: str | None = None
     reason: str
 
 

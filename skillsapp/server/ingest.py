@@ -6,6 +6,10 @@ each record is fully stored (an attempt with all its answers) or not at all.
 Records another device owns, or that name a contest the server does not know,
 are rejected one by one with a reason; the rest of the batch is kept.
 
+Who may write what (a registration's fields and commune, which registration an
+attempt may name, one ID number claimed by several PCs) is ``entrants.py``; a
+registration re-sent with a newer ``updated_at`` is an edit and replaces the row.
+
 Every contest attempt is re-scored from its answers with the server's own copy
 of the questions; an attempt whose score differs is flagged.
 """
@@ -24,7 +28,7 @@ from sqlalchemy.engine import Connection
 from skillsapp.engine.draw import layout_from_json
 from skillsapp.engine.scoring import mark, score
 from skillsapp.models import Contest, Question
-from skillsapp.server import db
+from skillsapp.server import db, entrants
 from skillsapp.server.publish import load_contests, load_questions
 from skillsapp.storage.ids import parse_iso, utc_now_iso
 
@@ -38,7 +42,12 @@ _TABLES: dict[str, Table] = {
 
 
 class RecordProblem(Exception):
-    """A record that cannot be stored; the message is sent back to the device."""
+    """A record that cannot be stored; the message is sent back to the device, with
+    ``code``, a stable machine-readable name for the problem."""
+
+    def __init__(self, message: str, code: str = "invalid_record") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass
@@ -225,27 +234,13 @@ class Ingestor:
         }
         return row, answer_rows, flag
 
-    def _registration(self, payload: dict, device_id: str) -> dict:
+    def _registration(self, payload: dict, scope: entrants.BatchScope) -> dict:
         contest_id = _require(payload, "contest_id", str)
         if contest_id not in self.contests():
             self.forget()
             if contest_id not in self.contests():
                 raise RecordProblem(f"unknown contest '{contest_id}'")
-        return {
-            "id": payload["id"],
-            "device_id": device_id,
-            "contest_id": contest_id,
-            "full_name": _require(payload, "full_name", str)[:100],
-            "date_of_birth": payload.get("date_of_birth"),
-            "id_number": payload.get("id_number"),
-            "phone": payload.get("phone"),
-            "province_code": payload.get("province_code"),
-            "commune_code": payload.get("commune_code"),
-            "village": payload.get("village"),
-            "participant_group": payload.get("participant_group"),
-            "complete": bool(payload.get("complete")),
-            "received_at": utc_now_iso(),
-        }
+        return scope.registration(payload, contest_id, _require(payload, "full_name", str)[:100])
 
     def _progress(self, payload: dict, device_id: str) -> dict:
         return {
@@ -282,12 +277,15 @@ class Ingestor:
                         select(table.c.id, table.c.device_id).where(table.c.id.in_(chunk))
                     ):
                         owners[found.id] = found.device_id
+            scope = entrants.BatchScope(conn, device_id, records)
             new_rows: dict[str, list[dict]] = {kind: [] for kind in _TABLES}
             new_answers: list[dict] = []
             seen: set[str] = set()
             for record in records:
                 rid, kind, payload = record["id"], record["type"], record["payload"]
-                if rid in owners or rid in seen:
+                if (rid in owners or rid in seen) and not (
+                    kind == "registration" and scope.is_edit(rid, payload)
+                ):
                     if owners.get(rid, device_id) == device_id:
                         result.duplicates.append(rid)
                     else:
@@ -303,6 +301,7 @@ class Ingestor:
                         raise RecordProblem("the payload names another device")
                     if kind == "attempt":
                         row, answer_rows, flag = self._attempt(payload, device_id)
+                        scope.check_attempt(row)
                         _check_row(db.attempts, row)
                         for answer in answer_rows:
                             _check_row(db.answers, answer)
@@ -310,19 +309,23 @@ class Ingestor:
                         if flag:
                             result.flagged.append(rid)
                     elif kind == "registration":
-                        row = self._registration(payload, device_id)
+                        row = self._registration(payload, scope)
                     elif kind == "lesson_progress":
                         row = self._progress(payload, device_id)
                     else:
                         row = self._session(payload, device_id)
                     _check_row(_TABLES[kind], row)
                 except RecordProblem as problem:
-                    result.rejected.append({"id": rid, "reason": str(problem)})
+                    result.rejected.append(
+                        {"id": rid, "code": problem.code, "reason": str(problem)}
+                    )
                     continue
-                new_rows[kind].append(row)
+                if kind != "registration":  # the scope stores registrations (new or edited)
+                    new_rows[kind].append(row)
                 seen.add(rid)
                 result.accepted.append(rid)
             for kind, rows in new_rows.items():
                 insert_ignore(conn, _TABLES[kind], rows)
             insert_ignore(conn, db.answers, new_answers)
+            result.flagged += [a for a in scope.store() if a not in result.flagged]
         return result
