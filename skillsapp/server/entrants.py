@@ -442,6 +442,10 @@ class Conflict:
     def communes(self) -> set[str | None]:
         return {c.commune_code for c in self.claims}
 
+    def decidable_by(self, commune: str | None) -> bool:
+        """A province organiser (no commune) decides any; a commune one only their own."""
+        return commune is None or self.communes == {commune}
+
 
 def pending_conflicts(engine: Engine, commune: str | None = None) -> list[Conflict]:
     """ID numbers claimed by several PCs awaiting a decision; with ``commune``, only those
@@ -529,7 +533,7 @@ def decide(
     conflict = found.get(id_hash)
     if conflict is None:
         raise DecisionRefused("Trường hợp này không còn chờ kiểm tra (có thể đã được quyết định).")
-    if commune and conflict.communes != {commune}:
+    if not conflict.decidable_by(commune):
         raise DecisionRefused(
             "Trường hợp này có người dự thi ở xã, phường khác; người tổ chức cấp tỉnh sẽ quyết định."
         )
@@ -564,19 +568,32 @@ def decide(
         _clear_attempt_flags(conn, set(ids))
 
 
-def decisions(engine: Engine, limit: int = 50) -> list[dict]:
-    """The latest decisions, newest first (who, when, what, why)."""
+def decisions(engine: Engine, commune: str | None = None, limit: int = 50) -> list[dict]:
+    """The latest decisions, newest first (who, when, what, why); with ``commune``, only
+    those about a registration of that commune."""
     table = db.entrant_reviews
     with engine.connect() as conn:
         rows = conn.execute(select(table).order_by(table.c.id.desc()).limit(limit)).all()
-    return [
-        {
-            "contest_id": r.contest_id,
-            "decision": r.decision,
-            "reason": r.reason,
-            "registrations": json.loads(r.registrations),
-            "decided_by": r.decided_by,
-            "decided_at": r.decided_at,
-        }
-        for r in rows
-    ]
+        found = [
+            {
+                "contest_id": r.contest_id,
+                "decision": r.decision,
+                "reason": r.reason,
+                "registrations": json.loads(r.registrations),
+                "decided_by": r.decided_by,
+                "decided_at": r.decided_at,
+            }
+            for r in rows
+        ]
+        if commune is None:
+            return found
+        ids = sorted({i for item in found for i in item["registrations"]})
+        where = func.coalesce(_R.c.commune_code, _D.c.commune_code)
+        mine = set(
+            conn.execute(
+                select(_R.c.id)
+                .select_from(_R.outerjoin(_D, _D.c.id == _R.c.device_id))
+                .where(_R.c.id.in_(ids), where == commune)
+            ).scalars()
+        )
+    return [item for item in found if mine & set(item["registrations"])]

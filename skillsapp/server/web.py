@@ -244,3 +244,6 @@ def revoke_device(
 from skillsapp.server.web_rounds import router as _rounds_router  # noqa: E402
 
 router.include_router(_rounds_router)
+from skillsapp.server.web_entrants import router as _entrants_router  # noqa: E402
+
+router.include_router(_entrants_router)
