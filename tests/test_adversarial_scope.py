@@ -5,6 +5,7 @@ ID numbers and phones. Every test runs on SQLite and PostgreSQL (``province_serv
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import io
 import os
@@ -13,7 +14,8 @@ import uuid
 import pytest
 from hostile import CONTEST, ROUND, HostileDevice
 from openpyxl import load_workbook
-from sqlalchemy import select, text
+from server_helpers import BACKENDS, postgres_database
+from sqlalchemy import inspect, select, text
 from web_helpers import csrf_of, signed_in
 
 from skillsapp import geography
@@ -408,13 +410,20 @@ def test_a_missing_or_wrong_key_stops_the_server_with_a_clear_error(
     again.engine.dispose()
 
 
-def test_clear_values_from_before_are_sealed_by_the_schema_step(tmp_path, monkeypatch):
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_clear_values_from_before_are_sealed_by_the_schema_step(backend, tmp_path, monkeypatch):
+    with contextlib.ExitStack() as stack:
+        url = stack.enter_context(postgres_database()) if backend == "postgresql" else ""
+        _sealed_by_the_schema_step(url, tmp_path, monkeypatch)
+
+
+def _sealed_by_the_schema_step(url, tmp_path, monkeypatch):
     from sqlalchemy import insert
 
     from skillsapp.server.app import build_services
     from skillsapp.server.config import ServerConfig
 
-    config = ServerConfig(tmp_path / "old-server")
+    config = ServerConfig(tmp_path / "old-server", url)
     config.data_dir.mkdir()
     engine = db.make_engine(config.db_url)
     monkeypatch.setattr(db, "STEPS", db.STEPS[:3])
@@ -450,6 +459,8 @@ def test_clear_values_from_before_are_sealed_by_the_schema_step(tmp_path, monkey
     assert [vault.open(r.id_number_sealed) for r in rows] == [ID_NUMBER, ID_NUMBER]
     assert [vault.open(r.phone_sealed) for r in rows] == [PHONE, PHONE]
     assert {r.entrant_key for r in rows} == {f"id:{vault.match_hash(ID_NUMBER)}"}
+    columns = {c["name"] for c in inspect(services.engine).get_columns("registrations")}
+    assert "id_number" not in columns and "phone" not in columns
     services.engine.dispose()
 
 
