@@ -2,7 +2,8 @@
 
     skillsapp serve [--host 127.0.0.1] [--port 8765] [--server-dir D] [--database-url URL] [--workers N]
     skillsapp server create-organiser NAME --role province|commune [--commune CODE]
-    skillsapp server enrolment-code --organiser NAME [--commune CODE] [--days 7]
+    skillsapp server enrolment-code --organiser NAME [--commune CODE] [--days 7]   (1–30 days)
+    skillsapp server organiser unlock NAME
     skillsapp server publish PACK_DIR
     skillsapp server revoke DEVICE_ID
     skillsapp server import-transfer FILE
@@ -50,6 +51,12 @@ def add_server_arguments(parser: argparse.ArgumentParser) -> None:
     code.add_argument("--organiser", required=True)
     code.add_argument("--commune")
     code.add_argument("--days", type=int, default=7)
+    organiser = sub.add_parser("organiser")
+    organiser_sub = organiser.add_subparsers(dest="organiser_command", required=True)
+    unlock = organiser_sub.add_parser(
+        "unlock", help=_("let an account locked after wrong passwords sign in again")
+    )
+    unlock.add_argument("username")
     publish = sub.add_parser("publish")
     publish.add_argument("pack", type=Path)
     revoke = sub.add_parser("revoke")
@@ -80,6 +87,8 @@ def run_serve(args: argparse.Namespace) -> int:
     os.environ.setdefault("SKILLSAPP_SERVER_DIR", str(services.config.data_dir))
     if args.database_url:
         os.environ["SKILLSAPP_DATABASE_URL"] = args.database_url
+    # The server reads X-Forwarded-For itself, only from SKILLSAPP_TRUSTED_PROXIES
+    # (skillsapp.server.sign_in_guard); uvicorn's own reading would trust any local caller.
     if args.workers > 1:
         uvicorn.run(
             "skillsapp.server.app:app_from_env",
@@ -87,9 +96,15 @@ def run_serve(args: argparse.Namespace) -> int:
             host=args.host,
             port=args.port,
             workers=args.workers,
+            proxy_headers=False,
         )
     else:
-        uvicorn.run(create_app(services.config, services), host=args.host, port=args.port)
+        uvicorn.run(
+            create_app(services.config, services),
+            host=args.host,
+            port=args.port,
+            proxy_headers=False,
+        )
     return 0
 
 
@@ -103,20 +118,34 @@ def run_server(args: argparse.Namespace) -> int:
         services.accounts.create_organiser(args.username, password, args.role, args.commune)
         print(_("Organiser {name} created.").format(name=args.username))
     elif command == "enrolment-code":
-        from sqlalchemy import select
+        from skillsapp.server.accounts import MAX_CODE_DAYS
 
-        from skillsapp.server import db
-        from skillsapp.server.accounts import Organiser
-
-        with services.engine.connect() as conn:
-            row = conn.execute(
-                select(db.organisers).where(db.organisers.c.username == args.organiser)
-            ).first()
-        if row is None:
+        if not 1 <= args.days <= MAX_CODE_DAYS:
+            print(
+                _("--days must be from 1 to {most}: a code lives at most {most} days.").format(
+                    most=MAX_CODE_DAYS
+                )
+            )
+            return 2
+        organiser = services.accounts.organiser(args.organiser)
+        if organiser is None:
             print(_("No organiser is called {name}.").format(name=args.organiser))
             return 1
-        organiser = Organiser(row.id, row.username, row.role, row.commune_code)
         print(services.accounts.create_enrolment_code(organiser, args.commune, args.days))
+    elif command == "organiser":
+        organiser = services.accounts.organiser(args.username)
+        if organiser is None:
+            print(_("No organiser is called {name}.").format(name=args.username))
+            return 1
+        was_locked = services.accounts.guard.unlock(organiser.username)
+        services.accounts.audit(
+            "cli", "unlock_sign_in", {"username": organiser.username, "was_locked": was_locked}
+        )
+        print(
+            _("{name} can sign in again.").format(name=organiser.username)
+            if was_locked
+            else _("{name} was not locked; wrong tries forgotten.").format(name=organiser.username)
+        )
     elif command == "publish":
         from skillsapp.server.publish import publish_pack
 
@@ -127,10 +156,11 @@ def run_server(args: argparse.Namespace) -> int:
         print(_("Revoked.") if ok else _("No PC has that id."))
         return 0 if ok else 1
     elif command == "import-transfer":
-        from skillsapp.server.transfer import import_transfer
+        from skillsapp.server.transfer import import_transfer, read_limited
 
         try:
-            result = import_transfer(services, args.file.read_bytes())
+            with open(args.file, "rb") as handle:
+                result = import_transfer(services, read_limited(handle))
         except ApiError as exc:
             print(exc.message)
             return 1

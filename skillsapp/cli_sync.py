@@ -55,6 +55,11 @@ def run(args: argparse.Namespace) -> int:
                 print(line)
         elif args.sync_command == "status":
             status = runner.status(store)
+            if status.enrolled:
+                print(_("Server: {url}").format(url=status.server_url))
+            else:
+                print(_("This PC is not connected to the province's server yet."))
+                print(_("To connect it: skillsapp sync enrol SERVER_ADDRESS CODE"))
             print(_("Waiting to be sent: {n}").format(n=status.pending))
             if status.last_success:
                 print(

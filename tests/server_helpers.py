@@ -24,7 +24,14 @@ class LiveServer:
 
         self.services = services
         self.server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+            uvicorn.Config(
+                app,
+                host="127.0.0.1",
+                port=0,
+                log_level="warning",
+                lifespan="off",
+                proxy_headers=False,  # as `skillsapp serve` runs it: the app reads the header
+            )
         )
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()

@@ -276,7 +276,8 @@ def test_server_flags_an_attempt_whose_score_differs(server, tmp_path):
     assert report.sent == 2
     with server.services.engine.connect() as conn:
         row = conn.execute(select(db.attempts).where(db.attempts.c.id == record.id)).first()
-    assert row.flagged and row.server_score == 10 and "server score 10" in row.flag_reason
+    assert row.flagged and row.server_score == 10
+    assert row.flag_reason == "Máy tính báo 20/20 điểm nhưng máy chủ chấm lại được 10/20 điểm."
 
 
 def test_unknown_contest_is_rejected_and_the_rest_kept(server, tmp_path):

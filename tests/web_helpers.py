@@ -109,10 +109,24 @@ def csrf_of(html: str) -> str:
     return found[1]
 
 
+def login_csrf(session: requests.Session, url: str) -> str:
+    """Open the sign-in page as a browser would: its pre-session cookie and form token."""
+    page = session.get(f"{url}/login", timeout=20)
+    return csrf_of(page.text)
+
+
+def sign_in(session: requests.Session, url: str, username: str, password: str, **form):
+    """Post the sign-in form with its token, as a browser would; returns the answer."""
+    data = {"username": username, "password": password, "csrf": login_csrf(session, url), **form}
+    return session.post(f"{url}/login", data=data, timeout=20, allow_redirects=False)
+
+
 def signed_in(url: str, username: str, password: str) -> requests.Session:
     session = requests.Session()
     answer = session.post(
-        f"{url}/login", data={"username": username, "password": password}, timeout=20
+        f"{url}/login",
+        data={"username": username, "password": password, "csrf": login_csrf(session, url)},
+        timeout=20,
     )
     assert answer.status_code == 200 and "Đăng xuất" in answer.text, answer.text[:500]
     return session

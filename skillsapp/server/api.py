@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from skillsapp import __version__
 from skillsapp.server import db
-from skillsapp.server.accounts import Device, storable
+from skillsapp.server.accounts import Device, EnrolRefused, real_public_key, storable
 from skillsapp.server.errors import ApiError
 from skillsapp.storage.ids import utc_now, utc_now_iso
 
@@ -44,6 +44,7 @@ class EnrolRequest(BaseModel):
     device_id: str = Field(pattern=UUID_PATTERN)
     device_name: str = Field(min_length=1, max_length=100)
     public_key: str = Field(min_length=40, max_length=60)
+    proof: str | None = Field(default=None, max_length=200)
 
 
 class EnrolResponse(BaseModel):
@@ -144,13 +145,30 @@ def server_key(request: Request) -> ServerKey:
 
 
 @router.post(
-    "/enrol", response_model=EnrolResponse, responses={403: {"description": "bad or used code"}}
+    "/enrol",
+    response_model=EnrolResponse,
+    responses={
+        400: {"description": "not an Ed25519 public key, or a proof that does not match it"},
+        403: {"description": "bad or used code, or the device id belongs to another key"},
+    },
 )
 def enrol(body: EnrolRequest, request: Request) -> EnrolResponse:
+    """Enrol a PC; a PC already enrolled may enrol again with its own key (see docs/API.md)."""
     svc = services(request)
-    token = svc.accounts.enrol(body.code, body.device_id, body.device_name, body.public_key)
-    if token is None:
-        raise ApiError(403, "bad_code", "The enrolment code is wrong, already used or expired.")
+    if not real_public_key(body.public_key):
+        raise ApiError(
+            400,
+            "bad_public_key",
+            "public_key must be an Ed25519 public key: base64 of exactly 32 bytes, as the app makes.",
+        )
+    try:
+        token = svc.accounts.enrol_device(
+            body.code, body.device_id, body.device_name, body.public_key, body.proof
+        )
+    except EnrolRefused as refused:
+        raise ApiError(
+            400 if refused.code == "bad_proof" else 403, refused.code, refused.message
+        ) from None
     device = svc.accounts.device(body.device_id)
     return EnrolResponse(
         device_token=token,

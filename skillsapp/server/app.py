@@ -7,14 +7,15 @@ from dataclasses import dataclass
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy import Engine
 
 from skillsapp import __version__
-from skillsapp.server import db, personal_data
+from skillsapp.server import db, personal_data, private_files
 from skillsapp.server.accounts import Accounts
 from skillsapp.server.config import ServerConfig
 from skillsapp.server.errors import ApiError
+from skillsapp.server.failures import FailureGuard
 from skillsapp.server.ingest import Ingestor
 from skillsapp.server.keys import load_or_create_key
 from skillsapp.sync.signing import public_key_text
@@ -33,7 +34,7 @@ class Services:
 
 
 def build_services(config: ServerConfig) -> Services:
-    config.data_dir.mkdir(parents=True, exist_ok=True)
+    private_files.prepare_data_dir(config)
     engine = db.make_engine(config.db_url)
     vault = personal_data.load_vault(config.data_dir, engine)  # before migrate: step 006 seals
     personal_data.attach(engine, vault)
@@ -60,7 +61,7 @@ class BodyLimit:
         limit = self.larger.get(scope.get("path", ""), self.limit)
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            await self._refuse(send, limit)
+            await self._refuse(scope, send, limit)
             return
         seen = 0
 
@@ -76,9 +77,12 @@ class BodyLimit:
         try:
             await self.app(scope, counted, send)
         except _TooLarge:
-            await self._refuse(send, limit)
+            await self._refuse(scope, send, limit)
 
-    async def _refuse(self, send, limit: int) -> None:
+    async def _refuse(self, scope, send, limit: int) -> None:
+        if not scope.get("path", "").startswith("/api/"):
+            await too_large_page(limit)({"type": "http"}, _no_body, send)
+            return
         response = JSONResponse(
             {
                 "error": "too_large",
@@ -88,6 +92,19 @@ class BodyLimit:
             status_code=413,
         )
         await response({"type": "http"}, _no_body, send)
+
+
+def too_large_page(limit: int) -> HTMLResponse:
+    """The organiser's answer to an upload over the limit, before any of it is parsed."""
+    from skillsapp.server.web_common import HEADERS, templates
+
+    html = templates.get_template("message.html").render(
+        visit=None,
+        title="Tệp quá lớn",
+        message=f"Tệp gửi lên lớn hơn mức tối đa {limit // (1024 * 1024)} MB nên máy chủ không nhận. "
+        "Hãy xuất kết quả thành nhiều tệp nhỏ hơn rồi gửi lần lượt từng tệp.",
+    )
+    return HTMLResponse(html, status_code=413, headers=HEADERS)
 
 
 async def _no_body() -> dict:
@@ -138,8 +155,11 @@ def create_app(config: ServerConfig, services: Services | None = None) -> FastAP
         )
 
     app.add_middleware(
-        BodyLimit, limit=config.max_body_bytes, larger={"/transfers": MAX_TRANSFER_BYTES}
+        BodyLimit,
+        limit=config.max_body_bytes,
+        larger={"/transfers": MAX_TRANSFER_BYTES + 64 * 1024},
     )
+    app.add_middleware(FailureGuard)  # outermost of ours: no error reaches the log with its data
     return app
 
 

@@ -15,6 +15,8 @@ class ServerConfig:
     max_records: int = 2000
     max_clock_skew_s: int = 2 * 3600
     session_hours: int = 12
+    # Reverse proxies whose X-Forwarded-For is believed (see sign_in_guard); none by default.
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def db_url(self) -> str:
@@ -31,4 +33,9 @@ class ServerConfig:
     @classmethod
     def from_env(cls, data_dir: str | None = None, database_url: str | None = None) -> ServerConfig:
         folder = Path(data_dir or os.environ.get("SKILLSAPP_SERVER_DIR") or "skillsapp-server")
-        return cls(folder, database_url or os.environ.get("SKILLSAPP_DATABASE_URL", ""))
+        proxies = os.environ.get("SKILLSAPP_TRUSTED_PROXIES", "")
+        return cls(
+            folder,
+            database_url or os.environ.get("SKILLSAPP_DATABASE_URL", ""),
+            trusted_proxies=tuple(p.strip() for p in proxies.split(",") if p.strip()),
+        )

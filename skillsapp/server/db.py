@@ -151,6 +151,11 @@ attempts = Table(
     Column("prediction", Integer),
     Column("data", Text, nullable=False),
     Column("received_at", String(40), nullable=False),
+    # Step 005: an organiser's decision on a flagged attempt (NULL while it awaits review).
+    Column("review_status", String(20)),  # accepted | rejected
+    Column("reviewed_by", String(40)),  # organiser username
+    Column("reviewed_at", String(40)),
+    Column("review_reason", Text),
 )
 answers = Table(
     "answers",
@@ -210,10 +215,33 @@ entrant_reviews = Table(  # organisers' decisions on one ID number claimed by se
     Column("decided_by", String(40), nullable=False),
     Column("decided_at", String(40), nullable=False),
 )
+sign_in_failures = Table(  # one wrong sign-in: by which name, from which address
+    "sign_in_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(100), nullable=False),
+    Column("address", String(64), nullable=False),
+    Column("at", String(40), nullable=False),
+)
+sign_in_accounts = Table(  # per user name: where its failure count restarts, and any lock
+    "sign_in_accounts",
+    metadata,
+    Column("username", String(100), primary_key=True),
+    Column("counted_from", String(40), nullable=False),
+    Column("locked_until", String(40)),
+    Column("lockouts", Integer, nullable=False, default=0),
+)
 
 # Tables made by a later step: step 001 must not create them, or a new database and an
 # upgraded one would end up with different histories.
-_LATER_TABLES = {"schema_steps", "audit_log", "personal_data_key", "entrant_reviews"}
+_LATER_TABLES = {
+    "schema_steps",
+    "audit_log",
+    "personal_data_key",
+    "entrant_reviews",
+    "sign_in_failures",
+    "sign_in_accounts",
+}
 
 
 def _step_001_initial(conn: Connection) -> None:
@@ -233,6 +261,20 @@ def _step_002_indexes(conn: Connection) -> None:
 
 def _step_003_audit(conn: Connection) -> None:
     audit_log.create(conn)
+
+
+def _step_005_attempt_review(conn: Connection) -> None:
+    # Step 001 creates tables from the current metadata, so a database made after this
+    # step was written already has the columns: add only what is missing.
+    present = {c["name"] for c in inspect(conn).get_columns("attempts")}
+    for name, kind in (
+        ("review_status", "VARCHAR(20)"),
+        ("reviewed_by", "VARCHAR(40)"),
+        ("reviewed_at", "VARCHAR(40)"),
+        ("review_reason", "TEXT"),
+    ):
+        if name not in present:
+            conn.execute(text(f"ALTER TABLE attempts ADD COLUMN {name} {kind}"))
 
 
 _STEP_006_COLUMNS = (
@@ -301,17 +343,34 @@ def _step_006_entrant_scope_and_encryption(conn: Connection) -> None:
     entrant_reviews.create(conn, checkfirst=True)
 
 
+def _step_007_sign_in_guard(conn: Connection) -> None:
+    sign_in_failures.create(conn)
+    sign_in_accounts.create(conn)
+    for statement in (
+        "CREATE INDEX IF NOT EXISTS ix_sign_in_failures_user ON sign_in_failures (username, at)",
+        "CREATE INDEX IF NOT EXISTS ix_sign_in_failures_address ON sign_in_failures (address, at)",
+    ):
+        conn.execute(text(statement))
+
+
 STEPS: list[tuple[str, Callable[[Connection], None]]] = [
     ("001_initial", _step_001_initial),
     ("002_indexes", _step_002_indexes),
     ("003_audit", _step_003_audit),
+    ("005_attempt_review", _step_005_attempt_review),
     ("006_entrant_scope_and_encryption", _step_006_entrant_scope_and_encryption),
+    ("007_sign_in_guard", _step_007_sign_in_guard),
 ]
 
 
 def make_engine(url: str) -> Engine:
+    """An engine whose errors never carry the bound values (names, ID numbers, phones)."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            hide_parameters=True,
+        )
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
@@ -322,7 +381,15 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=10,
+        pool_timeout=10,
+        hide_parameters=True,
+        connect_args={"connect_timeout": 5} if url.startswith("postgresql") else {},
+    )
 
 
 def migrate(engine: Engine) -> list[str]:

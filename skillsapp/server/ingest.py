@@ -195,13 +195,18 @@ class Ingestor:
         missing = [s.question_id for s in layout if s.question_id not in questions]
         server_score = None
         if missing:
-            flag = f"{len(missing)} questions unknown to the server"
+            flag = f"Có {len(missing)} câu hỏi máy chủ không có, nên chưa chấm lại được."
         else:
             server_score, server_max = score(
                 layout, answers, questions, contest.rules.partial_credit
             )
             if abs(server_score - device_score) > 1e-6 or abs(server_max - max_score) > 1e-6:
-                flag = f"device score {device_score:g}, server score {server_score:g}"
+                # Shown to organisers as stored: Vietnamese, with a decimal comma.
+                shown = [f"{v:g}".replace(".", ",") for v in (device_score, max_score)]
+                shown += [f"{v:g}".replace(".", ",") for v in (server_score, server_max)]
+                flag = "Máy tính báo {}/{} điểm nhưng máy chủ chấm lại được {}/{} điểm.".format(
+                    *shown
+                )
             for row in answer_rows:
                 row["mark"] = mark(
                     questions[row["question_id"]],

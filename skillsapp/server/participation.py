@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, and_, case, func, select
 
-from skillsapp.server import db
+from skillsapp.server import db, review
 from skillsapp.server.reports import commune_name
 
 # Short names for the tables these queries join.
@@ -29,14 +29,12 @@ class CommuneParticipation:
     session_attendance: int = 0
 
 
-def _effective_score():
-    return func.coalesce(_A.c.server_score, _A.c.score)
-
-
 def participation(engine: Engine, commune: str | None = None) -> list[CommuneParticipation]:
     """Per commune, across every contest and device: entrants (one per person), contest
     attempts, attempts with a full score, lessons completed and group-session attendance.
-    Records without a commune of their own count for their PC's commune. No names."""
+    Records without a commune of their own count for their PC's commune. No names.
+    Full scores count only attempts a ranking may use (``review.rankable()``), by the
+    server's score; ``attempts`` counts every attempt received."""
     table: dict[str | None, CommuneParticipation] = {}
 
     def entry(code: str | None) -> CommuneParticipation:
@@ -52,7 +50,17 @@ def participation(engine: Engine, commune: str | None = None) -> list[CommunePar
         .group_by(reg_commune)
     )
     att_commune = func.coalesce(_R.c.commune_code, _D.c.commune_code).label("commune")
-    full = case((and_(_A.c.max_score > 0, _effective_score() >= _A.c.max_score), 1), else_=0)
+    full = case(
+        (
+            and_(
+                _A.c.max_score > 0,
+                review.ranking_score() >= _A.c.max_score,
+                review.rankable(),
+            ),
+            1,
+        ),
+        else_=0,
+    )
     attempts = (
         select(att_commune, func.count().label("n"), func.coalesce(func.sum(full), 0).label("full"))
         .select_from(
@@ -101,15 +109,15 @@ class Counts:
     devices: int  # still allowed to send
     revoked: int
     attempts: int
-    flagged: int
+    awaiting_review: int  # flagged, not yet accepted or rejected: not ranked
 
 
 def counts(engine: Engine, commune: str | None = None) -> Counts:
-    """How many PCs, contest attempts and flagged attempts; a commune's own when given."""
+    """How many PCs, contest attempts and attempts awaiting review; a commune's own when given."""
     where = func.coalesce(_R.c.commune_code, _D.c.commune_code)
     device_query = select(func.count(), func.count(_D.c.revoked_at)).select_from(_D)
     attempt_query = select(
-        func.count(), func.coalesce(func.sum(case((_A.c.flagged, 1), else_=0)), 0)
+        func.count(), func.coalesce(func.sum(case((review.awaiting_review(), 1), else_=0)), 0)
     ).select_from(
         _A.outerjoin(_R, _R.c.id == _A.c.registration_id).outerjoin(_D, _D.c.id == _A.c.device_id)
     )
@@ -118,8 +126,8 @@ def counts(engine: Engine, commune: str | None = None) -> Counts:
         attempt_query = attempt_query.where(where == commune)
     with engine.connect() as conn:
         devices, revoked = conn.execute(device_query).one()
-        attempts, flagged = conn.execute(attempt_query).one()
-    return Counts(int(devices - revoked), int(revoked), int(attempts or 0), int(flagged or 0))
+        attempts, awaiting = conn.execute(attempt_query).one()
+    return Counts(int(devices - revoked), int(revoked), int(attempts or 0), int(awaiting or 0))
 
 
 def attempts_per_round(engine: Engine, commune: str | None = None) -> dict[tuple[str, str], int]:

@@ -8,7 +8,10 @@ province-wide true figure. One person is one entrant however many PCs they used:
 the entrant key is the one ``entrants.py`` stored with the registration (the ID
 number's keyed hash, or the registration id while several PCs' claims to one ID
 number await a decision), else the attempt id. ID numbers and phones are stored
-sealed and opened here (``personal_data.py``); pages and exports mask them. Scores are the server's own re-scoring where it has one.
+sealed and opened here (``personal_data.py``); pages and exports mask them.
+Scores are the server's own re-scoring where it has one.
+Only what ``review.rankable()`` allows is ranked: a flagged attempt stays out
+until an organiser accepts it, and the report says how many await review.
 
 The export sheets reuse the PC exports' headers and writers
 (``reports.round_data``, ``round_xlsx``, ``round_csv``); personal data is masked
@@ -30,7 +33,7 @@ from sqlalchemy import Engine, select
 from skillsapp.engine.ranking import AttemptResult, rank_round
 from skillsapp.models import Contest, Round
 from skillsapp.reports import round_data as data
-from skillsapp.server import db
+from skillsapp.server import db, review
 from skillsapp.server.personal_data import Vault, vault_for
 from skillsapp.server.publish import load_contests
 from skillsapp.storage.ids import parse_iso
@@ -92,6 +95,17 @@ class ServerRound:
     communes: list[str] = field(default_factory=list)  # communes with attempts in the round
     commune: str | None = None
     unmasked: bool = False
+    awaiting_review: int = 0  # flagged attempts of the round not yet decided (province-wide)
+    awaiting_here: int = 0  # of those, the ones in ``commune`` (all of them when no commune)
+
+    @property
+    def final(self) -> bool:
+        """False while any attempt of the round awaits review: ranks may still change."""
+        return self.awaiting_review == 0
+
+    @property
+    def awaiting_text(self) -> str:
+        return review.awaiting_text(self.awaiting_review)
 
 
 def local_time(iso: str | None) -> datetime.datetime | None:
@@ -199,8 +213,7 @@ def load_round(
         select(
             _A.c.id,
             _A.c.registration_id,
-            _A.c.score,
-            _A.c.server_score,
+            review.ranking_score().label("ranked_score"),
             _A.c.max_score,
             _A.c.duration_ms,
             _A.c.submitted_at,
@@ -215,7 +228,7 @@ def load_round(
                 _D, _D.c.id == _A.c.device_id
             )
         )
-        .where(_A.c.contest_id == contest_id, _A.c.round_id == round_id)
+        .where(_A.c.contest_id == contest_id, _A.c.round_id == round_id, review.rankable())
     )
     vault = vault_for(engine)
     results: list[AttemptResult] = []
@@ -223,12 +236,11 @@ def load_round(
     with engine.connect() as conn:
         for row in conn.execute(query):
             key = entrant_key(row.entrant_key, row.registration_id, row.id)
-            score = row.server_score if row.server_score is not None else row.score
             results.append(
                 AttemptResult(
                     row.id,
                     key,
-                    float(score),
+                    float(row.ranked_score),
                     float(row.max_score),
                     int(row.duration_ms),
                     row.submitted_at,
@@ -267,8 +279,20 @@ def load_round(
     if commune:
         rows = [r for r in rows if r.commune_code == commune]
     entrants = _entrants(engine, contest_id, rows, commune)
+    awaiting = review.awaiting_count(engine, contest_id, round_id)
+    here = review.awaiting_count(engine, contest_id, round_id, commune) if commune else awaiting
     return ServerRound(
-        contest, round_, rows, figure, entrants, len(ranked), communes, commune, unmasked
+        contest,
+        round_,
+        rows,
+        figure,
+        entrants,
+        len(ranked),
+        communes,
+        commune,
+        unmasked,
+        awaiting,
+        here,
     )
 
 

@@ -1,5 +1,10 @@
 """A round's Excel and CSV exports across every PC: the same sheets as the app's
-exports (``reports.round_data``), built from the server's tables."""
+exports (``reports.round_data``), built from the server's tables.
+
+Only attempts ``review.rankable()`` allows are in them (rankings, per-commune
+totals, question statistics and answers alike). While attempts of the round await
+review the ranking is marked as not final: its sheet is named so, its last row
+says how many await review, and the file names end in ``-chua-chot``."""
 
 from __future__ import annotations
 
@@ -16,7 +21,7 @@ from skillsapp.reports import round_data as data
 from skillsapp.reports.round_csv import write_csv
 from skillsapp.reports.round_data import statistics_rows
 from skillsapp.reports.round_xlsx import write_sheet
-from skillsapp.server import db
+from skillsapp.server import db, review
 from skillsapp.server.publish import load_questions
 from skillsapp.server.reports import (
     FLAG_HEADER,
@@ -43,7 +48,24 @@ def ranking_headers() -> list[str]:
     return [_(h) for h in data.RANKING_HEADERS] + [FLAG_HEADER]
 
 
+NOT_FINAL_SHEET = "Xếp hạng (chưa chốt)"
+
+
+def not_final_note(report: ServerRound) -> str:
+    return (
+        f"Chưa chốt: {report.awaiting_text}. Người tổ chức xem và quyết định ở trang "
+        "“Xem xét bài thi” (/review) của máy chủ; thứ hạng có thể thay đổi."
+    )
+
+
 def ranking_rows(report: ServerRound) -> Iterator[list]:
+    yield from _ranked_rows(report)
+    if not report.final:
+        yield []
+        yield [not_final_note(report)]
+
+
+def _ranked_rows(report: ServerRound) -> Iterator[list]:
     for row in report.rows:
         person = row.person
         yield [
@@ -59,7 +81,7 @@ def ranking_rows(report: ServerRound) -> Iterator[list]:
             _yes(bool(person and person.complete)),
             data.shown_id(person.id_number if person else None, report.unmasked),
             data.shown_phone(person.phone if person else None, report.unmasked),
-            flag_text(row.flag_reason) if row.flagged else "",
+            f"Đã chấp nhận sau xem xét. {flag_text(row.flag_reason)}" if row.flagged else "",
         ]
 
 
@@ -98,7 +120,11 @@ def _attempt_ids(engine: Engine, report: ServerRound) -> list[tuple[str, str | N
                 _D, _D.c.id == _A.c.device_id
             )
         )
-        .where(_A.c.contest_id == report.contest.id, _A.c.round_id == report.round.id)
+        .where(
+            _A.c.contest_id == report.contest.id,
+            _A.c.round_id == report.round.id,
+            review.rankable(),
+        )
         .order_by(_A.c.submitted_at, _A.c.id)
     )
     with engine.connect() as conn:
@@ -225,7 +251,8 @@ def write_xlsx(engine: Engine, report: ServerRound, target: Path) -> Path:
 
     book = Workbook(write_only=True)
     with export_target(target) as partial:
-        write_sheet(book, _("Ranking"), ranking_headers(), ranking_rows(report), quiet)
+        ranking_title = _("Ranking") if report.final else NOT_FINAL_SHEET
+        write_sheet(book, ranking_title, ranking_headers(), ranking_rows(report), quiet)
         write_sheet(
             book, _("Entrants"), [_(h) for h in data.ENTRANT_HEADERS], entrant_rows(report), quiet
         )

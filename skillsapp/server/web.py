@@ -12,6 +12,8 @@ ranks and the province-wide true figure whoever looks at them.
 
 from __future__ import annotations
 
+import hmac
+import secrets
 from typing import Annotated
 from urllib.parse import quote
 
@@ -22,13 +24,15 @@ from sqlalchemy import select
 from skillsapp import geography
 from skillsapp.server import db
 from skillsapp.server import participation as participation_data
+from skillsapp.server.accounts import MAX_CODE_DAYS
+from skillsapp.server.sign_in_guard import client_address
 from skillsapp.server.web_common import (
     COOKIE,
-    MAX_CODE_DAYS,
     STALE_FORM,
     Signed,
     Visit,
     csrf_ok,
+    csrf_token,
     current_visit,
     refuse,
     render,
@@ -41,11 +45,49 @@ router = APIRouter(include_in_schema=False)
 # --- signing in and out ----------------------------------------------------------------
 
 
+# Signing in has its own CSRF token: before there is a session, the login page sets a random
+# pre-session cookie and its form carries an HMAC of it. A form posted from another site has
+# neither (SameSite keeps the cookie at home), so it cannot sign anyone in as its attacker.
+PRE_SESSION = "kns_presession"
+WRONG_PASSWORD = (
+    "Tên đăng nhập hoặc mật khẩu không đúng. "
+    "Hãy gõ lại (chú ý chữ hoa, chữ thường và bộ gõ tiếng Việt)."
+)
+STALE_LOGIN = "Trang đăng nhập đã mở quá lâu hoặc đến từ nơi khác. Hãy gõ lại tên và mật khẩu."
+
+
+def _login_form(request: Request, status: int = 200, **context) -> HTMLResponse:
+    pre = request.cookies.get(PRE_SESSION) or ""
+    if len(pre) != 43:  # token_urlsafe(32); anything else was not made here
+        pre = secrets.token_urlsafe(32)
+    context.setdefault("username", "")
+    context.setdefault("error", None)
+    response = render(
+        "login.html", None, status=status, csrf=csrf_token(request, f"login\0{pre}"), **context
+    )
+    response.set_cookie(
+        PRE_SESSION,
+        pre,
+        max_age=24 * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        path="/login",
+    )
+    return response
+
+
+def _login_csrf_ok(request: Request, value: str) -> bool:
+    pre = request.cookies.get(PRE_SESSION) or ""
+    expected = csrf_token(request, f"login\0{pre}")
+    return len(pre) == 43 and hmac.compare_digest(expected, value or "")
+
+
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, next: str | None = None):
     if current_visit(request) is not None:
         return RedirectResponse(safe_next(next), status_code=303)
-    return render("login.html", None, next=safe_next(next), username="", error=None)
+    return _login_form(request, next=safe_next(next))
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -54,32 +96,29 @@ def login(
     username: Annotated[str, Form(max_length=100)] = "",
     password: Annotated[str, Form(max_length=200)] = "",
     next: Annotated[str, Form(max_length=500)] = "/",
+    csrf: Annotated[str, Form(max_length=200)] = "",
 ):
     services = server_services(request)
-    token = (
-        services.accounts.login(username, password, services.config.session_hours)
-        if username
-        else None
-    )
-    if token is None:
-        return render(
-            "login.html",
-            None,
-            status=401,
-            next=safe_next(next),
-            username=username,
-            error="Tên đăng nhập hoặc mật khẩu không đúng. Hãy gõ lại (chú ý chữ hoa, chữ thường và bộ gõ tiếng Việt).",
-        )
+    form = {"next": safe_next(next), "username": username}
+    if not _login_csrf_ok(request, csrf):
+        return _login_form(request, status=403, error=STALE_LOGIN, **form)
+    address = client_address(request, services.config.trusted_proxies)
+    outcome = services.accounts.login(username, password, services.config.session_hours, address)
+    if outcome.token is None:
+        error = outcome.refusal.message if outcome.refusal else WRONG_PASSWORD
+        status = 429 if outcome.refusal else 401
+        return _login_form(request, status=status, error=error, **form)
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(
         COOKIE,
-        token,
+        outcome.token,
         max_age=services.config.session_hours * 3600,
         httponly=True,
         samesite="lax",
         secure=request.url.scheme == "https",
         path="/",
     )
+    response.delete_cookie(PRE_SESSION, path="/login")
     return response
 
 
@@ -240,10 +279,65 @@ def revoke_device(
     return RedirectResponse(f"/devices?revoked={quote(device_id)}", status_code=303)
 
 
+# --- accounts locked after wrong passwords ----------------------------------------------
+
+ONLY_PROVINCE_UNLOCKS = "Chỉ cán bộ cấp tỉnh mở khoá được tài khoản. Hãy nhờ cán bộ cấp tỉnh."
+
+
+@router.get("/sign-in-locks", response_class=HTMLResponse)
+def sign_in_locks(request: Request, visit: Signed, unlocked: str | None = None):
+    if not visit.is_province:
+        return refuse(visit, 403, ONLY_PROVINCE_UNLOCKS)
+    guard = server_services(request).accounts.guard
+    return render(
+        "sign_in_locks.html",
+        visit,
+        title="Tài khoản bị khoá",
+        page="locks",
+        locks=guard.locked(),
+        unlocked=unlocked,
+    )
+
+
+@router.post("/sign-in-locks/unlock")
+def unlock_account(
+    request: Request,
+    visit: Signed,
+    csrf: Annotated[str, Form(max_length=200)] = "",
+    username: Annotated[str, Form(max_length=100)] = "",
+):
+    if not csrf_ok(visit, csrf):
+        return refuse(visit, 403, STALE_FORM)
+    if not visit.is_province:
+        return refuse(visit, 403, ONLY_PROVINCE_UNLOCKS)
+    accounts = server_services(request).accounts
+    organiser = accounts.organiser(username)
+    if organiser is None:
+        return refuse(
+            visit,
+            404,
+            "Không có tài khoản nào tên như vậy. Hãy tải lại trang rồi chọn lại.",
+            title="Không tìm thấy",
+        )
+    was_locked = accounts.guard.unlock(organiser.username)
+    accounts.audit(
+        visit.organiser.username,
+        "unlock_sign_in",
+        {"username": organiser.username, "was_locked": was_locked},
+    )
+    return RedirectResponse(f"/sign-in-locks?unlocked={quote(organiser.username)}", status_code=303)
+
+
 # The results pages live in their own module; one router serves both.
 from skillsapp.server.web_rounds import router as _rounds_router  # noqa: E402
 
 router.include_router(_rounds_router)
+
+# Before the review router: its POST /review/{attempt_id} would take /review/entrants.
 from skillsapp.server.web_entrants import router as _entrants_router  # noqa: E402
 
 router.include_router(_entrants_router)
+
+from skillsapp.server.web_review import router as _review_router  # noqa: E402
+
+router.include_router(_review_router)

@@ -24,7 +24,6 @@ from skillsapp.sync.signing import private_key_text
 
 COOKIE = "kns_session"
 COMMUNE_PATTERN = re.compile(r"^\d{5}$")
-MAX_CODE_DAYS = 30
 
 
 templates = Environment(

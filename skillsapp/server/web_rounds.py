@@ -16,10 +16,10 @@ from starlette.background import BackgroundTask
 
 from skillsapp.server import participation as participation_data
 from skillsapp.server import reports as server_reports
-from skillsapp.server import round_exports
+from skillsapp.server import review, round_exports
 from skillsapp.server.errors import ApiError
 from skillsapp.server.publish import load_contests
-from skillsapp.server.transfer import import_transfer
+from skillsapp.server.transfer import import_transfer, read_limited
 from skillsapp.server.web_common import (
     COMMUNE_PATTERN,
     STALE_FORM,
@@ -45,6 +45,7 @@ def contests(request: Request, visit: Signed):
     commune = None if visit.is_province else visit.organiser.commune_code
     found = sorted(load_contests(engine).values(), key=lambda c: c.title)
     counts = participation_data.attempts_per_round(engine, commune)
+    awaiting = review.awaiting_per_round(engine)  # province-wide: any of them may change ranks
     return render(
         "contests.html",
         visit,
@@ -52,6 +53,7 @@ def contests(request: Request, visit: Signed):
         page="contests",
         contests=found,
         counts=counts,
+        awaiting=awaiting,
         now=utc_now(),
     )
 
@@ -116,6 +118,8 @@ def _file_stem(report: server_reports.ServerRound) -> str:
         stem += f"-{report.commune}"
     if report.unmasked:
         stem += "-day-du"
+    if not report.final:
+        stem += "-chua-chot"
     return re.sub(r"[^A-Za-z0-9._-]+", "-", stem)
 
 
@@ -246,7 +250,14 @@ def participation(request: Request, visit: Signed):
 # --- USB transfer files ----------------------------------------------------------------
 
 _TRANSFER_ERRORS = {
-    "too_large": "Tệp quá lớn (tối đa 200 MB). Hãy xuất kết quả thành nhiều tệp nhỏ hơn.",
+    "too_large": "Tệp quá lớn (tối đa 64 MB). Hãy xuất kết quả thành nhiều tệp nhỏ hơn: sau mỗi "
+    "buổi thi, chép kết quả ra USB một lần.",
+    "zipped_file": "Tệp đang ở dạng nén (.zip). Hãy giải nén trên máy tính rồi gửi tệp .kns ở bên "
+    "trong.",
+    "too_deep": "Tệp không đúng cấu trúc của tệp kết quả Kỹ Năng Số (dữ liệu lồng nhau quá nhiều "
+    "tầng), có thể đã bị sửa hoặc hỏng. Hãy xuất lại tệp từ máy tính của tổ.",
+    "other_commune": "Tệp này do máy tính của một xã khác làm ra. Tài khoản cấp xã chỉ nhận được tệp "
+    "của máy tính thuộc xã mình; hãy gửi tệp cho xã đó hoặc cho cán bộ cấp tỉnh.",
     "bad_file": "Đây không phải tệp kết quả của Kỹ Năng Số, hoặc tệp bị hỏng. Hãy chọn đúng tệp .kns "
     "được xuất từ máy tính của tổ.",
     "bad_signature": "Chữ ký của tệp không hợp lệ: tệp có thể đã bị sửa sau khi xuất. Hãy xuất lại tệp "
@@ -286,9 +297,9 @@ def receive_transfer(
             "Chưa chọn tệp. Hãy bấm nút chọn tệp, chọn tệp .kns trên USB rồi bấm “Gửi lên máy chủ”."
         )
         return render("transfers.html", visit, status=400, **context)
-    data = file.file.read()
     try:
-        result = import_transfer(server_services(request), data)
+        data = read_limited(file.file)
+        result = import_transfer(server_services(request), data, visit.organiser)
     except ApiError as exc:
         context["error"] = _TRANSFER_ERRORS.get(exc.code, exc.message)
         context["file_name"] = file.filename

@@ -21,6 +21,7 @@ from skillsapp.errors import DatabaseTooNewError, DatabaseUnrecoverableError
 from skillsapp.i18n import _, format_datetime
 from skillsapp.paths import DataPaths
 from skillsapp.storage import backups, migrations
+from skillsapp.storage.wal import check_wal
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +30,7 @@ log = logging.getLogger(__name__)
 class OpenNotice:
     """Something the user should be told after opening (restored backup, etc.)."""
 
-    kind: str  # "restored" | "unrecoverable"
+    kind: str  # "restored" | "unrecoverable" | "wal_damaged"
     message: str
 
 
@@ -104,6 +105,32 @@ def _recover(paths: DataPaths) -> tuple[Database, OpenNotice]:
     return db, OpenNotice("unrecoverable", DatabaseUnrecoverableError(kept).user_message())
 
 
+def _keep_damaged_wal(paths: DataPaths) -> OpenNotice | None:
+    """Before SQLite replays (and then discards) a damaged write-ahead log: keep a copy of
+    it and of the database in the backups folder, and say what may be missing."""
+    wal = Path(f"{paths.database}-wal")
+    check = check_wal(wal)
+    if not check.damaged:
+        return None
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    # A subfolder: the copied .db must never be taken for a backup to restore.
+    kept = paths.backups / f"wal-damaged-{stamp}"
+    kept.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        source = Path(f"{paths.database}{suffix}")
+        if source.exists():
+            shutil.copy2(source, kept / f"skillsapp.db{suffix}")
+    log.error("write-ahead log damaged (%s); copies kept in %s", check.reason, kept.name)
+    changed = datetime.datetime.fromtimestamp(wal.stat().st_mtime).astimezone()
+    message = _(
+        "The data file's change log was damaged (a power cut or a copy cut short can do "
+        "this). The app opened your data, but the work saved last, shortly before "
+        "{when}, may be missing: check the newest results and registrations. A copy of the "
+        "damaged files was kept in {folder}."
+    ).format(when=format_datetime(changed), folder=kept)
+    return OpenNotice("wal_damaged", message)
+
+
 def open_database(paths: DataPaths) -> OpenedDatabase:
     """Open (or create) the database, recover it if damaged, and bring its schema up to date."""
     paths.ensure()
@@ -116,6 +143,10 @@ def open_database(paths: DataPaths) -> OpenedDatabase:
         and not existed
         and any(backups.is_healthy(c) for c in backups.backups_newest_first(paths.backups))
     )
+    if existed:
+        wal_notice = _keep_damaged_wal(paths)
+        if wal_notice is not None:
+            notices.append(wal_notice)
     db = None if emptied else _open_checked(paths.database) if existed else connect(paths.database)
     if db is None:
         db, notice = _recover(paths)

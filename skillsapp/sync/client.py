@@ -11,6 +11,7 @@ proxies are used as the OS sets them.
 from __future__ import annotations
 
 import datetime
+import email.utils
 import uuid
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ import requests
 from skillsapp.errors import AppError
 from skillsapp.i18n import N_, _
 
-OFFLINE, AUTH, REVOKED, SERVER, BAD_RESPONSE, CLOCK, REFUSED, NOT_ENROLLED = (
+OFFLINE, AUTH, REVOKED, SERVER, BAD_RESPONSE, CLOCK, REFUSED, NOT_ENROLLED, BUSY = (
     "offline",
     "auth",
     "revoked",
@@ -29,7 +30,9 @@ OFFLINE, AUTH, REVOKED, SERVER, BAD_RESPONSE, CLOCK, REFUSED, NOT_ENROLLED = (
     "clock",
     "refused",
     "not_enrolled",
+    "busy",
 )
+MAX_RETRY_AFTER_S = 3600  # a server asking for more is not obeyed beyond an hour
 
 _MESSAGES = {
     OFFLINE: N_(
@@ -51,6 +54,10 @@ _MESSAGES = {
         "This PC's date or time is wrong, so the server refused the results. Set the date and time, "
         "then press “Sync now”."
     ),
+    BUSY: N_(
+        "The provincial server is busy or under maintenance. Results stay saved on this PC; the "
+        "app will send them by itself when the server is back."
+    ),
     REFUSED: N_("The server refused the request: {detail}"),
     NOT_ENROLLED: N_(
         "This PC is not enrolled with a provincial server yet. Enter the server address and the "
@@ -62,14 +69,18 @@ _MESSAGES = {
 # The server's refusal codes a person may meet, in their words (the server speaks English).
 _REFUSALS = {
     "bad_code": N_("the enrolment code is wrong, already used or expired"),
+    "device_revoked": N_(
+        "an organiser revoked this PC; it can enrol again only after the app is installed anew"
+    ),
     "too_large": N_("too much was sent at once"),
     "bad_request": N_("the app sent something the server does not accept"),
 }
 
 
 class SyncError(AppError):
-    def __init__(self, kind: str, detail: str = "") -> None:
+    def __init__(self, kind: str, detail: str = "", retry_after_s: int | None = None) -> None:
         self.kind = kind
+        self.retry_after_s = retry_after_s  # how long the server asked us to wait (capped)
         super().__init__(kind, detail)
 
     def user_message(self) -> str:
@@ -77,7 +88,7 @@ class SyncError(AppError):
 
     @property
     def retry_later(self) -> bool:
-        return self.kind in (OFFLINE, SERVER, BAD_RESPONSE)
+        return self.kind in (OFFLINE, SERVER, BAD_RESPONSE, BUSY)
 
 
 class ServerClient:
@@ -127,6 +138,8 @@ class ServerClient:
             raise SyncError(REVOKED, message)
         if response.status_code == 409 and code == "clock_skew":
             raise SyncError(CLOCK, message)
+        if response.status_code == 503:
+            raise SyncError(BUSY, "503", retry_after(response.headers.get("Retry-After")))
         if response.status_code >= 500:
             raise SyncError(SERVER, str(response.status_code))
         if code is None:
@@ -140,19 +153,18 @@ class ServerClient:
             raise SyncError(BAD_RESPONSE, "not a JSON object")
         return body
 
-    def enrol(self, code: str, device_id: str, device_name: str, public_key: str) -> dict:
-        body = self._json(
-            self._request(
-                "POST",
-                "/enrol",
-                json={
-                    "code": code,
-                    "device_id": device_id,
-                    "device_name": device_name,
-                    "public_key": public_key,
-                },
-            )
-        )
+    def enrol(
+        self, code: str, device_id: str, device_name: str, public_key: str, proof: str = ""
+    ) -> dict:
+        request = {
+            "code": code,
+            "device_id": device_id,
+            "device_name": device_name,
+            "public_key": public_key,
+        }
+        if proof:
+            request["proof"] = proof
+        body = self._json(self._request("POST", "/enrol", json=request))
         if not isinstance(body.get("device_token"), str) or not isinstance(
             body.get("server_public_key"), str
         ):
@@ -195,6 +207,29 @@ class ServerClient:
                     raise SyncError(BAD_RESPONSE, "pack larger than allowed")
                 handle.write(chunk)
         return target
+
+
+def retry_after(value: str | None, now: datetime.datetime | None = None) -> int | None:
+    """Seconds to wait from a Retry-After header (seconds or an HTTP date), at most an hour.
+
+    >>> retry_after("120"), retry_after("999999"), retry_after("soon")
+    (120, 3600, None)
+    """
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        seconds = int(value)
+    else:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=datetime.UTC)
+        now = now or datetime.datetime.now(datetime.UTC)
+        seconds = int((when - now).total_seconds())
+    return max(0, min(seconds, MAX_RETRY_AFTER_S))
 
 
 def _json_or_none(response: requests.Response) -> Any:

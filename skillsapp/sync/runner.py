@@ -3,7 +3,8 @@ and pull what the province publishes, verifying every signature.
 
 Records leave the outbox only when the server has answered for them, so a batch
 cut off in flight is simply sent again; the server's UUID de-duplication makes
-that safe. Failures back off exponentially (1 minute doubling to 1 hour).
+that safe. Failures back off exponentially (1 minute doubling to 1 hour); a busy
+server's 503 with Retry-After sets the next try to the time it asks (at most 1 hour).
 
 >>> enrol(store, "https://kns.tinh.gov.vn", "ABCD2345EF", "Nhà văn hóa thôn Đông")   # doctest: +SKIP
 >>> sync_now(store, now)                                                              # doctest: +SKIP
@@ -25,10 +26,12 @@ from skillsapp.i18n import _
 from skillsapp.storage.ids import parse_iso
 from skillsapp.sync.client import NOT_ENROLLED, ServerClient, SyncError
 from skillsapp.sync.signing import (
+    enrol_proof_data,
     new_private_key,
     private_key_from_text,
     private_key_text,
     public_key_text,
+    sign,
     verify,
 )
 
@@ -83,9 +86,16 @@ def enrol(
     ca_bundle: str | None = None,
     client: ServerClient | None = None,
 ) -> dict:
-    """Enrol this PC with an organiser's code; pins the server's public key."""
+    """Enrol this PC with an organiser's code; pins the server's public key.
+
+    Safe to repeat: the request is signed with this PC's key, so if the server's answer was
+    lost the same code (or a fresh one) enrols the same PC again with a new token.
+    """
     client = client or ServerClient(url, ca_bundle=ca_bundle)
-    answer = client.enrol(code, store.device_id, device_name, public_key_text(device_key(store)))
+    key = device_key(store)
+    public_key = public_key_text(key)
+    proof = sign(key, enrol_proof_data(code, store.device_id, public_key))
+    answer = client.enrol(code, store.device_id, device_name, public_key, proof)
     settings = {
         "url": url.rstrip("/"),
         "token": answer["device_token"],
@@ -205,6 +215,9 @@ def _record_status(store, now: datetime.datetime, error: SyncError | None) -> No
     else:
         failures = int(status.get("failures") or 0) + 1
         wait = backoff_seconds(failures) if error.retry_later else NEEDS_A_PERSON_S
+        if error.retry_after_s is not None:
+            # The server said when it will be back: no sooner (it is busy), no later than asked.
+            wait = max(error.retry_after_s, 60)
         status.update(
             failures=failures,
             last_problem=str(error),

@@ -55,3 +55,12 @@ def verify(public_key: str, data: Any, signature: str) -> bool:
     except (BadSignatureError, CryptoError, ValueError, TypeError):
         return False
     return True
+
+
+ENROL_PROOF = "kns-enrol-v1"
+
+
+def enrol_proof_data(code: str, device_id: str, public_key: str) -> dict:
+    """What a PC signs with its own key when it enrols, as typed: the server then knows the
+    request comes from the holder of that key, so only that PC may enrol its id again."""
+    return {"purpose": ENROL_PROOF, "code": code, "device_id": device_id, "public_key": public_key}
