@@ -33,7 +33,11 @@ from skillsapp.sync.transfer import export_transfer
 
 pytest.importorskip("fastapi")
 
-NAME, ID_NUMBER, PHONE = "Trịnh Thị Rò Rỉ", "001299077123", "0987650123"
+NAME, ID_NUMBER, PHONE = (
+    "Trịnh Thị Rò Rỉ",
+    "001199077123",
+    "0987650123",
+)  # a valid number: born 1999
 OTHER_COMMUNE = "00004"
 
 

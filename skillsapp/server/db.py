@@ -122,14 +122,24 @@ registrations = Table(
     Column("contest_id", String(100), nullable=False),
     Column("full_name", String(100), nullable=False),
     Column("date_of_birth", String(10)),
-    Column("id_number", String(12)),
-    Column("phone", String(15)),
     Column("province_code", String(10)),
     Column("commune_code", String(10)),
     Column("village", String(100)),
     Column("participant_group", String(100)),
     Column("complete", Boolean, nullable=False, default=False),
     Column("received_at", String(40), nullable=False),
+    # Step 006: ID number and phone sealed (personal_data.py), never in clear; the ID
+    # number's keyed hash for matching; the device's own edit time (a later edit replaces
+    # the row, a resend does not); who this registration counts as (entrants.py) and
+    # whether two PCs claimed the same ID number.
+    Column("id_number_sealed", String(120)),
+    Column("phone_sealed", String(120)),
+    Column("id_hash", String(64)),
+    Column("updated_at", String(40)),
+    Column("entrant_key", String(100)),
+    Column("flagged", Boolean, nullable=False, default=False),
+    Column("flag_reason", String(200)),
+    Column("review", String(10)),  # None | pending | same | apart
 )
 attempts = Table(
     "attempts",
@@ -200,6 +210,25 @@ audit_log = Table(  # who did something sensitive on the organiser pages, e.g. a
     Column("detail", Text, nullable=False),
 )
 
+personal_data_key = Table(  # the fingerprint of the key personal data is sealed with
+    "personal_data_key",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("created_at", String(40), nullable=False),
+)
+entrant_reviews = Table(  # organisers' decisions on one ID number claimed by several PCs
+    "entrant_reviews",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("contest_id", String(100), nullable=False),
+    Column("id_hash", String(64), nullable=False),
+    Column("decision", String(10), nullable=False),  # same | apart
+    Column("reason", Text, nullable=False),
+    Column("registrations", Text, nullable=False),  # JSON list of the registration ids decided
+    Column("decided_by", String(40), nullable=False),
+    Column("decided_at", String(40), nullable=False),
+)
 sign_in_failures = Table(  # one wrong sign-in: by which name, from which address
     "sign_in_failures",
     metadata,
@@ -223,6 +252,8 @@ _LATER_TABLES = {
     "schema_steps",
     "audit_log",
     "contest_versions",
+    "personal_data_key",
+    "entrant_reviews",
     "sign_in_failures",
     "sign_in_accounts",
 }
@@ -309,6 +340,72 @@ def _step_005_attempt_review(conn: Connection) -> None:
             conn.execute(text(f"ALTER TABLE attempts ADD COLUMN {name} {kind}"))
 
 
+_STEP_006_COLUMNS = (
+    ("id_number_sealed", "VARCHAR(120)"),
+    ("phone_sealed", "VARCHAR(120)"),
+    ("id_hash", "VARCHAR(64)"),
+    ("updated_at", "VARCHAR(40)"),
+    ("entrant_key", "VARCHAR(100)"),
+    ("flagged", "BOOLEAN NOT NULL DEFAULT FALSE"),
+    ("flag_reason", "VARCHAR(200)"),
+    ("review", "VARCHAR(10)"),
+)
+
+
+def _step_006_entrant_scope_and_encryption(conn: Connection) -> None:
+    """Registration columns for the scope and conflict rules, and ID numbers and phones
+    sealed in place: existing clear values are sealed, hashed, then their columns dropped.
+    A database made by step 001 today already has the new columns (step 001 builds the
+    tables as they are now), so each column is added only where it is missing."""
+    from skillsapp.server.personal_data import vault_for
+
+    present = {c["name"] for c in inspect(conn).get_columns("registrations")}
+    for name, kind in _STEP_006_COLUMNS:
+        if name not in present:
+            conn.execute(text(f"ALTER TABLE registrations ADD COLUMN {name} {kind}"))
+    if "id_number" in present:
+        rows = conn.execute(
+            text(
+                "SELECT id, id_number, phone FROM registrations "
+                "WHERE id_number IS NOT NULL OR phone IS NOT NULL"
+            )
+        ).all()
+        if rows:
+            vault = vault_for(conn)  # a clear error if the server has no key loaded
+            conn.execute(
+                text(
+                    "UPDATE registrations SET id_number_sealed = :id_sealed, "
+                    "phone_sealed = :phone_sealed, id_hash = :id_hash WHERE id = :id"
+                ),
+                [
+                    {
+                        "id": row.id,
+                        "id_sealed": vault.seal(row.id_number),
+                        "phone_sealed": vault.seal(row.phone),
+                        "id_hash": vault.match_hash(row.id_number),
+                    }
+                    for row in rows
+                ],
+            )
+        conn.execute(text("ALTER TABLE registrations DROP COLUMN id_number"))
+        conn.execute(text("ALTER TABLE registrations DROP COLUMN phone"))
+    # Until now one ID number was one entrant however many PCs claimed it.
+    conn.execute(
+        text(
+            "UPDATE registrations SET entrant_key = CASE WHEN id_hash IS NULL THEN id "
+            "ELSE 'id:' || id_hash END WHERE entrant_key IS NULL"
+        )
+    )
+    conn.execute(
+        text(
+            "CREATE INDEX IF NOT EXISTS ix_registrations_id_hash "
+            "ON registrations (contest_id, id_hash)"
+        )
+    )
+    personal_data_key.create(conn, checkfirst=True)
+    entrant_reviews.create(conn, checkfirst=True)
+
+
 def _step_007_sign_in_guard(conn: Connection) -> None:
     sign_in_failures.create(conn)
     sign_in_accounts.create(conn)
@@ -325,6 +422,7 @@ STEPS: list[tuple[str, Callable[[Connection], None]]] = [
     ("003_audit", _step_003_audit),
     ("004_attempt_verification", _step_004_attempt_verification),
     ("005_attempt_review", _step_005_attempt_review),
+    ("006_entrant_scope_and_encryption", _step_006_entrant_scope_and_encryption),
     ("007_sign_in_guard", _step_007_sign_in_guard),
 ]
 

@@ -6,6 +6,10 @@ each record is fully stored (an attempt with all its answers) or not at all.
 Records another device owns, or that name a contest the server does not know,
 are rejected one by one with a reason; the rest of the batch is kept.
 
+Who may write what (a registration's fields and commune, which registration an
+attempt may name, one ID number claimed by several PCs) is ``entrants.py``; a
+registration re-sent with a newer ``updated_at`` is an edit and replaces the row.
+
 Every contest attempt is verified (``verify.py``: its draw re-derived from the
 seed and the published contest version, its answers, times and the attempt
 limits checked) and re-scored from its answers with the server's own copy of the
@@ -29,7 +33,7 @@ from sqlalchemy.engine import Connection
 from skillsapp.engine.draw import QuestionBank
 from skillsapp.engine.scoring import mark, score
 from skillsapp.models import Contest, Question
-from skillsapp.server import db
+from skillsapp.server import db, entrants
 from skillsapp.server.claims import DeviceClaims, check_session_report
 from skillsapp.server.publish import load_all_questions, load_contest_versions, load_contests
 from skillsapp.server.verify import RecordProblem, Verified, check_limits, verify_attempt
@@ -249,7 +253,7 @@ class Ingestor:
                 found.setdefault(key, []).append(parse_iso(row.started_at))
         return found
 
-    def _registration(self, payload: dict, device_id: str) -> dict:
+    def _registration(self, payload: dict, scope: entrants.BatchScope) -> dict:
         contest_id = _require(payload, "contest_id", str)
         if contest_id not in self.contests():
             self.forget()
@@ -257,21 +261,7 @@ class Ingestor:
                 raise RecordProblem(
                     f"Máy chủ không có cuộc thi «{contest_id:.60}».", "unknown_contest"
                 )
-        return {
-            "id": payload["id"],
-            "device_id": device_id,
-            "contest_id": contest_id,
-            "full_name": _require(payload, "full_name", str)[:100],
-            "date_of_birth": payload.get("date_of_birth"),
-            "id_number": payload.get("id_number"),
-            "phone": payload.get("phone"),
-            "province_code": payload.get("province_code"),
-            "commune_code": payload.get("commune_code"),
-            "village": payload.get("village"),
-            "participant_group": payload.get("participant_group"),
-            "complete": bool(payload.get("complete")),
-            "received_at": utc_now_iso(),
-        }
+        return scope.registration(payload, contest_id, _require(payload, "full_name", str)[:100])
 
     def _progress(self, payload: dict, device_id: str) -> dict:
         return {
@@ -319,12 +309,15 @@ class Ingestor:
                         select(table.c.id, table.c.device_id).where(table.c.id.in_(chunk))
                     ):
                         owners[found.id] = found.device_id
+            scope = entrants.BatchScope(conn, device_id, records)
             new_rows: dict[str, list[dict]] = {kind: [] for kind in _TABLES}
             new_answers: list[dict] = []
             seen: set[str] = set()
             for record in records:
                 rid, kind, payload = record["id"], record["type"], record["payload"]
-                if rid in owners or rid in seen:
+                if (rid in owners or rid in seen) and not (
+                    kind == "registration" and scope.is_edit(rid, payload)
+                ):
                     if owners.get(rid, device_id) == device_id:
                         result.duplicates.append(rid)
                     else:
@@ -348,6 +341,7 @@ class Ingestor:
                         row, answer_rows, checked = self._attempt(
                             payload, device_id, now, device_offset
                         )
+                        scope.check_attempt(row)
                         key = (row["registration_id"], row["contest_id"], row["round_id"])
                         earlier = starts.get(key, [])
                         check_limits(checked.contest, checked.round, checked.started_at, earlier)
@@ -360,7 +354,7 @@ class Ingestor:
                         if row["flagged"]:
                             result.flagged.append(rid)
                     elif kind == "registration":
-                        row = self._registration(payload, device_id)
+                        row = self._registration(payload, scope)
                     elif kind == "lesson_progress":
                         row = self._progress(payload, device_id)
                     else:
@@ -371,10 +365,12 @@ class Ingestor:
                         {"id": rid, "code": problem.code, "reason": problem.reason}
                     )
                     continue
-                new_rows[kind].append(row)
+                if kind != "registration":  # the scope stores registrations (new or edited)
+                    new_rows[kind].append(row)
                 seen.add(rid)
                 result.accepted.append(rid)
             for kind, rows in new_rows.items():
                 insert_ignore(conn, _TABLES[kind], rows)
             insert_ignore(conn, db.answers, new_answers)
+            result.flagged += [a for a in scope.store() if a not in result.flagged]
         return result

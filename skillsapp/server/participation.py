@@ -46,7 +46,7 @@ def participation(engine: Engine, commune: str | None = None) -> list[CommunePar
         return table[code]
 
     reg_commune = func.coalesce(_R.c.commune_code, _D.c.commune_code).label("commune")
-    person = func.coalesce(_R.c.id_number, _R.c.id)
+    person = func.coalesce(_R.c.entrant_key, _R.c.id)
     entrants = (
         select(reg_commune, func.count(person.distinct()).label("n"))
         .select_from(_R.outerjoin(_D, _D.c.id == _R.c.device_id))

@@ -5,8 +5,11 @@ commune.
 A round is ranked with the same rules as on a PC (``engine.ranking.rank_round``)
 but over every device's attempts, so the prediction tie-break uses the
 province-wide true figure. One person is one entrant however many PCs they used:
-the entrant key is the registration's ID number when there is one, else the
-registration id. Scores are the server's own re-scoring where it has one.
+the entrant key is the one ``entrants.py`` stored with the registration (the ID
+number's keyed hash, or the registration id while several PCs' claims to one ID
+number await a decision), else the attempt id. ID numbers and phones are stored
+sealed and opened here (``personal_data.py``); pages and exports mask them.
+Scores are the server's own re-scoring where it has one.
 Only what ``review.rankable()`` allows is ranked: a flagged attempt stays out
 until an organiser accepts it, and the report says how many await review.
 
@@ -31,6 +34,7 @@ from skillsapp.engine.ranking import AttemptResult, rank_round
 from skillsapp.models import Contest, Round
 from skillsapp.reports import round_data as data
 from skillsapp.server import db, review
+from skillsapp.server.personal_data import Vault, vault_for
 from skillsapp.server.publish import load_contests
 from skillsapp.storage.ids import parse_iso
 
@@ -146,20 +150,19 @@ def reason_text(reason: str) -> str:
     return f"Dữ liệu không hợp lệ ({reason})."
 
 
-def entrant_key(id_number: str | None, registration_id: str | None, attempt_id: str = "") -> str:
-    number = "".join((id_number or "").split())
-    return f"id:{number}" if number else (registration_id or attempt_id)
+def entrant_key(stored: str | None, registration_id: str | None, attempt_id: str = "") -> str:
+    return stored or registration_id or attempt_id
 
 
-def _person(row) -> Person | None:
+def _person(row, vault: Vault) -> Person | None:
     if row.reg_id is None:
         return None
     return Person(
         row.reg_id,
         row.full_name,
         row.date_of_birth,
-        row.id_number,
-        row.phone,
+        vault.open(row.id_number_sealed),
+        vault.open(row.phone_sealed),
         row.province_code,
         row.commune_code,
         row.village,
@@ -175,8 +178,9 @@ _REGISTRATION_COLUMNS = (
     _R.c.id.label("reg_id"),
     _R.c.full_name,
     _R.c.date_of_birth,
-    _R.c.id_number,
-    _R.c.phone,
+    _R.c.id_number_sealed,
+    _R.c.phone_sealed,
+    _R.c.entrant_key,
     _R.c.province_code,
     _R.c.commune_code,
     _R.c.village,
@@ -226,11 +230,12 @@ def load_round(
         )
         .where(_A.c.contest_id == contest_id, _A.c.round_id == round_id, review.rankable())
     )
+    vault = vault_for(engine)
     results: list[AttemptResult] = []
     details: dict[str, tuple] = {}
     with engine.connect() as conn:
         for row in conn.execute(query):
-            key = entrant_key(row.id_number, row.registration_id, row.id)
+            key = entrant_key(row.entrant_key, row.registration_id, row.id)
             results.append(
                 AttemptResult(
                     row.id,
@@ -243,7 +248,7 @@ def load_round(
                 )
             )
             details[row.id] = (
-                _person(row),
+                _person(row, vault),
                 row.commune_code or row.device_commune,
                 bool(row.flagged),
                 row.flag_reason,
@@ -297,6 +302,7 @@ def _entrants(
     """Everyone registered for the contest (on any PC), one entry per person: the
     registration behind their counting attempt, else the latest one received."""
     people: dict[str, Person] = {}
+    vault = vault_for(engine)
     query = (
         select(*_REGISTRATION_COLUMNS, _D.c.commune_code.label("device_commune"))
         .select_from(_R.outerjoin(_D, _D.c.id == _R.c.device_id))
@@ -307,9 +313,9 @@ def _entrants(
         for row in conn.execute(query):
             if commune and (row.commune_code or row.device_commune) != commune:
                 continue
-            person = _person(row)
+            person = _person(row, vault)
             assert person is not None
-            people[entrant_key(row.id_number, row.reg_id)] = person
+            people[entrant_key(row.entrant_key, row.reg_id)] = person
     for ranked in rows:
         if ranked.person is not None:
             people[ranked.entrant] = ranked.person

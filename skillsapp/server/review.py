@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, and_, func, not_, or_, select, update
 
 from skillsapp.server import db
+from skillsapp.server.personal_data import vault_for
 from skillsapp.storage.ids import utc_now_iso
 
 ACCEPTED = "accepted"
@@ -195,8 +196,8 @@ def review_rows(
             _A.c.contest_id,
             _A.c.round_id,
             _R.c.full_name,
-            _R.c.id_number,
-            _R.c.phone,
+            _R.c.id_number_sealed,
+            _R.c.phone_sealed,
             attempt_commune().label("commune"),
             _D.c.name.label("device_name"),
             _A.c.score,
@@ -224,6 +225,7 @@ def review_rows(
         query = query.where(_A.c.review_status.is_(None)).order_by(_A.c.received_at, _A.c.id)
     if commune:
         query = query.where(attempt_commune() == commune)
+    vault = vault_for(engine)
     with engine.connect() as conn:
         return [
             ReviewRow(
@@ -231,8 +233,8 @@ def review_rows(
                 r.contest_id,
                 r.round_id,
                 r.full_name,
-                r.id_number,
-                r.phone,
+                vault.open(r.id_number_sealed),  # sealed at rest (personal_data.py)
+                vault.open(r.phone_sealed),
                 r.commune,
                 r.device_name,
                 float(r.score),

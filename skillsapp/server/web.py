@@ -333,6 +333,11 @@ from skillsapp.server.web_rounds import router as _rounds_router  # noqa: E402
 
 router.include_router(_rounds_router)
 
+# Before the review router: its POST /review/{attempt_id} would take /review/entrants.
+from skillsapp.server.web_entrants import router as _entrants_router  # noqa: E402
+
+router.include_router(_entrants_router)
+
 from skillsapp.server.web_review import router as _review_router  # noqa: E402
 
 router.include_router(_review_router)
