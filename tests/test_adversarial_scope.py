@@ -473,3 +473,52 @@ def test_an_organiser_page_never_shows_the_clear_values(province_server, tmp_pat
     assert page.status_code == 200
     assert ID_NUMBER not in page.text and PHONE not in page.text
     assert "001******345" in page.text
+
+
+def test_an_attempt_refused_with_its_registration_is_sent_again_once_the_registration_is_fixed(
+    province_server, tmp_path
+):
+    """Through the app's own outbox: a registration the server refuses takes its attempt down
+    with it; when the leader corrects the registration, the attempt goes again, after it."""
+    from skillsapp.sync.refusals import refusals
+    from skillsapp.sync.runner import sync_now
+
+    device = HostileDevice(province_server, tmp_path)
+    record = device.play(right=14)
+    store = device.store
+    store.db.execute(  # what a PC without the date check would send
+        "UPDATE outbox SET payload = json_set(payload, '$.date_of_birth', '2030-13-45') "
+        "WHERE record_type = 'registration'"
+    )
+    store.db.conn.commit()
+    now = province_server.services.clock()
+    first = sync_now(store, now)
+    assert len(first.rejected) == 2 and _attempts(province_server) == {}
+    assert {r.record_type for r in refusals(store)} == {"registration", "attempt"}
+
+    registration = store.registrations.get(record.registration_id)
+    store.registrations.save(
+        registration.profile_id,
+        CONTEST,
+        {
+            "full_name": registration.full_name,
+            "commune_code": "00070",
+            "date_of_birth": "1960-05-04",
+        },
+        complete=False,
+    )
+    assert store.outbox.pending_count() == 2  # the corrected registration, then the attempt
+    second = sync_now(store, now)
+    assert second.sent == 2 and second.rejected == []
+    assert _attempts(province_server)[record.id].server_score == 14
+    assert refusals(store) == []  # nothing refused is left to show
+
+
+def test_an_attempt_naming_no_registration_is_refused(province_server, tmp_path):
+    """Attempt limits count per registration: an attempt with none would escape them."""
+    device = HostileDevice(province_server, tmp_path)
+    registration, attempt = device.honest_attempt(right=20)
+    attempt["payload"]["registration_id"] = None
+    answer = device.send([registration, attempt])
+    assert _rejected(answer)[attempt["id"]]["code"] == "registration_missing"
+    assert answer["accepted"] == [registration["id"]] and _attempts(province_server) == {}

@@ -276,11 +276,17 @@ class BatchScope:
         return row
 
     def check_attempt(self, row: dict[str, Any]) -> None:
-        """Refuse an attempt naming a registration this device did not send, or one that
-        the server does not have (yet)."""
+        """Refuse an attempt naming no registration, a registration this device did not
+        send, or one that the server does not have (yet)."""
         registration_id = row.get("registration_id")
         if registration_id is None:
-            return
+            # Every contest attempt in the app belongs to a registration; one without could
+            # escape the attempt limits, which count per registration.
+            raise _problem(
+                "registration_missing",
+                "Bài thi không ghi người dự thi nào. Mỗi bài thi phải gắn với một phiếu đăng ký "
+                "trên chính máy này.",
+            )
         if not isinstance(registration_id, str):
             raise _problem("bad_field", "Trường “registration_id” của bài thi phải là chữ.")
         known = self.known.get(registration_id)

@@ -39,6 +39,35 @@ class Outbox:
                 "tries": 0,
             }
         )
+        if record_type == "registration":
+            self._requeue_attempts_of(record_id)
+
+    def _requeue_attempts_of(self, registration_id: str) -> None:
+        """A registration sent again (edited after the server refused it, say) takes the
+        attempts the server refused with it back into the queue, after itself: the server
+        accepts an attempt only once it holds the attempt's registration."""
+        self.db.execute(  # the refused earlier version is superseded by this one
+            "DELETE FROM outbox WHERE record_type = 'registration' AND record_id = ? "
+            "AND last_error LIKE 'rejected:%'",
+            [registration_id],
+        )
+        rows = self.db.execute(
+            "SELECT seq, record_id, payload, created_at FROM outbox WHERE record_type = 'attempt' "
+            "AND last_error LIKE 'rejected:%' AND json_extract(payload, '$.registration_id') = ? "
+            "ORDER BY seq",
+            [registration_id],
+        ).fetchall()
+        for seq, record_id, payload, created_at in rows:
+            self.db.execute("DELETE FROM outbox WHERE seq = ?", [seq])
+            self.db.table("outbox").insert(
+                {
+                    "record_type": "attempt",
+                    "record_id": record_id,
+                    "payload": payload,
+                    "created_at": created_at,
+                    "tries": 0,
+                }
+            )
 
     def pending_count(self) -> int:
         row = self.db.execute("SELECT count(*) FROM outbox WHERE sent_at IS NULL").fetchone()
