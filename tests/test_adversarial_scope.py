@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import datetime
 import io
 import os
 import uuid
@@ -204,10 +205,17 @@ def test_one_id_number_from_two_pcs_is_flagged_not_merged(province_server, tmp_p
 
 def test_a_later_attempt_of_a_flagged_entrant_is_flagged_too(province_server, tmp_path):
     first, _second, _answer, pc_a = _two_claims(province_server, tmp_path)
-    later = copy.deepcopy(first[1])  # An plays again on PC A
+    later = copy.deepcopy(first[1])  # An plays again on PC A, the next day (one a day)
     later["id"] = later["payload"]["id"] = str(uuid.uuid4())
-    for answer in later["payload"]["answers"]:
+    day = datetime.timedelta(days=1)
+    payload = later["payload"]
+    for name in ("started_at", "submitted_at", "deadline_at"):
+        if payload.get(name):
+            payload[name] = (datetime.datetime.fromisoformat(payload[name]) + day).isoformat()
+    for answer in payload["answers"]:
         answer["id"] = str(uuid.uuid4())
+    moved = province_server.services.clock() + day
+    province_server.services.clock = lambda: moved
     result = pc_a.send([later])
     assert result["accepted"] == [later["id"]] and result["flagged"] == [later["id"]]
     assert _attempts(province_server)[later["id"]].flag_reason == entrants.ENTRANT_FLAG
