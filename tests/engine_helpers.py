@@ -42,3 +42,23 @@ def rules(**changes) -> ContestRules:
 
 def week(opens=T0 - datetime.timedelta(days=1)) -> Round:
     return Round("r1", "Tuần 1", opens, opens + datetime.timedelta(days=7))
+
+
+def answer_all(
+    attempt,
+    right: int,
+    moment: datetime.datetime,
+    step: datetime.timedelta = datetime.timedelta(0),
+    elapsed_ms: int | None = None,
+) -> None:
+    """Answer a contest attempt through its own flow: the first ``right`` questions with
+    their key (as shown, after the option shuffle), the rest with one wrong option; the
+    k-th answer is given at ``moment + k * step``."""
+    for index in range(attempt.total):
+        slot = attempt.slots[index]
+        question = attempt.questions[slot.question_id]
+        shown = [slot.option_order.index(i) for i in question.correct]
+        if index >= right:
+            shown = [p for p in range(len(question.options)) if p not in shown][:1]
+        extra = {} if elapsed_ms is None else {"elapsed_ms": elapsed_ms}
+        attempt.answer(index, shown, moment + step * index, **extra)

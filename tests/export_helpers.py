@@ -10,6 +10,7 @@ import io
 import re
 from pathlib import Path
 
+from engine_helpers import answer_all
 from openpyxl import load_workbook
 
 from skillsapp.content.install import ensure_bundled_content
@@ -53,11 +54,7 @@ def play_round(store, names, village=HOSTILE_VILLAGE, group=HOSTILE_GROUP):
         attempt = contest_flow.start_attempt(
             store, registration, contest, round_, start, seed=index
         )
-        for q in range(attempt.total):
-            slot = attempt.slots[q]
-            question = attempt.questions[slot.question_id]
-            shown = [slot.option_order.index(i) for i in question.correct]
-            attempt.answer(q, shown, start + datetime.timedelta(seconds=10 * q), elapsed_ms=10_000)
+        answer_all(attempt, attempt.total, start, datetime.timedelta(seconds=10), elapsed_ms=10_000)
         attempt.set_prediction(2)
         attempt.submit(start + datetime.timedelta(minutes=5, seconds=index))
     return store

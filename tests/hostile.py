@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 import requests
 from content_helpers import BUNDLED
+from engine_helpers import answer_all
 from server_helpers import BACKENDS, live_server
 
 from skillsapp.content.install import ensure_bundled_content
@@ -86,13 +87,7 @@ class HostileDevice:
         attempt = contest_flow.start_attempt(
             self.store, registration, contest, contest.round(ROUND), moment, seed=seed
         )
-        for index in range(attempt.total):
-            slot = attempt.slots[index]
-            question = attempt.questions[slot.question_id]
-            shown = [slot.option_order.index(i) for i in question.correct]
-            if index >= right:
-                shown = [p for p in range(len(question.options)) if p not in shown][:1]
-            attempt.answer(index, shown, moment)
+        answer_all(attempt, right, moment)
         return attempt.submit(moment + datetime.timedelta(minutes=5))
 
     def pending(self) -> list[dict]:

@@ -6,6 +6,7 @@ import errno
 import os
 
 import pytest
+from engine_helpers import answer_all
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -50,13 +51,7 @@ def round_store(store):
         attempt = contest_flow.start_attempt(
             store, registration, contest, round_, start, seed=index
         )
-        for q in range(attempt.total):
-            slot = attempt.slots[q]
-            question = attempt.questions[slot.question_id]
-            shown = [slot.option_order.index(i) for i in question.correct]
-            if q >= right:
-                shown = [p for p in range(len(question.options)) if p not in shown][:1]
-            attempt.answer(q, shown, start + datetime.timedelta(seconds=10 * q), elapsed_ms=10_000)
+        answer_all(attempt, right, start, datetime.timedelta(seconds=10), elapsed_ms=10_000)
         attempt.set_prediction(2 + index)
         attempt.submit(start + datetime.timedelta(minutes=5 + index))
     return store

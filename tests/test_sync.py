@@ -8,8 +8,8 @@ import zipfile
 
 import pytest
 import requests
-from content_helpers import BUNDLED
-from server_helpers import BACKENDS, FaultProxy, live_server
+from engine_helpers import answer_all
+from server_helpers import FaultProxy
 from sqlalchemy import func, select, update
 
 from skillsapp.content.install import ensure_bundled_content
@@ -23,7 +23,6 @@ from skillsapp.sync.transfer import export_transfer
 pytest.importorskip("fastapi")
 from skillsapp.server import db  # noqa: E402
 from skillsapp.server.accounts import Organiser  # noqa: E402
-from skillsapp.server.publish import publish_pack  # noqa: E402
 from skillsapp.server.transfer import import_transfer  # noqa: E402
 
 CONTEST = "tim-hieu-chuyen-doi-so-2026"
@@ -33,14 +32,11 @@ NOW = datetime.datetime(2026, 12, 8, 2, 0, tzinfo=datetime.UTC)
 SERVER_NOW = NOW + datetime.timedelta(hours=1)
 
 
-@pytest.fixture(params=BACKENDS)
-def server(request, tmp_path):
-    with live_server(tmp_path, request.param) as live:
-        services = live.services
-        publish_pack(services.engine, services.key, services.config.packs_dir, BUNDLED)
-        live.province = services.accounts.create_organiser("tinh", "mat-khau-tinh", "province")
-        services.clock = lambda: SERVER_NOW
-        yield live
+@pytest.fixture
+def server(province_server):
+    """tests/hostile.py's server: both backends, the bundled pack published, a province
+    organiser, and its clock at SERVER_NOW."""
+    return province_server
 
 
 def new_code(server, commune: str | None = "00070") -> str:
@@ -62,13 +58,7 @@ def play(store, name="Nguyễn Văn An", right=20, seed=1, moment=NOW):
     attempt = contest_flow.start_attempt(
         store, registration, contest, contest.round("tuan-1"), moment, seed=seed
     )
-    for index in range(attempt.total):
-        slot = attempt.slots[index]
-        question = attempt.questions[slot.question_id]
-        shown = [slot.option_order.index(i) for i in question.correct]
-        if index >= right:
-            shown = [p for p in range(len(question.options)) if p not in shown][:1]
-        attempt.answer(index, shown, moment)
+    answer_all(attempt, right, moment)
     return attempt.submit(moment + datetime.timedelta(minutes=5))
 
 

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from content_helpers import copy_example, edit
+from engine_helpers import answer_all
 from openpyxl import load_workbook
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
@@ -272,13 +273,7 @@ def play_round(store):
         attempt = contest_flow.start_attempt(
             store, registration, contest, round_, start, seed=index
         )
-        for q in range(attempt.total):
-            slot = attempt.slots[q]
-            question = attempt.questions[slot.question_id]
-            shown = [slot.option_order.index(i) for i in question.correct]
-            if q >= right:
-                shown = [p for p in range(len(question.options)) if p not in shown][:1]
-            attempt.answer(q, shown, start + datetime.timedelta(seconds=10 * q), elapsed_ms=10_000)
+        answer_all(attempt, right, start, datetime.timedelta(seconds=10), elapsed_ms=10_000)
         attempt.set_prediction(2)
         attempt.submit(start + datetime.timedelta(minutes=5))
 

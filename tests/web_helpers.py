@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import requests
 from content_helpers import BUNDLED
+from engine_helpers import answer_all
 
 from skillsapp.content.install import ensure_bundled_content
 from skillsapp.flows import contest as contest_flow
@@ -61,13 +62,7 @@ def play(store, people, commune: str) -> None:
         attempt = contest_flow.start_attempt(
             store, registration, contest, round_, start, seed=index
         )
-        for q in range(attempt.total):
-            slot = attempt.slots[q]
-            question = attempt.questions[slot.question_id]
-            shown = [slot.option_order.index(i) for i in question.correct]
-            if q >= right:
-                shown = [p for p in range(len(question.options)) if p not in shown][:1]
-            attempt.answer(q, shown, start + datetime.timedelta(seconds=10 * q), elapsed_ms=10_000)
+        answer_all(attempt, right, start, datetime.timedelta(seconds=10), elapsed_ms=10_000)
         attempt.set_prediction(prediction)
         attempt.submit(start + datetime.timedelta(minutes=5))  # everyone takes 5 minutes
 
