@@ -20,7 +20,7 @@ from sqlalchemy import inspect, select, text
 from web_helpers import csrf_of, signed_in
 
 from skillsapp import geography
-from skillsapp.server import db, entrants, personal_data
+from skillsapp.server import db, entrant_review, entrants, personal_data
 from skillsapp.server import reports as server_reports
 
 HOAN_KIEM, BA_DINH = "00070", "00004"
@@ -198,7 +198,7 @@ def test_one_id_number_from_two_pcs_is_flagged_not_merged(province_server, tmp_p
     report = server_reports.load_round(province_server.services.engine, CONTEST, ROUND)
     assert report.rows == [] and report.awaiting_review == 2  # not ranked until decided
 
-    (conflict,) = entrants.pending_conflicts(province_server.services.engine)
+    (conflict,) = entrant_review.pending_conflicts(province_server.services.engine)
     assert {c.device_name for c in conflict.claims} == {"pc-a", "pc-b"}
     assert {c.commune_code for c in conflict.claims} == {HOAN_KIEM, BA_DINH}
 
@@ -261,7 +261,7 @@ def test_an_edit_through_the_app_reaches_the_server(province_server, tmp_path):
 def _decide(server, user, password, decision, reason="Đã gọi điện xác minh"):
     session = signed_in(server.url, user, password)
     page = session.get(f"{server.url}/review/entrants", timeout=20)
-    (conflict,) = entrants.pending_conflicts(server.services.engine)
+    (conflict,) = entrant_review.pending_conflicts(server.services.engine)
     return page, session.post(
         f"{server.url}/review/entrants",
         data={
@@ -291,7 +291,7 @@ def test_an_organiser_merges_two_claims_after_checking(province_server, tmp_path
     assert not attempts[first[1]["id"]].flagged and not attempts[second[1]["id"]].flagged
     report = server_reports.load_round(province_server.services.engine, CONTEST, ROUND)
     assert len({r.entrant for r in report.rows}) == 1
-    (decided,) = entrants.decisions(province_server.services.engine)
+    (decided,) = entrant_review.decisions(province_server.services.engine)
     assert decided["decided_by"] == "tinh" and decided["reason"] == "Đã gọi điện xác minh"
     assert decided["decision"] == "same" and decided["decided_at"]
 
@@ -326,7 +326,7 @@ def test_a_decision_needs_a_reason_and_a_commune_organiser_only_decides_their_ow
 def test_a_decision_without_the_form_token_is_refused(province_server, tmp_path):
     _two_claims(province_server, tmp_path)
     session = signed_in(province_server.url, "tinh", "mat-khau-tinh")
-    (conflict,) = entrants.pending_conflicts(province_server.services.engine)
+    (conflict,) = entrant_review.pending_conflicts(province_server.services.engine)
     answer = session.post(
         f"{province_server.url}/review/entrants",
         data={"contest_id": conflict.contest_id, "id_hash": conflict.id_hash, "decision": "same"},

@@ -1,6 +1,6 @@
 """The organiser page for one ID number claimed by several PCs (``/review/entrants``):
 who claimed it, from which PC and commune, and a decision, same person or not, recorded
-with who, when and why (``entrants.decide``). Commune organisers see the cases that touch
+with who, when and why (``entrant_review.decide``). Commune organisers see the cases that touch
 their commune and decide those wholly inside it; the province decides the rest."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from skillsapp.server import entrants
+from skillsapp.server import entrant_review
 from skillsapp.server.publish import load_contests
 from skillsapp.server.web_common import STALE_FORM, Signed, csrf_ok, refuse, render, server_services
 
@@ -30,7 +30,7 @@ def _commune(visit) -> str | None:
 def _page(request: Request, visit, error: str | None = None, done: str | None = None, status=200):
     engine = server_services(request).engine
     commune = _commune(visit)
-    conflicts = entrants.pending_conflicts(engine, commune)
+    conflicts = entrant_review.pending_conflicts(engine, commune)
     titles = {c.id: c.title for c in load_contests(engine).values()}
     return render(
         "review_entrants.html",
@@ -41,7 +41,7 @@ def _page(request: Request, visit, error: str | None = None, done: str | None = 
         conflicts=conflicts,
         titles=titles,
         commune=commune,
-        history=entrants.decisions(engine, commune=commune),
+        history=entrant_review.decisions(engine, commune=commune),
         error=error,
         done=DECIDED.get(done or ""),
     )
@@ -66,7 +66,7 @@ def decide_entrant(
     if not csrf_ok(visit, csrf):
         return refuse(visit, 403, STALE_FORM)
     try:
-        entrants.decide(
+        entrant_review.decide(
             server_services(request).engine,
             contest_id,
             id_hash,
@@ -76,6 +76,6 @@ def decide_entrant(
             [r for r in registrations.split(",") if r],
             _commune(visit),
         )
-    except entrants.DecisionRefused as exc:
+    except entrant_review.DecisionRefused as exc:
         return _page(request, visit, error=str(exc), status=400)
     return RedirectResponse(f"/review/entrants?done={quote(decision)}", status_code=303)
