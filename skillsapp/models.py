@@ -133,6 +133,8 @@ class Contest:
     organiser: str = ""
     participant_groups: tuple[str, ...] = ()
     pack_id: str = ""
+    # A trial contest is always open, unranked, and its attempts never leave the PC.
+    trial: bool = False
 
     def round(self, round_id: str) -> Round:
         return next(r for r in self.rounds if r.id == round_id)

@@ -318,9 +318,10 @@ def test_tampered_pack_and_contest_are_refused(server, tmp_path):
         manifest = json.loads(row.manifest)
         manifest["version"] = "9.9.9"  # pretend a newer version, keep the old signature
         conn.execute(update(db.packs).values(manifest=json.dumps(manifest)))
-        data = json.loads(conn.execute(select(db.contests.c.data)).scalar())
+        sample = db.contests.c.id == CONTEST
+        data = json.loads(conn.execute(select(db.contests.c.data).where(sample)).scalar())
         data["rules"]["time_limit_minutes"] = 1
-        conn.execute(update(db.contests).values(data=json.dumps(data)))
+        conn.execute(update(db.contests).where(sample).values(data=json.dumps(data)))
     report = sync(store)
     assert len(report.refused) == 2 and all("chữ ký" in line for line in report.refused)
     assert store.content.contest(CONTEST).rules.time_limit_minutes == 15  # unchanged

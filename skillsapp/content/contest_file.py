@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from typing import Any
 
@@ -52,6 +53,10 @@ RULE_FIELDS = {
 }
 REGISTRATION_FIELDS = ("full_name", "date_of_birth", "id_number", "phone", "commune_code")
 VIETNAM = datetime.timezone(datetime.timedelta(hours=7))
+# The one round of a trial contest: open from long before any install to the far future.
+TRIAL_ROUND_ID = "thi-thu"
+TRIAL_OPENS = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+TRIAL_CLOSES = datetime.datetime(9999, 12, 31, tzinfo=datetime.UTC)
 
 
 def _when(value: Any) -> datetime.datetime | None:
@@ -258,8 +263,15 @@ def read_contest(data: Any, file: str, pack_id: str, problems: Problems) -> Cont
         problems.error(
             file, data.line_of("title"), _("contest {id} has no title").format(id=contest_id)
         )
+    trial = data.get("trial", False)
+    if not isinstance(trial, bool):
+        problems.error(file, data.line_of("trial"), _("trial must be true or false"))
+        trial = False
     rules = read_rules(data.get("rules"), file, data.line_of("rules"), problems)
-    rounds = read_rounds(data.get("rounds"), file, data.line_of("rounds"), problems)
+    if trial:
+        rules, rounds = _trial_rules_and_round(data, rules, file, problems)
+    else:
+        rounds = read_rounds(data.get("rounds"), file, data.line_of("rounds"), problems)
     groups = data.get("participant_groups") or []
     return Contest(
         id=contest_id,
@@ -271,4 +283,27 @@ def read_contest(data: Any, file: str, pack_id: str, problems: Problems) -> Cont
         organiser=str(data.get("organiser") or "").strip(),
         participant_groups=tuple(str(g) for g in groups) if isinstance(groups, list) else (),
         pack_id=pack_id,
+        trial=trial,
     )
+
+
+def _trial_rules_and_round(
+    data: LineDict, rules: ContestRules, file: str, problems: Problems
+) -> tuple[ContestRules, tuple[Round, ...]]:
+    """A trial contest has no rounds of its own (it is always open), no attempt limits,
+    no prediction and nothing to register: it is practice in the contest's format."""
+    if data.get("rounds"):
+        problems.error(
+            file,
+            data.line_of("rounds"),
+            _("a trial contest is always open: remove its rounds"),
+        )
+    rules = dataclasses.replace(
+        rules,
+        attempts_per_day=None,
+        attempts_per_round=None,
+        prediction="none",
+        prize_fields=(),
+        min_age=None,
+    )
+    return rules, (Round(TRIAL_ROUND_ID, _("Trial"), TRIAL_OPENS, TRIAL_CLOSES),)

@@ -30,6 +30,9 @@ from skillsapp.models import Contest, Round
 from skillsapp.storage.attempts import AttemptRecord
 from skillsapp.storage.registrations import StoredRegistration
 
+# A contest attempt counts and is synced; a trial attempt stays on this PC, unranked.
+ATTEMPT_KINDS = ("contest", "trial")
+
 
 class NotAllowed(AppError):
     def user_message(self) -> str:
@@ -110,7 +113,7 @@ class ContestAttempt(AttemptView):
             marks=marks,
             submitted_at=moment,
             duration_ms=min(duration, limit_ms) if limit_ms else duration,
-            sync=True,
+            sync=self.record.kind == "contest",  # a trial attempt never leaves this PC
         )
         return self.record
 
@@ -159,21 +162,50 @@ def start_attempt(
     verdict = can_start(store, registration, contest, round_, now)
     if not verdict.allowed:
         raise NotAllowed(contest.id, verdict.reason)
-    if store.attempts.open_attempts(registration.profile_id, "contest"):
+    if has_open_attempt(store, registration.profile_id):
         raise NotAllowed(contest.id, _("Finish the attempt you have already started first."))
+    return _start(store, registration.profile_id, registration.id, contest, round_, now, seed)
+
+
+def start_trial(
+    store, profile_id: str, contest: Contest, now: datetime.datetime, seed: int | None = None
+) -> ContestAttempt:
+    """An attempt at a trial contest: the contest's draw, time limit and scoring, with no
+    registration, no limits, no ranking, and nothing sent to the province."""
+    if not contest.trial:
+        raise NotAllowed(contest.id, _("This contest is not a trial contest."))
+    if has_open_attempt(store, profile_id):
+        raise NotAllowed(contest.id, _("Finish the attempt you have already started first."))
+    return _start(store, profile_id, None, contest, contest.rounds[0], now, seed)
+
+
+def has_open_attempt(store, profile_id: str) -> bool:
+    """Whether the person has a contest or trial attempt still running (one at a time)."""
+    return any(store.attempts.open_attempts(profile_id, kind) for kind in ATTEMPT_KINDS)
+
+
+def _start(
+    store,
+    profile_id: str,
+    registration_id: str | None,
+    contest: Contest,
+    round_: Round,
+    now: datetime.datetime,
+    seed: int | None,
+) -> ContestAttempt:
     bank = bank_for(store, contest)
     seed = secrets.randbits(31) if seed is None else seed
     layout = draw(bank, contest.rules, seed)
     record = store.attempts.start(
-        profile_id=registration.profile_id,
-        kind="contest",
+        profile_id=profile_id,
+        kind="trial" if contest.trial else "contest",
         seed=seed,
         layout=layout,
         now=now,
         time_limit_s=contest.rules.time_limit_minutes * 60,
         contest_id=contest.id,
         round_id=round_.id,
-        registration_id=registration.id,
+        registration_id=registration_id,
         draw_version=DRAW_VERSION,
         contest_version=contest_version(contest),
     )
@@ -200,7 +232,8 @@ def recover(store, now: datetime.datetime, profile_id: str | None = None) -> Rec
     """After a start: attempts left open by a crash are offered for resumption with the
     time that truly remains; those whose time ran out are submitted with what was answered."""
     resumable, submitted = [], []
-    for record in store.attempts.open_attempts(profile_id, "contest"):
+    records = [r for kind in ATTEMPT_KINDS for r in store.attempts.open_attempts(profile_id, kind)]
+    for record in sorted(records, key=lambda r: r.started_at):
         attempt = load_attempt(store, record)
         if attempt.clock().expired(now):
             submitted.append(attempt.submit(now))
@@ -218,7 +251,7 @@ def rank_of(store, record: AttemptRecord) -> tuple[int | None, int]:
     """(rank of this attempt's entrant in the round on this PC, number ranked);
     rank is None when this attempt is not the one that counts."""
     contest = store.content.contest(record.contest_id or "")
-    if contest is None or record.round_id is None:
+    if contest is None or record.round_id is None or record.kind != "contest":
         return None, 0
     ranked, _figure = round_ranking(store, contest, record.round_id)
     for item in ranked:

@@ -332,6 +332,12 @@ def verify_attempt(
     """Check an attempt payload against its contest's published ``versions`` (``{version:
     contest}``, oldest first); ``bank_for(contest)`` gives the server's question pool.
     Raises :class:`RecordProblem`; returns the verified attempt with its flags."""
+    if any(contest.trial for contest in versions.values()):
+        raise RecordProblem(
+            "Đây là lượt thi thử: kết quả thi thử chỉ để luyện tập trên máy, không gửi lên tỉnh "
+            "và không được xếp hạng.",
+            "trial_contest",
+        )
     draw_version = _draw_version(payload)
     claimed = payload.get("contest_version")
     if claimed is not None and (not isinstance(claimed, str) or claimed not in versions):

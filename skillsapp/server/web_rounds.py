@@ -43,7 +43,10 @@ router = APIRouter(include_in_schema=False)
 def contests(request: Request, visit: Signed):
     engine = server_services(request).engine
     commune = None if visit.is_province else visit.organiser.commune_code
-    found = sorted(load_contests(engine).values(), key=lambda c: c.title)
+    # A trial contest is practice on the PCs: nothing of it reaches the server to rank.
+    found = sorted(
+        (c for c in load_contests(engine).values() if not c.trial), key=lambda c: c.title
+    )
     counts = participation_data.attempts_per_round(engine, commune)
     awaiting = review.awaiting_per_round(engine)  # province-wide: any of them may change ranks
     return render(

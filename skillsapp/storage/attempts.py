@@ -271,10 +271,11 @@ class Attempts:
         duration_ms: int,
         sync: bool,
     ) -> AttemptRecord:
-        """Freeze the attempt with its score; queue it for the province when ``sync``."""
+        """Freeze the attempt with its score; queue it for the province when ``sync``.
+        A trial attempt is never queued, whatever ``sync`` says."""
         with self.db.atomic():
             status = self.db.execute(
-                "SELECT status FROM attempts WHERE id = ?", [attempt_id]
+                "SELECT status, kind FROM attempts WHERE id = ?", [attempt_id]
             ).fetchone()
             if status is None:
                 raise KeyError(attempt_id)
@@ -290,7 +291,7 @@ class Attempts:
                 "duration_ms = ? WHERE id = ?",
                 [score, max_score, _iso(submitted_at), duration_ms, attempt_id],
             )
-            if sync:
+            if sync and status[1] != "trial":
                 self.outbox.queue("attempt", attempt_id, self.export(attempt_id))
         return self.get(attempt_id)
 

@@ -22,6 +22,7 @@ from skillsapp.ui.common.widgets import (
     card,
     heading,
     paragraph,
+    press_focused_button,
     scroll_page,
 )
 from skillsapp.ui.contest.attempt import AttemptScreen
@@ -29,6 +30,13 @@ from skillsapp.ui.contest.registration import RegistrationScreen
 from skillsapp.ui.contest.result import ResultScreen
 from skillsapp.ui.contest.resume import ResumeOffer, SubmittedNotice, recover_for
 from skillsapp.ui.contest.rules import RulesScreen
+
+
+def _card_order(contest: Contest, open_now: set[tuple[str, str]]) -> int:
+    """Contests with a round open now come first, then the trial, then the others."""
+    if contest.trial:
+        return 1
+    return 0 if any((contest.id, r.id) in open_now for r in contest.rounds) else 2
 
 
 class ContestsPage(QWidget):
@@ -110,9 +118,14 @@ class ContestsPage(QWidget):
         if not contests:
             page.body.addWidget(paragraph(_("No contest is installed on this computer yet.")))
         open_now = {(o.contest.id, o.round.id) for o in contest_flow.open_rounds(store, now)}
-        for contest in contests:
-            page.body.addWidget(self._contest_card(contest, open_now))
-        first = next(iter(self.round_buttons.values()), None)
+        for contest in sorted(contests, key=lambda c: _card_order(c, open_now)):
+            card_widget = (
+                self._trial_card(contest)
+                if contest.trial
+                else self._contest_card(contest, open_now)
+            )
+            page.body.addWidget(card_widget)
+        first = next(iter(self.round_buttons.values()), None)  # an open real round, or the trial
         if self.resume_offers:
             self.resume_offers[0].resume_button.setFocus()
         elif first is not None:
@@ -168,6 +181,28 @@ class ContestsPage(QWidget):
             box.addWidget(paragraph(text, muted=True))
         return frame
 
+    def _trial_card(self, contest: Contest) -> QWidget:
+        """A trial contest: always open, nothing to register, nothing ranked or sent."""
+        frame, box = card()
+        box.addWidget(heading(contest.title, level=2))
+        if contest.description:
+            box.addWidget(paragraph(contest.description))
+        box.addWidget(
+            paragraph(
+                _(
+                    "Open every day. This is practice: your result stays on this computer, "
+                    "is not ranked and is not sent to the province."
+                )
+            )
+        )
+        round_ = contest.rounds[0]
+        button = WrapButton(_("Take a trial attempt"))
+        button.setObjectName("primary")
+        button.clicked.connect(lambda _checked=False: self.show_rules(contest, round_, None))
+        box.addWidget(button)
+        self.round_buttons[(contest.id, round_.id)] = button
+        return frame
+
     def _registration(self, contest: Contest) -> StoredRegistration | None:
         return self.context.store.registrations.for_profile(self.context.profile.id, contest.id)
 
@@ -192,7 +227,9 @@ class ContestsPage(QWidget):
         screen.cancelled.connect(self.show_list)
         self._set_screen(screen)
 
-    def show_rules(self, contest: Contest, round_: Round, registration: StoredRegistration) -> None:
+    def show_rules(
+        self, contest: Contest, round_: Round, registration: StoredRegistration | None
+    ) -> None:
         screen = RulesScreen(self.context, contest, round_, registration)
         screen.started.connect(self.show_attempt)
         screen.back.connect(self.show_list)
@@ -243,6 +280,12 @@ class ContestsPage(QWidget):
     def current_screen(self) -> QWidget | None:
         """The step on screen, or None when the list is shown."""
         return self.screen
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        # Enter on a round's button (the focus starts there) presses it, as Space does.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and press_focused_button(self):
+            return
+        super().keyPressEvent(event)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt naming
         # Closing is the end of this page: no timer may read the store any more.

@@ -25,6 +25,10 @@ def score_text(record: AttemptRecord) -> str:
 
 def rank_texts(store, record: AttemptRecord) -> tuple[str, str]:
     """(what we know of the rank on this PC, what happens next)."""
+    if record.kind == "trial":
+        return _("A trial attempt is not ranked."), _(
+            "It stays on this computer and is not sent to the province. Try again any time."
+        )
     rank, count = contest_flow.rank_of(store, record)
     later = _("The final ranking is made after this computer syncs its results with the province.")
     if rank is None and count:

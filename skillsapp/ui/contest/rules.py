@@ -22,7 +22,7 @@ from skillsapp.ui.common.widgets import (
 from skillsapp.ui.contest.registration_fields import field_list
 
 
-def rule_lines(rules: ContestRules, round_: Round) -> list[str]:
+def rule_lines(rules: ContestRules, round_: Round, trial: bool = False) -> list[str]:
     """The rules as short sentences a resident can read aloud."""
     n = rules.questions_per_attempt
     minutes = rules.time_limit_minutes
@@ -39,6 +39,15 @@ def rule_lines(rules: ContestRules, round_: Round) -> list[str]:
         ).format(n=minutes),
         _("Some questions have more than one correct answer: then choose all of them."),
     ]
+    if trial:
+        return [
+            *lines,
+            _("This is a trial: take it as often as you like, any day."),
+            _(
+                "Your result stays on this computer. It is not ranked and is not sent "
+                "to the province."
+            ),
+        ]
     per_day, per_round = rules.attempts_per_day, rules.attempts_per_round
     if per_day is not None:
         lines.append(
@@ -91,7 +100,7 @@ class RulesScreen(TaskPage):
     edit_registration = Signal()
 
     def __init__(
-        self, context, contest: Contest, round_: Round, registration: StoredRegistration
+        self, context, contest: Contest, round_: Round, registration: StoredRegistration | None
     ) -> None:
         super().__init__()
         self.context = context
@@ -106,13 +115,15 @@ class RulesScreen(TaskPage):
         )
         frame, box = card()
         self.rule_labels = []
-        for line in rule_lines(contest.rules, round_):
+        for line in rule_lines(contest.rules, round_, trial=contest.trial):
             label = paragraph("• " + line)
             self.rule_labels.append(label)
             box.addWidget(label)
         page.body.addWidget(frame)
 
-        missing = missing_prize_fields(registration, contest.rules.prize_fields)
+        missing = (
+            missing_prize_fields(registration, contest.rules.prize_fields) if registration else []
+        )
         self.registration_note = QLabel()
         self.registration_note.setWordWrap(True)
         self.registration_button = big_button(_("Change my registration"))
@@ -132,6 +143,9 @@ class RulesScreen(TaskPage):
         registration_row.addWidget(self.registration_button)
         registration_row.addStretch(1)
         page.body.addLayout(registration_row)
+        if registration is None:  # a trial: nothing to register
+            self.registration_note.hide()
+            self.registration_button.hide()
 
         self.reason = QLabel()
         self.reason.setObjectName("bad")
@@ -151,9 +165,9 @@ class RulesScreen(TaskPage):
         """Say whether the person may start now, and why not."""
         store = self.context.store
         reason = ""
-        if store.attempts.open_attempts(self.registration.profile_id, "contest"):
+        if contest_flow.has_open_attempt(store, self.context.profile.id):
             reason = _("Finish the attempt you have already started first.")
-        else:
+        elif self.registration is not None:
             verdict = contest_flow.can_start(
                 store, self.registration, self.contest, self.round, self.context.now()
             )
@@ -165,10 +179,16 @@ class RulesScreen(TaskPage):
         self.setFocusProxy(self.start_button if not reason else self.back_button)
 
     def start(self) -> None:
+        store, now = self.context.store, self.context.now()
         try:
-            attempt = contest_flow.start_attempt(
-                self.context.store, self.registration, self.contest, self.round, self.context.now()
-            )
+            if self.registration is None:
+                attempt = contest_flow.start_trial(
+                    store, self.context.profile.id, self.contest, now
+                )
+            else:
+                attempt = contest_flow.start_attempt(
+                    store, self.registration, self.contest, self.round, now
+                )
         except AppError as exc:  # not allowed any more, or the questions cannot be drawn
             self.reason.setText(str(exc))
             self.reason.setVisible(True)

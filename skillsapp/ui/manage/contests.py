@@ -183,7 +183,8 @@ class ContestListScreen(TaskPage):
             widget.deleteLater()
         self.cards = {}
         say(self.notice, notice, good=True if notice else None)
-        contests = self.context.store.content.contests()
+        # A trial contest has no results to manage: it is practice that stays on each PC.
+        contests = [c for c in self.context.store.content.contests() if not c.trial]
         if not contests:
             say(self.notice, _("No contest is installed on this computer yet."))
         for contest in contests:
