@@ -32,6 +32,8 @@ import time
 from pathlib import Path
 
 NOW = datetime.datetime(2026, 12, 8, 2, 30, tzinfo=datetime.UTC)  # round "tuần 1" is open
+# A fresh install before the sample contest's first round: only the trial contest is open.
+BEFORE_FIRST_ROUND = datetime.datetime(2026, 12, 2, 2, 30, tzinfo=datetime.UTC)
 # The screens a commune PC has, and the text size to show on each.
 CONFIGURATIONS = (((1366, 768), "large"), ((1024, 768), "largest"))
 DISPLAY = ":57"  # the virtual screen's number; --display changes it
@@ -137,7 +139,8 @@ def main(argv: list[str]) -> int:
     assert context is not None
     context.settings.text_size = args.text_size
     context.tasks = ImmediateRunner()
-    context.clock = lambda: NOW
+    clock = {"now": NOW}
+    context.clock = lambda: clock["now"]
     launcher = Launcher(app, context, show_error=print)
 
     def window():
@@ -196,10 +199,15 @@ def main(argv: list[str]) -> int:
     window().show_area("practice")
     shot("practice")
 
+    clock["now"] = BEFORE_FIRST_ROUND
     window().show_area("contests")
+    window().page("contests").show_list()
+    shot("contests-before-first-round")
+    clock["now"] = NOW
+    window().page("contests").show_list()
     shot("contests")
     contests_page = window().page("contests")
-    contest = store.content.contests()[0]
+    contest = store.content.contest("tim-hieu-chuyen-doi-so-2026")
     round_ = contest.round("tuan-1")
     contests_page.show_registration(contest, round_)
     shot("contest-registration")
