@@ -124,3 +124,77 @@ def test_a_worse_attempt_never_changes_the_leaders(results, figure):
         (r.rank, r.result.attempt_id) for r in before
     ]
     assert after[-1].result.attempt_id == "new"
+
+
+def reference_ranking(results, counting, prediction):
+    """The rules written out plainly, every time parsed: what the fast path must agree with."""
+
+    def instant(r):
+        return datetime.datetime.fromisoformat(r.submitted_at).timestamp()
+
+    chosen = {}
+    for r in results:
+        keep = chosen.get(r.entrant)
+        if keep is None:
+            chosen[r.entrant] = r
+        elif counting == "best":
+            if (-r.score, r.duration_ms, instant(r), r.attempt_id) < (
+                -keep.score,
+                keep.duration_ms,
+                instant(keep),
+                keep.attempt_id,
+            ):
+                chosen[r.entrant] = r
+        elif (counting == "first" and instant(r) < instant(keep)) or (
+            counting == "last" and instant(r) > instant(keep)
+        ):
+            chosen[r.entrant] = r
+    counted = list(chosen.values())
+    figure = true_figure(counted, prediction)
+
+    def key(r):
+        gap = float("inf") if figure is None or r.prediction is None else abs(r.prediction - figure)
+        return (-r.score, gap, r.duration_ms, instant(r))
+
+    ordered = sorted(counted, key=lambda r: (key(r), r.entrant))
+    ranks = []
+    for position, r in enumerate(ordered, start=1):
+        same = ranks and key(ordered[position - 2]) == key(r)
+        ranks.append((ranks[-1][0] if same else position, r.attempt_id))
+    return ranks
+
+
+VIETNAM = datetime.timezone(datetime.timedelta(hours=7))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 6),  # entrant
+            st.integers(0, 3),  # score
+            st.integers(1, 3),  # duration (few values: ties happen)
+            st.integers(0, 5),  # minute
+            st.one_of(st.none(), st.integers(0, 4)),  # prediction
+        ),
+        max_size=25,
+    ),
+    st.sampled_from(["best", "first", "last"]),
+    st.sampled_from(["full_score_count", "entrant_count", "none"]),
+    st.sampled_from(["utc", "vietnam", "mixed"]),
+)
+def test_ranking_agrees_with_the_rules_written_plainly(rows, counting, prediction, zones):
+    """Times written alike are compared as text (fast); written in different zones they are
+    parsed. Both must give exactly the ranking the rules describe."""
+    results = []
+    for index, (entrant, score, duration, minute, guess) in enumerate(rows):
+        moment = BASE + datetime.timedelta(minutes=minute)
+        if zones == "vietnam" or (zones == "mixed" and index % 2):
+            moment = moment.astimezone(VIETNAM)
+        results.append(
+            AttemptResult(f"a{index}", f"e{entrant}", score, 3, duration, moment.isoformat(), guess)
+        )
+    ranked, _figure = rank_round(results, counting, prediction)
+    assert [(r.rank, r.result.attempt_id) for r in ranked] == reference_ranking(
+        results, counting, prediction
+    )
