@@ -220,6 +220,9 @@ def test_attempt_limit_exceeded_across_batches_is_refused(province_server, devic
     for name in ("started_at", "submitted_at"):
         moment = datetime.datetime.fromisoformat(third["payload"][name])
         third["payload"][name] = _iso(moment - datetime.timedelta(days=1))
+    for answer in third["payload"]["answers"]:  # played a day earlier, answers and all
+        moment = datetime.datetime.fromisoformat(answer["answered_at"])
+        answer["answered_at"] = _iso(moment - datetime.timedelta(days=1))
     province_server.services.clock = lambda: SERVER_NOW
     assert device.send([third])["accepted"] == [third["id"]]
 
@@ -349,7 +352,22 @@ _FORGERIES = (
 _HONEST = ("other_choice", "unanswered")  # still exactly what the seed draws and the rules allow
 
 
-def _mutate(payload: dict, bank: dict, mutation: str, data) -> None:
+def test_answers_given_outside_the_attempt_times_are_flagged(province_server, device):
+    """The attempt's start and submission moved an hour later together (the duration still
+    agrees), but its answers still say when they were really given: flagged, not ranked."""
+    records = device.honest_attempt()
+    payload = _attempt(records)
+    for name in ("started_at", "submitted_at"):
+        moment = datetime.datetime.fromisoformat(payload[name])
+        payload[name] = _iso(moment + datetime.timedelta(hours=1))
+    province_server.services.clock = lambda: SERVER_NOW + datetime.timedelta(hours=1)
+    answer = device.send(records)
+    assert payload["id"] in answer["accepted"]
+    row, answers = _stored(province_server, payload["id"])
+    assert row.flagged and "ngoài thời gian làm bài" in row.flag_reason and answers == 20
+
+
+def _mutate(payload: dict, bank: dict, mutation: str, data, shifts: dict) -> None:
     from hypothesis import strategies as st
 
     from skillsapp.engine.draw import layout_from_json
@@ -393,6 +411,13 @@ def _mutate(payload: dict, bank: dict, mutation: str, data) -> None:
         outside = sorted(q for q in bank if q not in in_layout)
         answers[index % len(answers)]["question_id"] = data.draw(st.sampled_from(outside))
     elif mutation in ("started_at", "submitted_at"):
+        # Both times moved by (nearly) the same amount is an honest attempt moved by the PC's
+        # clock, which no server can tell from a real one: then they must disagree by more
+        # than the rounding the duration check allows (the server flags that).
+        other = shifts.get("started_at" if mutation == "submitted_at" else "submitted_at")
+        if other is not None and abs(shift - other) <= datetime.timedelta(seconds=3):
+            shift = other + datetime.timedelta(seconds=4 if shift >= other else -4)
+        shifts[mutation] = shift
         moment = datetime.datetime.fromisoformat(payload[mutation])
         payload[mutation] = _iso(moment + shift)
     elif mutation == "duration":
@@ -429,8 +454,9 @@ def test_random_mutations_are_refused_or_flagged_never_ranked_as_sent(province_s
             name=f"Người thi {next(played)}", seed=seed, right=seed % 21
         )
         payload = _attempt(records)
+        shifts: dict = {}
         for mutation in sorted(mutations, key=lambda m: m not in _HONEST):  # honest ones first
-            _mutate(payload, bank, mutation, data)
+            _mutate(payload, bank, mutation, data, shifts)
         answer = device.send(records)
         row, answers = _stored(province_server, payload["id"])
         refused = any(r["id"] == payload["id"] for r in answer["rejected"])

@@ -71,11 +71,17 @@ class _Sums:
         return (self.xy - self.x * self.y / self.n) / math.sqrt(sxx * syy)
 
 
-def question_statistics(attempts: Iterable[AttemptAnswers]) -> dict[str, QuestionStats]:
-    stats: dict[str, QuestionStats] = {}
-    sums: dict[str, _Sums] = {}
-    times: dict[str, tuple[int, int]] = {}
-    for attempt in attempts:
+class StatisticsBuilder:
+    """Per-question statistics built one attempt at a time, so they can be gathered while
+    the attempts are read for something else (an export reads them once)."""
+
+    def __init__(self) -> None:
+        self.stats: dict[str, QuestionStats] = {}
+        self.sums: dict[str, _Sums] = {}
+        self.times: dict[str, tuple[int, int]] = {}
+
+    def add(self, attempt: AttemptAnswers) -> None:
+        stats, sums, times = self.stats, self.sums, self.times
         for answer in attempt.answers:
             qid = answer.question_id
             item = stats.get(qid)
@@ -91,11 +97,20 @@ def question_statistics(attempts: Iterable[AttemptAnswers]) -> dict[str, Questio
             if answer.elapsed_ms is not None and answer.chosen:
                 total, count = times.get(qid, (0, 0))
                 times[qid] = (total + answer.elapsed_ms, count + 1)
-    for qid, item in stats.items():
-        item.facility = sums[qid].x / sums[qid].n
-        correlation = sums[qid].correlation()
-        item.discrimination = None if correlation is None else 100 * correlation
-        if qid in times:
-            total, count = times[qid]
-            item.average_ms = total / count
-    return stats
+
+    def result(self) -> dict[str, QuestionStats]:
+        for qid, item in self.stats.items():
+            item.facility = self.sums[qid].x / self.sums[qid].n
+            correlation = self.sums[qid].correlation()
+            item.discrimination = None if correlation is None else 100 * correlation
+            if qid in self.times:
+                total, count = self.times[qid]
+                item.average_ms = total / count
+        return self.stats
+
+
+def question_statistics(attempts: Iterable[AttemptAnswers]) -> dict[str, QuestionStats]:
+    builder = StatisticsBuilder()
+    for attempt in attempts:
+        builder.add(attempt)
+    return builder.result()

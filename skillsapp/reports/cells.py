@@ -157,21 +157,21 @@ def write_sheet(
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
+    texts: dict[str, Any] = {}  # question ids and answer letters repeat on every row
+
     def cell_of(value: Any):
         """Text stored as text, never a formula; dates and times with Vietnamese formats;
         numbers as numbers. A plain text is passed as is (openpyxl stores a ``str`` as
         text unless it starts with "=", which a neutralised text never does): a cell
         object for each would make the export twice as slow."""
         if isinstance(value, str):
-            if ILLEGAL_CHARACTERS_RE.search(value):
-                # Control characters a PC may send are not allowed in the file: dropped.
-                value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            value = neutralise(value)
-            if value in ERROR_CODES:  # "#N/A" would become an error value: keep it text
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.data_type = "s"
-                return cell
-            return value
+            known = texts.get(value)
+            if known is not None:
+                return known
+            safe = safe_text(value)
+            if isinstance(safe, str) and len(value) <= 40 and len(texts) < 50_000:
+                texts[value] = safe  # a cell object is never shared between cells
+            return safe
         if isinstance(value, datetime.datetime):
             cell = WriteOnlyCell(sheet, value=value)
             cell.number_format = DATE_TIME_FORMAT
@@ -179,6 +179,17 @@ def write_sheet(
         if isinstance(value, datetime.date):
             cell = WriteOnlyCell(sheet, value=value)
             cell.number_format = DATE_FORMAT
+            return cell
+        return value
+
+    def safe_text(value: str):
+        if ILLEGAL_CHARACTERS_RE.search(value):
+            # Control characters a PC may send are not allowed in the file: dropped.
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        value = neutralise(value)
+        if value in ERROR_CODES:  # "#N/A" would become an error value: keep it text
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
             return cell
         return value
 

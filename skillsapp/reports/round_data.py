@@ -14,16 +14,19 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from skillsapp import geography
-from skillsapp.engine.ranking import Ranked
 from skillsapp.engine.registration import mask_id_number, mask_phone
-from skillsapp.engine.statistics import AnsweredQuestion, AttemptAnswers, question_statistics
+from skillsapp.engine.statistics import (
+    AnsweredQuestion,
+    AttemptAnswers,
+    StatisticsBuilder,
+    question_statistics,
+)
 from skillsapp.errors import AppError
-from skillsapp.flows.contest import round_ranking
 from skillsapp.i18n import N_, _
 from skillsapp.models import Contest, Round
 from skillsapp.reports.cells import date_or_text
-from skillsapp.storage.ids import parse_iso
-from skillsapp.storage.registrations import StoredRegistration
+from skillsapp.storage import round_standings
+from skillsapp.storage.round_standings import RankedEntry, Standing
 
 LETTERS = "ABCDEF"
 
@@ -35,16 +38,37 @@ class RoundNotReady(AppError):
 
 @dataclass
 class RoundReport:
+    """A round to report on: its figures, and its ranking read from the store on demand
+    (in order, one row at a time: nothing here grows with the number of attempts)."""
+
+    store: object
     contest: Contest
     round: Round
-    ranked: list[Ranked]
-    true_figure: int | None
-    registrations: dict[str, StoredRegistration]
+    standing: Standing
     still_open: bool
     unmasked: bool = False
 
-    def person(self, registration_id: str) -> StoredRegistration | None:
-        return self.registrations.get(registration_id)
+    @property
+    def true_figure(self) -> int | None:
+        return self.standing.true_figure
+
+    @property
+    def entrants(self) -> int:
+        return self.standing.entrants
+
+    @property
+    def full_scores(self) -> int:
+        return self.standing.full_scores
+
+    def ranking(self, limit: int | None = None) -> Iterator[RankedEntry]:
+        return round_standings.ranking(
+            self.store.db,
+            self.contest.id,
+            self.round.id,
+            self.contest.rules.counting,
+            self.true_figure,
+            limit,
+        )
 
 
 @functools.lru_cache(maxsize=4096)
@@ -73,18 +97,18 @@ def load_round(
                 contest=contest.title, round=round_id
             ),
         ) from None
-    ranked, figure = round_ranking(store, contest, round_id)
-    if not ranked:
+    rules = contest.rules
+    found = round_standings.standing(
+        store.db, contest_id, round_id, rules.counting, rules.prediction
+    )
+    if not found.entrants:
         raise RoundNotReady(
             round_id,
             _(
                 "No one has submitted an attempt in {round} yet, so there is nothing to export."
             ).format(round=round_.title),
         )
-    registrations = {r.id: r for r in store.registrations.for_contest(contest_id)}
-    return RoundReport(
-        contest, round_, ranked, figure, registrations, now < round_.closes_at, unmasked
-    )
+    return RoundReport(store, contest, round_, found, now < round_.closes_at, unmasked)
 
 
 RANKING_HEADERS = (
@@ -116,23 +140,23 @@ def shown_phone(value: str | None, unmasked: bool) -> str:
     return value if unmasked else mask_phone(value)
 
 
-def ranking_rows(report: RoundReport) -> Iterator[list]:
-    for item in report.ranked:
+def ranking_rows(report: RoundReport, limit: int | None = None) -> Iterator[list]:
+    yes, no = _("yes"), _("no")
+    for item in report.ranking(limit):
         result = item.result
-        person = report.person(result.entrant)
         yield [
             item.rank,
-            person.full_name if person else "",
-            commune_name(person.commune_code if person else None),
+            item.full_name,
+            commune_name(item.commune_code),
             result.score,
             result.max_score,
             result.prediction,
             item.prediction_gap if item.prediction_gap is not None else "",
             round(result.duration_ms / 1000, 1),
-            parse_iso(result.submitted_at).astimezone().replace(tzinfo=None),
-            _("yes") if person and person.complete else _("no"),
-            shown_id(person.id_number if person else None, report.unmasked),
-            shown_phone(person.phone if person else None, report.unmasked),
+            _local(result.submitted_at),
+            yes if item.complete else no,
+            shown_id(item.id_number, report.unmasked),
+            shown_phone(item.phone, report.unmasked),
         ]
 
 
@@ -150,7 +174,7 @@ ENTRANT_HEADERS = (
 
 
 def entrant_rows(report: RoundReport) -> Iterator[list]:
-    for person in report.registrations.values():
+    for person in report.store.registrations.iter_contest(report.contest.id):
         province = geography.province(person.province_code) if person.province_code else None
         yield [
             person.full_name,
@@ -170,13 +194,15 @@ COMMUNE_HEADERS = (N_("Commune"), N_("Entrants"), N_("People with full marks"), 
 
 def commune_rows(report: RoundReport) -> Iterator[list]:
     totals: dict[str, list[float]] = {}
-    for item in report.ranked:
-        person = report.person(item.result.entrant)
-        key = commune_name(person.commune_code if person else None) or _("(not given)")
-        entry = totals.setdefault(key, [0, 0, 0.0])
-        entry[0] += 1
-        entry[1] += 1 if item.result.full_score else 0
-        entry[2] += item.result.score
+    found = round_standings.commune_totals(
+        report.store.db, report.contest.id, report.round.id, report.contest.rules.counting
+    )
+    for code, count, full, score in found:
+        key = commune_name(code) or _("(not given)")
+        entry = totals.setdefault(key, [0, 0, 0.0])  # two codes may share a shown name
+        entry[0] += count
+        entry[1] += full
+        entry[2] += score
     for name, (count, full, total) in sorted(totals.items(), key=lambda kv: (-kv[1][0], kv[0])):
         yield [name, int(count), int(full), round(total / count, 2)]
 
@@ -283,10 +309,15 @@ def attempt_headers(report: RoundReport) -> list[str]:
     return base
 
 
-def attempt_rows(store, report: RoundReport) -> Iterator[list]:
+def attempt_rows(
+    store, report: RoundReport, statistics: StatisticsBuilder | None = None
+) -> Iterator[list]:
     """One row per attempt; for each question in the order shown: its id, the options
-    chosen (letters in the question's own order) and the mark."""
+    chosen (letters in the question's own order) and the mark. With ``statistics``, each
+    attempt is also added to them as it passes (one read of the answers for both)."""
     for attempt in iter_attempts(store, report):
+        if statistics is not None:
+            statistics.add(_answered(attempt))
         row: list = [
             attempt.id,
             attempt.full_name,
@@ -356,16 +387,19 @@ def statistics_rows(
 ) -> Iterator[list]:
     """Per-question statistics rows from attempts with answers (app or server), and a
     function that finds the questions' texts by id."""
+    return statistics_table(question_statistics(_answered(a) for a in attempts), questions_for)
 
-    def stream():
-        for attempt in attempts:
-            answered = []
-            for qid in attempt.question_ids:
-                chosen, mark, _when, elapsed = attempt.answers.get(qid, ([], 0.0, "", None))
-                answered.append(AnsweredQuestion(qid, float(mark or 0.0), tuple(chosen), elapsed))
-            yield AttemptAnswers(attempt.id, attempt.score, answered)
 
-    stats = question_statistics(stream())
+def _answered(attempt) -> AttemptAnswers:
+    answered = []
+    for qid in attempt.question_ids:
+        chosen, mark, _when, elapsed = attempt.answers.get(qid, ([], 0.0, "", None))
+        answered.append(AnsweredQuestion(qid, float(mark or 0.0), tuple(chosen), elapsed))
+    return AttemptAnswers(attempt.id, attempt.score, answered)
+
+
+def statistics_table(stats: dict, questions_for: Callable[[set[str]], dict]) -> Iterator[list]:
+    """The rows of the per-question statistics sheet, from statistics already gathered."""
     questions = questions_for(set(stats))
     for qid in sorted(stats):
         item = stats[qid]
@@ -385,10 +419,16 @@ def statistics_rows(
 
 
 def question_rows(store, report: RoundReport) -> Iterator[list]:
-    return statistics_rows(
-        iter_attempts(store, report),
-        lambda ids: {q.id: q for q in store.content.questions(sorted(ids))},
-    )
+    return statistics_rows(iter_attempts(store, report), _questions_of(store))
+
+
+def gathered_question_rows(store, statistics: StatisticsBuilder) -> Iterator[list]:
+    """The statistics sheet from what :func:`attempt_rows` gathered on its way."""
+    return statistics_table(statistics.result(), _questions_of(store))
+
+
+def _questions_of(store) -> Callable[[set[str]], dict]:
+    return lambda ids: {q.id: q for q in store.content.questions(sorted(ids))}
 
 
 _LOCAL_OFFSET = datetime.datetime.now().astimezone().utcoffset() or datetime.timedelta(0)

@@ -58,11 +58,11 @@ def export_round(
         return [write_round_pdf(store, report, target, now.date())]
     if fmt == "certificates":
         winners = []
-        for item in report.ranked:
-            person = report.person(item.result.entrant)
-            if item.rank > len(PRIZES) or person is None or not person.complete:
-                continue
-            winners.append((person.full_name, _(PRIZES[item.rank - 1])))
+        for item in report.ranking():
+            if item.rank > len(PRIZES):
+                break  # in rank order: nobody further down has a prize
+            if item.complete:
+                winners.append((item.full_name, _(PRIZES[item.rank - 1])))
         if not winners:
             raise round_data.RoundNotReady(
                 round_id, _("No eligible entrant has a prize in this round yet.")

@@ -39,13 +39,12 @@ def write_round_pdf(store, report: data.RoundReport, target: Path, issued: datet
             new_y="NEXT",
         )
         doc.set_font(FAMILY, "", 12)
-    full = sum(1 for r in report.ranked if r.result.full_score)
     doc.multi_cell(
         0,
         7,
         _("Entrants: {n}. Full scores: {full}. True figure for the prediction: {figure}.").format(
-            n=len(report.ranked),
-            full=full,
+            n=report.entrants,
+            full=report.full_scores,
             figure=report.true_figure if report.true_figure is not None else "-",
         ),
         new_x="LMARGIN",
@@ -56,7 +55,7 @@ def write_round_pdf(store, report: data.RoundReport, target: Path, issued: datet
     doc.cell(
         0,
         8,
-        _("Ranking (first {n})").format(n=min(TOP, len(report.ranked))),
+        _("Ranking (first {n})").format(n=min(TOP, report.entrants)),
         new_x="LMARGIN",
         new_y="NEXT",
     )
@@ -75,7 +74,7 @@ def write_round_pdf(store, report: data.RoundReport, target: Path, issued: datet
                 _("Time (seconds)"),
             ]
         )
-        for row in list(data.ranking_rows(report))[:TOP]:
+        for row in data.ranking_rows(report, limit=TOP):
             table.row(
                 [
                     str(row[0]),

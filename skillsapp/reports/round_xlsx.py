@@ -1,7 +1,8 @@
 """A round's results as one Excel workbook (openpyxl, write-only: memory stays flat).
 
-Sheets: ranking, entrants, participation per commune, per-question statistics,
-and every attempt with its answers. Each sheet is written by ``cells.write_sheet``:
+Sheets: ranking, entrants, participation per commune, per-question statistics, and
+every attempt with its answers. The statistics are gathered while the attempts are
+written (the answers are read once) and their sheet is then moved before them. Each sheet is written by ``cells.write_sheet``:
 safe text cells, Vietnamese date formats, widths, a frozen and filtered header.
 """
 
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from skillsapp.engine.statistics import StatisticsBuilder
 from skillsapp.i18n import _
 from skillsapp.reports import round_data as data
 from skillsapp.reports.cells import write_sheet
@@ -43,16 +45,19 @@ def write_round_xlsx(
             data.commune_rows(report),
             say,
         )
+        statistics = StatisticsBuilder()
+        attempts = data.attempt_rows(store, report, statistics)
+        write_sheet(book, _("Attempts"), data.attempt_headers(report), attempts, say)
+        for _beyond_the_sheet in attempts:  # past Excel's row limit: still counted below
+            pass
         write_sheet(
             book,
             _("Questions"),
             [_(h) for h in data.QUESTION_HEADERS],
-            data.question_rows(store, report),
+            data.gathered_question_rows(store, statistics),
             say,
         )
-        write_sheet(
-            book, _("Attempts"), data.attempt_headers(report), data.attempt_rows(store, report), say
-        )
+        book.move_sheet(book.worksheets[-1].title, offset=-1)  # before the long Attempts sheet
         say(_("Saving the workbook…"))
         book.save(partial)
     return Path(target)

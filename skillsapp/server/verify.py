@@ -294,7 +294,29 @@ def _check_times(
     elapsed_ms = min(int((submitted - started).total_seconds() * 1000), limit_ms)
     if abs(duration - elapsed_ms) > DURATION_SLACK_MS:
         flags.append("thời gian làm bài không khớp giờ bắt đầu và giờ nộp")
+    if _answered_outside(payload.get("answers"), started, submitted):
+        flags.append("có câu trả lời ghi giờ ngoài thời gian làm bài")
     return started, submitted, flags
+
+
+def _answered_outside(
+    answers: Any, started: datetime.datetime, submitted: datetime.datetime
+) -> bool:
+    """Whether an answer says it was given before the attempt started or after it was
+    submitted (beyond rounding): the attempt's times were moved, or its answers were.
+    Moving the whole attempt, answers and all, cannot be seen: only times that disagree."""
+    slack = datetime.timedelta(milliseconds=DURATION_SLACK_MS)
+    for item in answers if isinstance(answers, list) else ():
+        value = item.get("answered_at") if isinstance(item, dict) else None
+        if not isinstance(value, str):
+            continue  # an app from before answer times; nothing to compare
+        try:
+            moment = parse_iso(value)
+        except ValueError:
+            return True
+        if moment < started - slack or moment > submitted + slack:
+            return True
+    return False
 
 
 def check_limits(

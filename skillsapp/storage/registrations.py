@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import logging
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sqlite_utils import Database
@@ -83,12 +84,14 @@ class Registrations:
         return self._from_row(self.db.table("registrations").get(registration_id))
 
     def for_contest(self, contest_id: str) -> list[StoredRegistration]:
-        return [
-            self._from_row(r)
-            for r in self.db.table("registrations").rows_where(
-                "contest_id = ?", [contest_id], order_by="created_at"
-            )
-        ]
+        return list(self.iter_contest(contest_id))
+
+    def iter_contest(self, contest_id: str) -> Iterator[StoredRegistration]:
+        """The contest's registrations in the order they were made, read one at a time."""
+        for row in self.db.table("registrations").rows_where(
+            "contest_id = ?", [contest_id], order_by="created_at"
+        ):
+            yield self._from_row(row)
 
     def save(
         self, profile_id: str, contest_id: str, values: dict, complete: bool

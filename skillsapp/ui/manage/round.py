@@ -94,14 +94,13 @@ class RoundScreen(TaskPage):
             page.body.addWidget(
                 paragraph(_("The round is still open: these results may still change."), muted=True)
             )
-        full = sum(1 for r in report.ranked if r.result.full_score)
         page.body.addWidget(
             paragraph(
                 _(
                     "Entrants: {n}. Full scores: {full}. True figure for the prediction: {figure}."
                 ).format(
-                    n=len(report.ranked),
-                    full=full,
+                    n=report.entrants,
+                    full=report.full_scores,
                     figure=report.true_figure if report.true_figure is not None else "–",
                 )
             )
