@@ -123,10 +123,10 @@ def main() -> None:
     for _ in range(args.runs):
         empty_runs.append(measure(command(empty), env))
         big_runs.append(measure(command(big), env))
-    e_paint = statistics.median(r[0] for r in empty_runs)
-    b_paint = statistics.median(r[0] for r in big_runs)
-    e_ready = statistics.median(r[2] for r in empty_runs if r[2] is not None)
-    b_ready = statistics.median(r[2] for r in big_runs if r[2] is not None)
+    e_paint = statistics.median(r.first_paint_s for r in empty_runs)
+    b_paint = statistics.median(r.first_paint_s for r in big_runs)
+    e_ready = statistics.median(r.ready_s for r in empty_runs if r.ready_s is not None)
+    b_ready = statistics.median(r.ready_s for r in big_runs if r.ready_s is not None)
     print(
         f"start, empty install:         first paint {e_paint * 1000:.0f} ms, ready {e_ready * 1000:.0f} ms"
     )

@@ -1,34 +1,54 @@
 """Startup benchmark: skillsapp vs a bare PySide6 window, measured the same way.
 
-    python tests/bench/startup.py [--runs 7]
+    python tests/bench/startup.py [--runs 7] [--verbose]
 
 Each run is a new process. The clock starts just before the process is spawned
-and stops when the process reports its first Paint event on stdout. Peak
-memory is the child's max RSS from ``os.wait4``. Prints medians and ratios
-(targets: time <= 1.5x, memory <= 1.5x). Not a test: it prints figures.
+and stops when the process reports its first Paint event on stdout. Memory is the
+process's peak RSS at its first paint and again 5 s after (the app: 5 s after its
+store is open and ready; the bare window: 5 s after its first paint), as each
+process reports it. Prints medians and ratios (targets: time <= 1.5x, memory
+<= 1.5x at both moments). ``--verbose`` also runs the app once with ``-X importtime``
+and prints the slowest imports before the first paint, and once with tracemalloc
+and prints where Python's memory went by then and 5 s later.
+Not a test: it prints figures.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 
 BARE_WINDOW = r"""
 import sys
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QLabel
 
+LINGER = float(sys.argv[1]) if len(sys.argv) > 1 else 0.0
+
+def peak():
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def later():
+    print("LATER_PEAK_RSS_KIB", peak(), flush=True)
+    app.quit()
+
+
 class Reporter(QObject):
     def eventFilter(self, watched, event):
         if event.type() == QEvent.Type.Paint and not getattr(self, "done", False):
             self.done = True
             print("FIRST_PAINT", flush=True)
-            QTimer.singleShot(0, app.quit)
+            print("FIRST_PAINT_PEAK_RSS_KIB", peak(), flush=True)
+            QTimer.singleShot(int(LINGER * 1000), later)
         return False
 
 app = QApplication(sys.argv[:1])
@@ -41,37 +61,71 @@ app.exec()
 """
 
 
-def measure(
-    cmd: list[str], env: dict[str, str], marker: str = "FIRST_PAINT"
-) -> tuple[float, float, float | None]:
-    """Returns (seconds to marker, peak RSS in MiB, seconds to READY or None)."""
+LINGER_S = 5.0
+
+
+@dataclass
+class Run:
+    first_paint_s: float
+    ready_s: float | None
+    paint_mib: float  # peak RSS up to the first paint
+    later_mib: float  # peak RSS 5 s later
+    lines: list[str]
+
+
+def measure(cmd: list[str], env: dict[str, str], marker: str = "FIRST_PAINT") -> Run:
     started = time.perf_counter()
-    proc = subprocess.Popen(
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True
-    )
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
     first = ready = None
+    figures: dict[str, float] = {}
+    lines = []
     assert proc.stdout is not None
     for line in proc.stdout:
         now = time.perf_counter() - started
-        if line.startswith(marker) and first is None:
-            first = now
+        lines.append(line.rstrip("\n"))
+        if line.startswith(marker + " ") or line.strip() == marker:
+            first = first if first is not None else now
         if line.startswith("READY"):
             ready = now
+        found = re.match(r"(\w+)_PEAK_RSS_KIB (\d+)", line)
+        if found:
+            figures[found.group(1)] = int(found.group(2)) / 1024
+    stderr = proc.stderr.read() if proc.stderr else ""
     _pid, status, usage = os.wait4(proc.pid, 0)
     if first is None or os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"run failed: {' '.join(cmd)} (status {status})")
-    return first, usage.ru_maxrss / 1024, ready
+        raise SystemExit(f"run failed: {' '.join(cmd)} (status {status})\n{stderr[-2000:]}")
+    lines += stderr.splitlines()
+    peak = usage.ru_maxrss / 1024
+    return Run(first, ready, figures.get("FIRST_PAINT", peak), figures.get("LATER", peak), lines)
+
+
+def slowest_imports(lines: list[str], before: str = "FIRST_PAINT", top: int = 15) -> list[str]:
+    """The imports with the most time of their own (-X importtime) before ``before``."""
+    found = []
+    for line in lines:
+        if line.startswith(before):
+            break
+        parts = line.split("|")
+        if line.startswith("import time:") and len(parts) == 3 and parts[0].split()[-1].isdigit():
+            found.append((int(parts[0].split()[-1]), int(parts[1]), parts[2].strip()))
+    found.sort(reverse=True)
+    return [
+        f"{own / 1000:7.1f} ms own, {total / 1000:7.1f} ms with imports  {name}"
+        for own, total, name in found[:top]
+    ]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--verbose", action="store_true", help="import times and tracemalloc")
     args = parser.parse_args()
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     env["SKILLSAPP_REPORT_FIRST_PAINT"] = "1"
+    env["SKILLSAPP_BENCH_LINGER_S"] = str(LINGER_S)
     data = tempfile.mkdtemp(prefix="kns-bench-startup-")
     app_cmd = [sys.executable, "-m", "skillsapp", "--data-dir", data, "--self-test"]
-    bare_cmd = [sys.executable, "-c", BARE_WINDOW]
+    bare_cmd = [sys.executable, "-c", BARE_WINDOW, str(LINGER_S)]
 
     first_run = measure(app_cmd, env)  # creates the database: reported, not in the medians
     measure(bare_cmd, env)  # warm the OS file cache for both
@@ -80,20 +134,41 @@ def main() -> None:
         app_runs.append(measure(app_cmd, env))
         bare_runs.append(measure(bare_cmd, env))
 
-    def med(runs, index):
-        return statistics.median(r[index] for r in runs)
+    def med(runs: list[Run], name: str) -> float:
+        return statistics.median(getattr(r, name) for r in runs)
 
-    app_t, bare_t = med(app_runs, 0), med(bare_runs, 0)
-    app_m, bare_m = med(app_runs, 1), med(bare_runs, 1)
-    ready = statistics.median(r[2] for r in app_runs if r[2] is not None)
+    app_t, bare_t = med(app_runs, "first_paint_s"), med(bare_runs, "first_paint_s")
+    app_m, bare_m = med(app_runs, "paint_mib"), med(bare_runs, "paint_mib")
+    app_l, bare_l = med(app_runs, "later_mib"), med(bare_runs, "later_mib")
+    ready = statistics.median(r.ready_s for r in app_runs if r.ready_s is not None)
     print(f"runs each: {args.runs} (platform {env['QT_QPA_PLATFORM']})")
-    print(f"bare PySide6 window: first paint {bare_t * 1000:.0f} ms, peak RSS {bare_m:.1f} MiB")
-    print(f"skillsapp:           first paint {app_t * 1000:.0f} ms, peak RSS {app_m:.1f} MiB")
-    print(f"skillsapp store open and ready: {ready * 1000:.0f} ms")
-    print(f"skillsapp first run (creates the database): first paint {first_run[0] * 1000:.0f} ms")
     print(
-        f"time ratio {app_t / bare_t:.2f} (target <= 1.5), memory ratio {app_m / bare_m:.2f} (target <= 1.5)"
+        f"bare PySide6 window: first paint {bare_t * 1000:.0f} ms, peak RSS {bare_m:.1f} MiB "
+        f"then, {bare_l:.1f} MiB {LINGER_S:.0f} s later"
     )
+    print(
+        f"skillsapp:           first paint {app_t * 1000:.0f} ms, peak RSS {app_m:.1f} MiB "
+        f"then, {app_l:.1f} MiB {LINGER_S:.0f} s after ready"
+    )
+    print(f"skillsapp store open and ready: {ready * 1000:.0f} ms")
+    print(
+        f"skillsapp first run (creates the database): first paint {first_run.first_paint_s * 1000:.0f} ms"
+    )
+    print(
+        f"time ratio {app_t / bare_t:.2f} (target <= 1.5); memory ratio at first paint "
+        f"{app_m / bare_m:.2f}, {LINGER_S:.0f} s later {app_l / bare_l:.2f} (target <= 1.5)"
+    )
+    if args.verbose:
+        timed = measure([sys.executable, "-X", "importtime", *app_cmd[1:]], env)
+        print("slowest imports before the first paint (own time; -X importtime adds overhead):")
+        for line in slowest_imports(timed.lines):
+            print("  " + line)
+        traced = measure(app_cmd, dict(env, PYTHONTRACEMALLOC="1"))
+        for label in ("FIRST_PAINT", "LATER"):
+            print(f"Python memory by file at {label.lower().replace('_', ' ')} (tracemalloc):")
+            for line in traced.lines:
+                if line.startswith(label + "_TRACEMALLOC"):
+                    print("  " + line.split(" ", 1)[1])
 
 
 if __name__ == "__main__":

@@ -28,6 +28,28 @@ log = logging.getLogger(__name__)
 
 # Benchmarks set this to learn when the first frame is on screen (tests/bench/startup.py).
 FIRST_PAINT_ENV = "SKILLSAPP_REPORT_FIRST_PAINT"
+# ... and this to keep a self-test running N seconds after it is ready, to measure memory then.
+LINGER_ENV = "SKILLSAPP_BENCH_LINGER_S"
+
+
+def peak_rss_kib() -> int:
+    """The process's peak resident memory so far, in KiB (0 where the OS does not say)."""
+    try:
+        import resource
+    except ImportError:  # Windows: no resource module; the benchmark runs on Linux
+        return 0
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
+def report_memory(label: str) -> None:
+    """Print the peak memory, and with ``PYTHONTRACEMALLOC`` set, where Python's went."""
+    print(f"{label}_PEAK_RSS_KIB {peak_rss_kib()}", flush=True)
+    import tracemalloc
+
+    if tracemalloc.is_tracing():
+        top = tracemalloc.take_snapshot().statistics("filename")[:12]
+        for stat in top:
+            print(f"{label}_TRACEMALLOC {stat.size / 1024:.0f} KiB {stat.traceback[0].filename}")
 
 
 class FirstPaintWatcher(QObject):
@@ -46,6 +68,7 @@ class FirstPaintWatcher(QObject):
             self.done = True
             if self.report:
                 print(f"FIRST_PAINT {time.perf_counter() - self.started:.6f}", flush=True)
+                report_memory("FIRST_PAINT")
             QTimer.singleShot(0, self.then)
         return False
 
@@ -265,7 +288,16 @@ def run_app(args: argparse.Namespace) -> int:
                 flush=True,
             )
             exit_code["value"] = 0 if healthy else 1
-            app.exit(exit_code["value"])
+            linger = float(os.environ.get(LINGER_ENV) or 0)
+            if report and linger:
+
+                def later() -> None:
+                    report_memory("LATER")
+                    app.exit(exit_code["value"])
+
+                QTimer.singleShot(int(linger * 1000), later)
+            else:
+                app.exit(exit_code["value"])
             return
         from skillsapp.ui.sync.auto_sync import AutoSync
 
