@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from content_helpers import BUNDLED
 from pypdf import PdfReader
 
+from skillsapp.content.checker import check_pack
 from skillsapp.content.install import ensure_bundled_content
 from skillsapp.errors import ValidationError
 from skillsapp.flows import group_session as flow
@@ -72,7 +74,12 @@ def test_summary_lists_who_came_the_lessons_and_the_quiz_in_asked_order(content_
     summary = flow.session_summary(store, session.id)
     assert summary.topic_title == "Nhận diện lừa đảo trực tuyến"
     assert summary.attendees == ["Nguyễn Thị Lan"]
-    assert summary.lessons == ["Nhận diện lừa đảo trực tuyến"]
+    bundled = check_pack(BUNDLED).read.pack.lessons
+    scam_lessons = sorted(
+        (x for x in bundled if x.topic == "lua-dao"), key=lambda x: (x.order, x.id)
+    )
+    assert summary.lessons == [x.title for x in scam_lessons]
+    assert summary.lessons[0].startswith("Nhận diện lừa đảo trực tuyến")
     assert [o.question.id for o in summary.quiz] == [first.id, second.id]
     assert summary.quiz[0].total == 4
     assert summary.quiz[0].right == (4 if 0 in first.correct else 0)
