@@ -25,8 +25,6 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-
 from skillsapp.content.wording import normalise
 from skillsapp.models import Question
 
@@ -60,6 +58,9 @@ def near_duplicates(questions: Sequence[Question], limit: int = MAX_PAIRS) -> li
     """Pairs of questions whose stems are near-duplicates, in pack order, at most ``limit``
     (one more means there are more); pairs that share an ``exclusive`` group are left out
     (a draw never shows both)."""
+    # Imported here: installing a pack (no quality rules) and the app's start never need it.
+    from rapidfuzz import fuzz, process
+
     stems = [stem(q.text) for q in questions]
     found: list[NearDuplicate] = []
     for i, text in enumerate(stems):
