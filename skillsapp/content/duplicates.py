@@ -20,6 +20,7 @@ Two stems are near-duplicates when their edit-distance similarity
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -54,28 +55,47 @@ class NearDuplicate:
     score: float  # fuzz.ratio of the two stems
 
 
+def _compact(stems: list[str]) -> list[str]:
+    """The stems with each distinct character replaced by a small code point: the same
+    equalities, so the same ``fuzz.ratio``, but rapidfuzz compares 8-bit text several times
+    faster than Vietnamese letters (measured: 3x)."""
+    alphabet = sorted(set("".join(stems)))
+    if len(alphabet) > 255:
+        return stems
+    table = {ord(c): i + 1 for i, c in enumerate(alphabet)}
+    return [text.translate(table) for text in stems]
+
+
 def near_duplicates(questions: Sequence[Question], limit: int = MAX_PAIRS) -> list[NearDuplicate]:
-    """Pairs of questions whose stems are near-duplicates, in pack order, at most ``limit``
-    (one more means there are more); pairs that share an ``exclusive`` group are left out
-    (a draw never shows both)."""
+    """Pairs of questions whose stems are near-duplicates (each pair in pack order, the
+    pairs sorted by pack order), at most ``limit`` (one more means there are more); pairs
+    that share an ``exclusive`` group are left out (a draw never shows both)."""
     # Imported here: installing a pack (no quality rules) and the app's start never need it.
     from rapidfuzz import fuzz, process
 
     stems = [stem(q.text) for q in questions]
-    found: list[NearDuplicate] = []
-    for i, text in enumerate(stems):
-        if not text:
-            continue
-        later = stems[i + 1 :]
+    compact = _compact(stems)
+    # fuzz.ratio >= CLOSE_RATIO needs the longer stem at most 1.5 times the shorter one's
+    # length (ratio = 100 * (1 - distance / (la + lb)), distance >= lb - la): each stem is
+    # compared only with the stems after it in length order, up to that length.
+    order = sorted((i for i in range(len(stems)) if stems[i]), key=lambda i: len(stems[i]))
+    lengths = [len(stems[i]) for i in order]
+    factor = 200 / CLOSE_RATIO - 1  # 1.5 for 80
+    found: list[tuple[int, int, float]] = []
+    for position, i in enumerate(order):
+        end = bisect.bisect_right(lengths, lengths[position] * factor)
+        later = [compact[j] for j in order[position + 1 : end]]
         for _match, score, offset in process.extract(
-            text, later, scorer=fuzz.ratio, score_cutoff=CLOSE_RATIO, limit=None
+            compact[i], later, scorer=fuzz.ratio, score_cutoff=CLOSE_RATIO, limit=None
         ):
-            j = i + 1 + offset
-            first, second = questions[i], questions[j]
+            j = order[position + 1 + offset]
+            first, second = questions[min(i, j)], questions[max(i, j)]
             if first.exclusive and first.exclusive == second.exclusive:
                 continue
-            if score >= SAME_RATIO or fuzz.token_set_ratio(text, stems[j]) >= CLOSE_TOKEN_SET:
-                found.append(NearDuplicate(first, second, score))
+            if score >= SAME_RATIO or fuzz.token_set_ratio(stems[i], stems[j]) >= CLOSE_TOKEN_SET:
+                found.append((min(i, j), max(i, j), score))
                 if len(found) > limit:
-                    return found
-    return found
+                    break
+        if len(found) > limit:
+            break
+    return [NearDuplicate(questions[a], questions[b], score) for a, b, score in sorted(found)]
