@@ -7,6 +7,7 @@ from PySide6.QtGui import QImage, QTextDocument, QTextTable
 from PySide6.QtWidgets import QApplication
 from ui_helpers import make_context
 
+from skillsapp.content.reading import reading_minutes
 from skillsapp.i18n import _, ngettext
 from skillsapp.ui.lessons import speech
 from skillsapp.ui.lessons.library import LessonsPage
@@ -57,7 +58,11 @@ def test_library_shows_every_lesson_with_its_state(page, context):
     assert len(titles) == 10 and titles[0] == "Dùng điện thoại, máy tính an toàn"
     button = lesson_button(page, "lua-dao")
     assert button.status.text() == _("Not started")
-    assert button.minutes.text().endswith(ngettext("{n} minute", "{n} minutes", 8).format(n=8))
+    # The reading time is computed from the lesson's words (120 a minute, rounded up).
+    minutes = reading_minutes(context.store.content.lesson("lua-dao").body)
+    assert button.minutes.text().endswith(
+        ngettext("{n} minute", "{n} minutes", minutes).format(n=minutes)
+    )
     assert button.detail.text().startswith("Nhận ra các chiêu lừa")
     assert "Nguyễn Thị Lan" in page.library.summary.text()
 
