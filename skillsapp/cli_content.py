@@ -23,6 +23,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="content_command", required=True)
     check = sub.add_parser("check", help=_("check a pack and list every problem"))
     check.add_argument("path", type=Path)
+    check.add_argument(
+        "--strict",
+        action="store_true",
+        help=_("treat every warning as an error (as the province does when publishing)"),
+    )
     install = sub.add_parser("install", help=_("install or update a pack from a folder or .zip"))
     install.add_argument("path", type=Path)
     sub.add_parser("list", help=_("list installed packs"))
@@ -48,7 +53,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _check(args: argparse.Namespace) -> int:
     from skillsapp.content.checker import check_pack
 
-    report = check_pack(args.path)
+    report = check_pack(args.path, strict=args.strict)
     for problem in report.problems:
         print(problem)
     print(report.summary())

@@ -147,9 +147,19 @@ def run_server(args: argparse.Namespace) -> int:
             else _("{name} was not locked; wrong tries forgotten.").format(name=organiser.username)
         )
     elif command == "publish":
+        from skillsapp.content.install import PackRejected
         from skillsapp.server.publish import publish_pack
 
-        manifest = publish_pack(services.engine, services.key, services.config.packs_dir, args.pack)
+        try:
+            manifest = publish_pack(
+                services.engine, services.key, services.config.packs_dir, args.pack
+            )
+        except PackRejected as exc:  # the province publishes strictly: warnings refuse too
+            print(_("The pack was not published; fix every problem below first:"))
+            for problem in exc.problems:
+                print(f"  {problem}")
+            print(exc.summary)
+            return 1
         print(_("Published {id} version {version}.").format(**manifest))
     elif command == "revoke":
         ok = services.accounts.revoke(args.device_id)

@@ -25,6 +25,7 @@ MIN_OPTIONS, MAX_OPTIONS = 2, 6
 class Source:
     title: str
     url: str = ""
+    date: str = ""  # the document's or page's date: "2025-04-29", or a year "2025"
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,8 @@ class Question:
     weights: tuple[float, ...] = ()
     option_feedback: tuple[str, ...] = ()
     pack_id: str = ""
+    # Questions of one group ask the same thing: a draw never shows two of a group.
+    exclusive: str = ""
 
     @property
     def is_multi(self) -> bool:
@@ -63,7 +66,7 @@ class Lesson:
     title: str
     topic: str
     order: int
-    minutes: int
+    minutes: int  # reading time, computed from the body (skillsapp.content.reading)
     body: str  # Markdown; image paths rewritten relative to the pack root
     title_en: str = ""
     summary: str = ""

@@ -7,6 +7,11 @@ from pathlib import Path
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "content" / "examples" / "goi-mau"
 BUNDLED = Path(__file__).resolve().parent.parent / "content" / "packs" / "ky-nang-so-co-ban"
+# Whether the bundled pack is checked and published strictly (every warning an error), as
+# the province publishes. Flip to True once the rewritten pack lands (issue 13): the tests
+# that publish BUNDLED then publish it strictly, and test_content_bundled.py's strict test
+# stops being an expected failure (it fails, as XPASS, until this is flipped).
+STRICT_BUNDLED = False
 
 
 def copy_example(tmp_path: Path, name: str = "goi-mau") -> Path:

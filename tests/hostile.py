@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from content_helpers import BUNDLED
+from content_helpers import BUNDLED, STRICT_BUNDLED
 from engine_helpers import answer_all
 from server_helpers import BACKENDS, live_server
 
@@ -46,7 +46,9 @@ def province_server(request, tmp_path):
 
     with live_server(tmp_path, request.param) as live:
         services = live.services
-        publish_pack(services.engine, services.key, services.config.packs_dir, BUNDLED)
+        publish_pack(
+            services.engine, services.key, services.config.packs_dir, BUNDLED, strict=STRICT_BUNDLED
+        )
         live.province = services.accounts.create_organiser("tinh", "mat-khau-tinh", "province")
         services.clock = lambda: SERVER_NOW
         yield live

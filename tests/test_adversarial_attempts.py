@@ -245,7 +245,8 @@ def test_answer_id_collision_with_another_attempt_keeps_every_answer(province_se
 def test_an_app_from_before_draw_versions_still_verifies(province_server, device):
     records = device.honest_attempt()
     payload = _attempt(records)
-    assert payload["draw_version"] == 1 and payload["contest_version"]
+    assert payload["draw_version"] == 2 and payload["contest_version"]
+    # The bundled pack has no exclusive groups, so version 1 draws the same layout.
     del payload["draw_version"], payload["contest_version"]
     answer = device.send(records)
     assert payload["id"] in answer["accepted"] and answer["flagged"] == []
@@ -255,7 +256,7 @@ def test_an_app_from_before_draw_versions_still_verifies(province_server, device
 
 def test_a_future_draw_version_is_refused(province_server, device):
     records = device.honest_attempt()
-    _attempt(records)["draw_version"] = 2
+    _attempt(records)["draw_version"] = 3
     reason = _refused(province_server, device, records, "draw_version_unknown")
     assert "cập nhật máy chủ" in reason["reason"]
 

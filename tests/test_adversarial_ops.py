@@ -22,7 +22,7 @@ from types import SimpleNamespace
 
 import pytest
 import requests
-from content_helpers import BUNDLED
+from content_helpers import BUNDLED, STRICT_BUNDLED
 from hostile import PLAYED_AT, HostileDevice
 from server_helpers import BACKENDS, POSTGRES_ADMIN_URL, postgres_database
 from sqlalchemy import create_engine, func, select, text
@@ -73,7 +73,9 @@ def _served(tmp_path: Path, backend: str):
         config = ServerConfig(tmp_path / "server", url)
         services = build_services(config)
         stack.callback(services.engine.dispose)
-        publish_pack(services.engine, services.key, config.packs_dir, BUNDLED)
+        publish_pack(
+            services.engine, services.key, config.packs_dir, BUNDLED, strict=STRICT_BUNDLED
+        )
         province = services.accounts.create_organiser("tinh", "mat-khau-tinh", "province")
         port = _free_port()
         log_path = tmp_path / "server.log"

@@ -5,9 +5,10 @@ import unicodedata
 from collections import Counter
 
 import pytest
-from content_helpers import BUNDLED
+from content_helpers import BUNDLED, STRICT_BUNDLED
 
 from skillsapp.content.checker import check_pack
+from skillsapp.content.reading import reading_minutes
 
 TOPICS = {
     "thiet-bi-an-toan",
@@ -28,8 +29,19 @@ def report():
     return check_pack(BUNDLED)
 
 
-def test_pack_passes_the_checker_with_no_warnings(report):
-    assert [str(p) for p in report.problems] == []
+def test_pack_passes_the_checker_with_no_errors(report):
+    assert [str(p) for p in report.read.problems.errors] == []
+
+
+@pytest.mark.xfail(
+    not STRICT_BUNDLED,
+    reason="the item-quality rules of issue 13 pass once the rewritten pack lands",
+    strict=True,
+)
+def test_pack_passes_the_strict_checker_with_no_warnings():
+    strict = check_pack(BUNDLED, strict=True)
+    assert [str(p) for p in strict.problems] == []
+    assert strict.ok
 
 
 def test_every_topic_has_a_lesson_and_twenty_questions(report):
@@ -58,7 +70,7 @@ def test_each_lesson_has_practice_steps_picture_memo_and_sources(report):
     for lesson in pack.lessons:
         assert len(lesson.practice) >= 5, lesson.id
         assert all(by_id[q].topic == lesson.topic for q in lesson.practice), lesson.id
-        assert 5 <= lesson.minutes <= 10, lesson.id
+        assert lesson.minutes == reading_minutes(lesson.body) >= 1, lesson.id
         assert lesson.objectives and lesson.sources, lesson.id
         assert lesson.title_en and lesson.summary and lesson.summary_en, lesson.id
         assert re.search(r"^1\. ", lesson.body, re.M), lesson.id

@@ -39,7 +39,7 @@ QUESTIONS = "questions/mat-khau.yaml"
         (QUESTIONS, "difficulty: easy", "difficulty: de", 4, "easy, medium"),
         (
             QUESTIONS,
-            '      - "123456"\n      - "Ngày sinh của bạn"\n      - "Tôi thích hát Quê hương 2024!"\n      - "matkhau"\n',
+            '      - "123456"\n      - "Ngày sinh của bạn, ví dụ 15081960"\n      - "Tôi thích hát Quê hương 2024!"\n      - "matkhau"\n',
             '      - "Tôi thích hát Quê hương 2024!"\n',
             6,
             "1 phương án",
@@ -115,7 +115,11 @@ def test_yaml_syntax_error_names_the_line(tmp_path):
 
 def test_option_that_yaml_reads_as_yes_no_must_be_quoted(tmp_path):
     root = copy_example(tmp_path)
-    edit(root / "questions/ma-otp.yaml", '      - "Mật khẩu dùng mãi mãi"', "      - no")
+    edit(
+        root / "questions/ma-otp.yaml",
+        '      - "Mật khẩu cố định để đăng nhập ngân hàng"',
+        "      - no",
+    )
     _report, errors = problems_of(root)
     assert any("không phải là chữ" in e[2] for e in errors), errors
 

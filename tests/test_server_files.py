@@ -10,7 +10,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from content_helpers import BUNDLED
+from content_helpers import BUNDLED, STRICT_BUNDLED
 
 pytest.importorskip("fastapi")
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
@@ -31,7 +31,9 @@ def test_a_new_data_folder_is_private_from_the_start(tmp_path):
         services.accounts.create_organiser("tinh", "mat-khau-tinh", "province")  # WAL written
         from skillsapp.server.publish import publish_pack
 
-        manifest = publish_pack(services.engine, services.key, config.packs_dir, BUNDLED)
+        manifest = publish_pack(
+            services.engine, services.key, config.packs_dir, BUNDLED, strict=STRICT_BUNDLED
+        )
     finally:
         os.umask(old_umask)
     try:

@@ -20,7 +20,7 @@ import pytest
 
 pytest.importorskip("fastapi")
 schemathesis = pytest.importorskip("schemathesis")
-from content_helpers import BUNDLED  # noqa: E402
+from content_helpers import BUNDLED, STRICT_BUNDLED  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis.errors import Unsatisfiable  # noqa: E402
 from schemathesis.checks import not_a_server_error  # noqa: E402
@@ -42,7 +42,9 @@ def live(request, tmp_path_factory):
 
     with live_server(tmp_path_factory.mktemp("schema"), request.param) as server:
         services = server.services
-        publish_pack(services.engine, services.key, services.config.packs_dir, BUNDLED)
+        publish_pack(
+            services.engine, services.key, services.config.packs_dir, BUNDLED, strict=STRICT_BUNDLED
+        )
         organiser = services.accounts.create_organiser("tinh", "mat-khau-tinh", "province")
         code = services.accounts.create_enrolment_code(organiser, "00070")
         server.token = services.accounts.enrol(

@@ -5,7 +5,7 @@ server, copy results to a USB stick, and the minute-by-minute background sync.""
 import datetime
 
 import pytest
-from content_helpers import BUNDLED
+from content_helpers import BUNDLED, STRICT_BUNDLED
 from PySide6.QtCore import Qt
 from server_helpers import live_server
 from ui_helpers import FIXED_NOW, make_context
@@ -38,7 +38,9 @@ LEFT = Qt.MouseButton.LeftButton
 def server(tmp_path):
     with live_server(tmp_path) as live:
         services = live.services
-        publish_pack(services.engine, services.key, services.config.packs_dir, BUNDLED)
+        publish_pack(
+            services.engine, services.key, services.config.packs_dir, BUNDLED, strict=STRICT_BUNDLED
+        )
         live.province = services.accounts.create_organiser("tinh", "mat-khau-tinh", "province")
         services.clock = lambda: SERVER_NOW
         yield live

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 import requests
-from content_helpers import BUNDLED
+from content_helpers import BUNDLED, STRICT_BUNDLED
 from engine_helpers import answer_all
 
 from skillsapp.content.install import ensure_bundled_content
@@ -80,7 +80,9 @@ def build_province(server, tmp_path) -> Province:
 
     services = server.services
     services.clock = lambda: SERVER_NOW
-    publish_pack(services.engine, services.key, services.config.packs_dir, BUNDLED)
+    publish_pack(
+        services.engine, services.key, services.config.packs_dir, BUNDLED, strict=STRICT_BUNDLED
+    )
     province = services.accounts.create_organiser(PROVINCE_USER, PROVINCE_PASSWORD, "province")
     services.accounts.create_organiser(COMMUNE_USER, COMMUNE_PASSWORD, "commune", HOAN_KIEM)
     stores = []

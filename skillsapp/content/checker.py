@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from skillsapp.content.pack import PackReadResult, read_pack
 from skillsapp.content.problems import Problem
+from skillsapp.content.quality import check_quality
 from skillsapp.i18n import _, ngettext
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".svg"}
@@ -70,6 +71,7 @@ def _inside(root: Path, relative: str) -> Path | None:
 @dataclass
 class CheckReport:
     read: PackReadResult
+    strict: bool = False  # every warning was made an error
 
     @property
     def problems(self) -> list[Problem]:
@@ -104,7 +106,11 @@ class CheckReport:
         return _("Read {counts}: {verdict}").format(counts=counts, verdict=verdict)
 
 
-def check_read_pack(read: PackReadResult) -> CheckReport:
+def check_read_pack(
+    read: PackReadResult, strict: bool = False, quality: bool = True
+) -> CheckReport:
+    """Check what ``read_pack`` read, with the item-quality rules unless ``quality`` is
+    False; with ``strict`` every warning becomes an error."""
     pack, problems = read.pack, read.problems
     root = Path(pack.root)
     topics = pack.topic_ids()
@@ -224,9 +230,17 @@ def check_read_pack(read: PackReadResult) -> CheckReport:
                         have=have,
                     ),
                 )
-    return CheckReport(read)
+    if quality:
+        check_quality(read, problems)
+    if strict:
+        problems.items = [
+            replace(p, severity="error") if p.severity == "warning" else p for p in problems.items
+        ]
+    return CheckReport(read, strict)
 
 
-def check_pack(root: Path) -> CheckReport:
-    """Read and check the pack at ``root``; report every problem at once."""
-    return check_read_pack(read_pack(root))
+def check_pack(root: Path, strict: bool = False, quality: bool = True) -> CheckReport:
+    """Read and check the pack at ``root``; report every problem at once. ``strict`` (the
+    province publishing, ``content check --strict``) makes every warning an error;
+    ``quality=False`` (installing) leaves out the item-quality rules."""
+    return check_read_pack(read_pack(root), strict, quality)

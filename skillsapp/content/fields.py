@@ -3,12 +3,13 @@ YAML file with every problem recorded (encoding, NFC, syntax) rather than raised
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 from typing import Any
 
 from skillsapp.content.problems import Problems
 from skillsapp.content.textfile import first_non_nfc_line, read_text
-from skillsapp.content.yamlfile import LineDict, load_yaml
+from skillsapp.content.yamlfile import LineDict, LineList, load_yaml
 from skillsapp.errors import ContentError
 from skillsapp.i18n import _
 from skillsapp.models import Source
@@ -26,14 +27,48 @@ def unknown_fields(data: LineDict, known: set[str], file: str, problems: Problem
             )
 
 
+def field_date(value: Any) -> str:
+    """A date field as text: YAML reads an unquoted 2025-04-29 as a date, a 2025 as a number."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()[:10]
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return field_text(value)
+
+
 def field_sources(value: Any) -> tuple[Source, ...]:
     found = []
     for item in value or []:
         if isinstance(item, dict):
-            found.append(Source(field_text(item.get("title")), field_text(item.get("url"))))
+            found.append(
+                Source(
+                    field_text(item.get("title")),
+                    field_text(item.get("url")),
+                    field_date(item.get("date")),
+                )
+            )
         elif isinstance(item, str):
             found.append(Source(item.strip()))
     return tuple(found)
+
+
+def undated_sources(value: Any, file: str, line: int, problems: Problems, shift: int = 0) -> None:
+    """Warn about each source (of a lesson or pack.yaml) that has no ``date``; ``shift`` is
+    added to the lines YAML gives (a lesson's front matter starts on file line 2)."""
+    if not isinstance(value, list):
+        return
+    for index, item in enumerate(value):
+        where = value.line_of(index) + shift if isinstance(value, LineList) else line
+        title = field_text(item.get("title")) if isinstance(item, dict) else field_text(item)
+        if not isinstance(item, dict) or not field_date(item.get("date")):
+            problems.warning(
+                file,
+                where,
+                _(
+                    'the source “{title}” has no date; add date: "2025-04-29" (the '
+                    "document's or page's date, or its year)"
+                ).format(title=title[:60]),
+            )
 
 
 def read_yaml_file(root: Path, path: Path, problems: Problems) -> tuple[Any, str]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from skillsapp.content.fields import field_sources, field_text, unknown_fields
+from skillsapp.content.fields import field_sources, field_text, undated_sources, unknown_fields
 from skillsapp.content.problems import Problems
 from skillsapp.content.question_file import ID_PATTERN
+from skillsapp.content.reading import reading_minutes
 from skillsapp.content.textfile import first_non_nfc_line, read_text
 from skillsapp.content.yamlfile import LineDict, load_yaml
 from skillsapp.errors import ContentError
@@ -91,14 +92,15 @@ def read_lesson(
                 meta.line_of(required),
                 _("lesson {id} has no '{field}'").format(id=lesson_id, field=required),
             )
-    minutes = meta.get("minutes", 5)
-    if not isinstance(minutes, int) or not 1 <= minutes <= 60:
-        problems.error(
+    if "minutes" in meta:
+        problems.warning(
             rel,
             meta.line_of("minutes"),
-            _("lesson {id}: minutes must be a whole number from 1 to 60").format(id=lesson_id),
+            _(
+                "lesson {id}: the 'minutes' field is ignored; reading time is now computed "
+                "from the text, so remove it"
+            ).format(id=lesson_id),
         )
-        minutes = 5
     pass_mark = meta.get("pass_mark", 80)
     if not isinstance(pass_mark, int) or not 1 <= pass_mark <= 100:
         problems.error(
@@ -133,7 +135,7 @@ def read_lesson(
         title=field_text(meta.get("title")),
         topic=field_text(meta.get("topic")),
         order=order,
-        minutes=minutes,
+        minutes=reading_minutes(body),
         body=body,
         title_en=field_text(meta.get("title_en")),
         summary=field_text(meta.get("summary")),
@@ -147,4 +149,5 @@ def read_lesson(
     )
     if not lesson.sources:
         problems.warning(rel, meta.line, _("lesson {id} lists no sources").format(id=lesson_id))
+    undated_sources(meta.get("sources"), rel, meta.line_of("sources"), problems, shift=1)
     return lesson, meta.line

@@ -20,7 +20,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from skillsapp.content.fields import field_sources, field_text, read_yaml_file, unknown_fields
+from skillsapp.content.fields import (
+    field_sources,
+    field_text,
+    read_yaml_file,
+    undated_sources,
+    unknown_fields,
+)
 from skillsapp.content.lesson_file import read_lesson
 from skillsapp.content.problems import Problems
 from skillsapp.content.question_file import ID_PATTERN, read_question
@@ -117,6 +123,7 @@ def read_pack(root: Path) -> PackReadResult:
                 _("pack.yaml has no '{field}'").format(field=required),
             )
     topics = read_topics(meta, meta_file, problems)
+    undated_sources(meta.get("sources"), meta_file, meta.line_of("sources"), problems)
 
     files_read = 1
     questions: list[Question] = []

@@ -29,6 +29,7 @@ QUESTION_FIELDS = {
     "kind",
     "weights",
     "feedback",
+    "exclusive",
 }
 
 
@@ -40,7 +41,15 @@ def _parse_answer(value: Any, option_count: int) -> tuple[tuple[int, ...], str |
             return (), _("the answer must be a letter such as B, or a list such as [A, C]")
         index = LETTERS.find(letter.strip().upper())
         if index < 0 or index >= option_count:
-            return (), _("the answer '{letter}' does not match any option").format(letter=letter)
+            return (), _(
+                "the answer '{letter}' does not match any option: the question has {n} options"
+                " ({first}–{last})"
+            ).format(
+                letter=letter.strip(),
+                n=option_count,
+                first=LETTERS[0],
+                last=LETTERS[max(0, min(option_count, len(LETTERS)) - 1)],
+            )
         indexes.append(index)
     if len(set(indexes)) != len(indexes):
         return (), _("the same answer letter is given twice")
@@ -200,6 +209,17 @@ def read_question(
         image = field_text(data["image"])
         # Stored relative to the pack root ("images/x.svg"), whatever folder the file is in.
         image = posixpath.normpath(posixpath.join(folder, image)) if folder else image
+    exclusive = field_text(data.get("exclusive"))
+    if "exclusive" in data and not ID_PATTERN.match(exclusive):
+        problems.error(
+            file,
+            data.line_of("exclusive"),
+            _(
+                "question {id}: the exclusive group must be a name such as 'ma-otp' "
+                "(lower-case letters, digits and hyphens)"
+            ).format(id=qid),
+        )
+        exclusive = ""
     return Question(
         id=qid,
         topic=topic,
@@ -214,4 +234,5 @@ def read_question(
         weights=weights,
         option_feedback=feedback,
         pack_id=pack_id,
+        exclusive=exclusive,
     )

@@ -29,7 +29,7 @@ from skillsapp.i18n import _
 from skillsapp.models import Contest, ContestRules, Question, Quota
 
 # The version of the draw contract (docs/draw-contract.md) this app draws with.
-DRAW_VERSION = 1
+DRAW_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -109,8 +109,28 @@ def _option_order(question: Question, shuffle: bool, rng: random.Random) -> tupl
     return tuple(order)
 
 
+def _too_few(quota: Quota, have: int) -> DrawError:
+    return DrawError(
+        quota.topic or "*",
+        _(
+            "{need} questions are needed (topic {topic}, difficulty {difficulty}) but only {have} are "
+            "available"
+        ).format(
+            need=quota.count,
+            topic=quota.topic or "*",
+            difficulty=quota.difficulty or "*",
+            have=have,
+        ),
+    )
+
+
 def draw(bank: QuestionBank, rules: ContestRules, seed: int) -> Layout:
-    """Draw an attempt's questions and option orders from ``bank`` with ``seed``.
+    """Draw an attempt with the current contract version, :data:`DRAW_VERSION`."""
+    return DRAWS[DRAW_VERSION](bank, rules, seed)
+
+
+def draw_v1(bank: QuestionBank, rules: ContestRules, seed: int) -> Layout:
+    """Version 1: draw an attempt's questions and option orders from ``bank`` with ``seed``.
 
     Quotas are filled in the order given; a question is never drawn twice.
     Raises :class:`DrawError` when the bank cannot meet a quota.
@@ -123,18 +143,7 @@ def draw(bank: QuestionBank, rules: ContestRules, seed: int) -> Layout:
     for quota in quotas:
         candidates = [qid for qid in pool.matching(quota) if qid not in taken]
         if len(candidates) < quota.count:
-            raise DrawError(
-                quota.topic or "*",
-                _(
-                    "{need} questions are needed (topic {topic}, difficulty {difficulty}) but only {have} are "
-                    "available"
-                ).format(
-                    need=quota.count,
-                    topic=quota.topic or "*",
-                    difficulty=quota.difficulty or "*",
-                    have=len(candidates),
-                ),
-            )
+            raise _too_few(quota, len(candidates))
         picked = rng.sample(candidates, quota.count)
         chosen.extend(picked)
         taken.update(picked)
@@ -145,8 +154,73 @@ def draw(bank: QuestionBank, rules: ContestRules, seed: int) -> Layout:
     )
 
 
+def draw_units(candidates: Sequence[str], bank: QuestionBank) -> list[tuple[str, ...]]:
+    """The candidates (sorted ids) as draw units: a question without an ``exclusive`` group
+    on its own, the members of a group together; sorted by each unit's first id."""
+    units: list[tuple[str, ...]] = []
+    groups: dict[str, list[str]] = {}
+    for qid in candidates:
+        group = bank.by_id[qid].exclusive
+        if not group:
+            units.append((qid,))
+        elif group not in groups:
+            groups[group] = [qid]
+            units.append(())  # placeholder, filled below, keeps the order of first ids
+        else:
+            groups[group].append(qid)
+    members = iter(tuple(ids) for ids in groups.values())
+    return [unit or next(members) for unit in units]
+
+
+def draw_v2(bank: QuestionBank, rules: ContestRules, seed: int) -> Layout:
+    """Version 2: as version 1, but never two questions of one ``exclusive`` group.
+
+    Each quota samples draw units (:func:`draw_units`) instead of questions, leaving out
+    groups an earlier quota drew from; then one member of each drawn group is chosen.
+    Without groups it draws exactly what version 1 draws.
+    """
+    rng = random.Random(seed)
+    pool = bank.restricted(rules.topics, rules.packs)
+    quotas = rules.quotas or (Quota(rules.questions_per_attempt),)
+    chosen: list[str] = []
+    taken: set[str] = set()
+    used_groups: set[str] = set()
+    for quota in quotas:
+        candidates = [
+            qid
+            for qid in pool.matching(quota)
+            if qid not in taken and pool.by_id[qid].exclusive not in used_groups
+        ]
+        units = draw_units(candidates, pool)
+        if len(units) < quota.count:
+            raise _too_few(quota, len(units))
+        for unit in rng.sample(units, quota.count):
+            qid = unit[0] if len(unit) == 1 else rng.choice(unit)
+            chosen.append(qid)
+            taken.add(qid)
+            if pool.by_id[qid].exclusive:
+                used_groups.add(pool.by_id[qid].exclusive)
+    if rules.shuffle_questions:
+        rng.shuffle(chosen)
+    return tuple(
+        Slot(qid, _option_order(pool.by_id[qid], rules.shuffle_options, rng)) for qid in chosen
+    )
+
+
+def repeated_group(layout: Layout, bank: QuestionBank) -> str | None:
+    """The ``exclusive`` group two of the layout's questions share, if any."""
+    seen: set[str] = set()
+    for slot in layout:
+        question = bank.by_id.get(slot.question_id)
+        group = question.exclusive if question else ""
+        if group and group in seen:
+            return group
+        seen.add(group)
+    return None
+
+
 # Every draw version the server can re-derive; an attempt without a version is version 1.
-DRAWS: dict[int, Callable[[QuestionBank, ContestRules, int], Layout]] = {1: draw}
+DRAWS: dict[int, Callable[[QuestionBank, ContestRules, int], Layout]] = {1: draw_v1, 2: draw_v2}
 
 
 def contest_version(contest: Contest) -> str:
@@ -176,11 +250,19 @@ def contest_version(contest: Contest) -> str:
 
 
 def draw_practice(questions: Sequence[Question], seed: int) -> Layout:
-    """A lesson quiz: all its questions, shuffled, options shuffled."""
+    """A lesson quiz: all its questions, shuffled, options shuffled; of questions sharing an
+    ``exclusive`` group only the first in the shuffled order is kept."""
     rng = random.Random(seed)
     order = list(questions)
     rng.shuffle(order)
-    return tuple(Slot(q.id, _option_order(q, True, rng)) for q in order)
+    groups: set[str] = set()
+    kept = []
+    for question in order:
+        if question.exclusive and question.exclusive in groups:
+            continue
+        groups.add(question.exclusive)
+        kept.append(question)
+    return tuple(Slot(q.id, _option_order(q, True, rng)) for q in kept)
 
 
 def layout_to_json(layout: Layout) -> list[list]:

@@ -125,9 +125,28 @@ def group_quiz_questions(
         for qid in bank.matching(Quota(0, topic=session.topic))
         if not bank.by_id[qid].is_multi
     ]
-    if len(candidates) <= count:
-        return candidates
-    return random.Random(session.id).sample(candidates, count)
+    rng = random.Random(session.id)
+    picked = candidates if len(candidates) <= count else rng.sample(candidates, count)
+    # Two questions of one ``exclusive`` group ask the same thing: keep the first, and fill
+    # its place from the rest (drawn after the sample, so sessions without groups keep the
+    # questions they always had).
+    groups: set[str] = set()
+    kept = []
+    for question in picked:
+        if not (question.exclusive and question.exclusive in groups):
+            groups.add(question.exclusive)
+            kept.append(question)
+    if len(kept) < len(picked):
+        chosen = {q.id for q in picked}
+        rest = [q for q in candidates if q.id not in chosen]
+        rng.shuffle(rest)
+        for question in rest:
+            if len(kept) == len(picked):
+                break
+            if not (question.exclusive and question.exclusive in groups):
+                groups.add(question.exclusive)
+                kept.append(question)
+    return kept
 
 
 def answer_shares(counts: Sequence[int]) -> list[float]:

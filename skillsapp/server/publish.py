@@ -46,9 +46,15 @@ def zip_pack(root: Path, target: Path) -> None:
             bundle.writestr(info, path.read_bytes())
 
 
-def publish_pack(engine: Engine, key: SigningKey, packs_dir: Path, root: Path) -> dict:
-    """Check the pack, zip and sign it, and record its questions and contests. Returns the manifest."""
-    report = check_pack(root)
+def publish_pack(
+    engine: Engine, key: SigningKey, packs_dir: Path, root: Path, strict: bool = True
+) -> dict:
+    """Check the pack, zip and sign it, and record its questions and contests. Returns the manifest.
+
+    The province publishes strictly: a pack with any warning (item-quality rules included,
+    ``skillsapp content check --strict``) is refused with the list of problems.
+    """
+    report = check_pack(root, strict=strict)
     if not report.ok:
         raise PackRejected(root.name, report.problems, report.summary())
     pack = report.read.pack

@@ -12,8 +12,9 @@ review. Refused:
 
 * an unknown (future) draw version or contest version, a round the contest lacks;
 * a layout that is not exactly what the seed draws: wrong count, a question twice,
-  a question the province never published, topic quotas not met, options not a
-  permutation, other questions, another order or another option order;
+  a question the province never published, two questions of one ``exclusive`` group
+  (draw version 2 on), topic quotas not met, options not a permutation, other
+  questions, another order or another option order;
 * an answer to a question outside the layout, two answers to one question, an
   option index the question does not have;
 * ``submitted_at`` before ``started_at``; started more than :data:`WINDOW_TOLERANCE`
@@ -50,6 +51,7 @@ from skillsapp.engine.draw import (
     QuestionBank,
     layout_from_json,
     layout_to_json,
+    repeated_group,
 )
 from skillsapp.engine.rules import vietnam_day
 from skillsapp.models import Contest, Question, Round
@@ -166,6 +168,13 @@ def _check_layout(
             f"Lượt thi có câu hỏi «{unknown[0]:.60}» không thuộc bộ câu hỏi tỉnh đã công bố. "
             "Hãy cập nhật gói câu hỏi trên máy từ máy chủ.",
             "layout_unknown_question",
+        )
+    group = repeated_group(layout, bank) if draw_version >= 2 else None
+    if group:
+        raise RecordProblem(
+            f"Lượt thi có hai câu hỏi cùng nhóm «{group:.60}» (hai câu hỏi cùng một ý); "
+            "mỗi lượt thi chỉ được có một câu của mỗi nhóm.",
+            "layout_exclusive_group",
         )
     if rules.quotas and all(q.topic and q.difficulty is None for q in rules.quotas):
         wanted: dict[str, int] = {}
