@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, and_, func, not_, or_, select, update
 
-from skillsapp.server import db
+from skillsapp.server import db, rankings
 from skillsapp.server.personal_data import vault_for
 from skillsapp.storage.ids import utc_now_iso
 
@@ -156,6 +156,9 @@ def decide(engine: Engine, attempt_id: str, decision: str, reason: str, organise
                 review_reason=reason[:MAX_REASON],
             )
         )
+        if done.rowcount == 1:  # the round's ranking changes (rankings.py)
+            contest_id = conn.execute(select(_A.c.contest_id).where(_A.c.id == attempt_id))
+            rankings.bump(conn, [contest_id.scalar_one()])
     if done.rowcount != 1:
         raise LookupError(attempt_id)
     return now

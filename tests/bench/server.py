@@ -40,6 +40,7 @@ from skillsapp.server import db
 from skillsapp.server.app import build_services
 from skillsapp.server.config import ServerConfig
 from skillsapp.server.ingest import insert_ignore
+from skillsapp.server.personal_data import vault_for
 
 CONTEST = "tim-hieu-chuyen-doi-so-2026"
 FEED = "/api/v1/open-data/participation"
@@ -80,7 +81,9 @@ def load_province(
     weights = [rng.paretovariate(1.2) for _ in devices]
     people = max(1, attempts * 3 // 10)
     registrations = []
+    vault = vault_for(engine)  # ID numbers and phones are stored sealed, as ingest does
     for index, device in enumerate(rng.choices(devices, weights, k=people)):
+        id_hash = vault.match_hash(f"{index:012d}")
         registrations.append(
             {
                 "id": str(uuid.uuid4()),
@@ -88,8 +91,14 @@ def load_province(
                 "contest_id": CONTEST,
                 "full_name": f"Người dự thi {index}",
                 "date_of_birth": "1980-01-01",
-                "id_number": f"{index:012d}",
-                "phone": None,
+                "id_number_sealed": vault.seal(f"{index:012d}"),
+                "phone_sealed": vault.seal(f"09{index:08d}"),
+                "id_hash": id_hash,
+                "entrant_key": f"id:{id_hash}",
+                "updated_at": now,
+                "flagged": False,
+                "flag_reason": None,
+                "review": None,
                 "province_code": device["commune_code"][:2],
                 "commune_code": device["commune_code"],
                 "village": None,
