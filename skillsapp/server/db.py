@@ -425,13 +425,15 @@ def _step_007_sign_in_guard(conn: Connection) -> None:
 
 
 def _step_012_ranking_generations(conn: Connection) -> None:
-    """The rankings' generation counters (rankings.py), and an index that lets a round's
-    ranking read its rankable attempts per entrant without touching the table's rows."""
+    """The rankings' generation counters (rankings.py), and an index holding what a
+    round's ranking reads of every attempt, so it never reads the attempts' rows (each holds
+    its whole payload)."""
     ranking_generations.create(conn, checkfirst=True)
     conn.execute(
         text(
             "CREATE INDEX IF NOT EXISTS ix_attempts_round_ranking ON attempts "
-            "(contest_id, round_id, registration_id, id)"
+            "(contest_id, round_id, registration_id, flagged, review_status, server_score, "
+            "score, duration_ms, max_score, submitted_at, prediction, device_id, flag_reason, id)"
         )
     )
 

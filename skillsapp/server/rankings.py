@@ -142,13 +142,6 @@ def forget_all() -> None:
 # --- the query -------------------------------------------------------------------------
 
 
-def entrant_expression(dialect: str = ""):
-    """Who an attempt counts for (``reports.entrant_key`` in SQL). On PostgreSQL grouped by
-    bytes (``COLLATE "C"``): equality is the same, and sorting skips the locale's rules."""
-    expression = func.coalesce(_R.c.entrant_key, _A.c.registration_id, _A.c.id)
-    return expression.collate("C") if dialect == "postgresql" else expression
-
-
 CANDIDATE_COLUMNS = (
     _A.c.id,
     _A.c.registration_id,
@@ -164,26 +157,24 @@ CANDIDATE_COLUMNS = (
 
 def candidates(conn: Connection, contest_id: str, round_id: str, counting: str):
     """Rankable attempts of the round that may be an entrant's counting attempt
-    (``CANDIDATE_COLUMNS``, ``entrant`` and ``ranked_score``). For ``best`` only each
-    entrant's top score at its shortest time, picked by the database; otherwise every
-    rankable attempt. Registrations are joined only to learn the entrant."""
-    dialect = conn.dialect.name
+    (``CANDIDATE_COLUMNS`` and ``ranked_score``). For ``best``, per registration (an
+    attempt without one stands alone) the top score at the shortest time, picked by the
+    database from the attempts table alone (its index ``ix_attempts_round_ranking``); an
+    entrant's best is among their registrations' bests, and the engine picks it. For
+    ``first`` and ``last`` every rankable attempt."""
     where = (_A.c.contest_id == contest_id, _A.c.round_id == round_id, review.rankable())
-    columns = (
-        *CANDIDATE_COLUMNS,
-        entrant_expression().label("entrant"),
-        review.ranking_score().label("ranked_score"),
-    )
-    joined = _A.outerjoin(_R, _R.c.id == _A.c.registration_id)
+    columns = (*CANDIDATE_COLUMNS, review.ranking_score().label("ranked_score"))
     if counting != "best":
-        return conn.execute(select(*columns).select_from(joined).where(*where))
+        return conn.execute(select(*columns).where(*where))
+    group = func.coalesce(_A.c.registration_id, _A.c.id)
+    if conn.dialect.name == "postgresql":  # bytes order: the same groups, a cheaper sort
+        group = group.collate("C")
     place = func.rank().over(
-        partition_by=entrant_expression(dialect),
+        partition_by=group,
         order_by=(review.ranking_score().desc(), _A.c.duration_ms.asc()),
     )
-    inner = select(*columns, place.label("place")).select_from(joined).where(*where)
-    inner = inner.subquery("candidates")
-    if dialect == "postgresql":  # the window's sort stays in memory (this transaction only)
+    inner = select(*columns, place.label("place")).where(*where).subquery("candidates")
+    if conn.dialect.name == "postgresql":  # the window's sort stays in memory (this transaction)
         conn.exec_driver_sql("SET LOCAL work_mem = '64MB'")
     return conn.execute(select(*(inner.c[c.name] for c in columns)).where(inner.c.place == 1))
 

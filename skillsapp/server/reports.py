@@ -277,13 +277,20 @@ def _rank(engine: Engine, conn, contest: Contest, round_: Round, unmasked: bool)
     the candidates for counting (``rankings.candidates``), the engine ranks them, and only
     the counted rows' personal data is opened."""
     rules = contest.rules
+    people = conn.execute(select(*_REGISTRATION_COLUMNS).where(_R.c.contest_id == contest.id)).all()
+    by_id = {p.reg_id: p for p in people}
     results: list[AttemptResult] = []
     details: dict[str, object] = {}
     for row in rankings.candidates(conn, contest.id, round_.id, rules.counting):
+        registration = by_id.get(row.registration_id)
         results.append(
             AttemptResult(
                 row.id,
-                row.entrant,
+                entrant_key(
+                    registration.entrant_key if registration else None,
+                    row.registration_id,
+                    row.id,
+                ),
                 float(row.ranked_score),
                 float(row.max_score),
                 int(row.duration_ms),
@@ -293,8 +300,6 @@ def _rank(engine: Engine, conn, contest: Contest, round_: Round, unmasked: bool)
         )
         details[row.id] = row
     ranked, figure = rank_round(results, rules.counting, rules.prediction)
-    people = conn.execute(select(*_REGISTRATION_COLUMNS).where(_R.c.contest_id == contest.id)).all()
-    by_id = {p.reg_id: p for p in people}
     device_communes = dict(conn.execute(select(_D.c.id, _D.c.commune_code)).all())
     awaiting = review.awaiting_count(engine, contest.id, round_.id)
     vault = vault_for(engine)

@@ -74,7 +74,9 @@ def awaiting_count(
     commune: str | None = None,
 ) -> int:
     """How many flagged attempts await a decision (in a round, a commune, or everywhere)."""
-    query = select(func.count()).select_from(attempts_with_people()).where(awaiting_review())
+    # The joins are needed only to find an attempt's commune.
+    joined = attempts_with_people() if commune else _A
+    query = select(func.count()).select_from(joined).where(awaiting_review())
     if contest_id is not None:
         query = query.where(_A.c.contest_id == contest_id)
     if round_id is not None:

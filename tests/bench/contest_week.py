@@ -43,6 +43,7 @@ from skillsapp.sync.runner import enrol
 
 PASSWORD = "mat-khau-tuan-thi"
 ROUND = "r1"
+PAYLOAD_BYTES = 4000  # a stored attempt with 30 answers (sync.py's payloads) is about this long
 
 
 def _percentiles(values: list[float]) -> str:
@@ -187,7 +188,13 @@ def _bench_one(
             services.accounts.create_enrolment_code(organiser, "00070") for _ in range(devices)
         ]
         started = time.perf_counter()
-        loaded = load_province(services.engine, attempts, contest=sync.CONTEST, round_id=ROUND)
+        loaded = load_province(
+            services.engine,
+            attempts,
+            contest=sync.CONTEST,
+            round_id=ROUND,
+            payload_bytes=PAYLOAD_BYTES,
+        )
         print(
             f"[{label}] loaded {loaded['attempts']:,} attempts by {loaded['registrations']:,} "
             f"people in {time.perf_counter() - started:.0f} s"

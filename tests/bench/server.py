@@ -70,10 +70,12 @@ def load_province(
     seed: int = 7,
     contest: str = CONTEST,
     round_id: str = "tuan-1",
+    payload_bytes: int = 0,
 ) -> dict[str, int]:
     """Registrations, attempts, lesson progress and session reports across ``communes``
     real communes, one PC each, inserted directly (the feed's cost, not ingest's, is
-    measured here). Returns how many rows of each kind."""
+    measured here); ``payload_bytes``: each attempt's stored payload is about that long, as
+    a real one with its answers is. Returns how many rows of each kind."""
     rng = random.Random(seed)
     codes = [c.code for p in geography.provinces() for c in geography.communes(p.code)]
     chosen = rng.sample(codes, communes)
@@ -142,7 +144,7 @@ def load_province(
                 "flag_reason": None,
                 "duration_ms": 300_000,
                 "prediction": rng.randint(0, 500),
-                "data": "{}",
+                "data": json.dumps({"answers": "x" * payload_bytes}) if payload_bytes else "{}",
                 "received_at": now,
             }
         )
