@@ -355,3 +355,37 @@ def test_a_second_view_reuses_the_ranking_until_something_changes(
     assert len(calls) == 2
     server_reports.load_round(engine, CONTEST, ROUND, unmasked=True)
     assert len(calls) == 3  # an unmasked report is computed afresh, never cached
+
+
+def test_views_arriving_during_a_computation_wait_for_it(tmp_path):
+    import threading
+
+    from sqlalchemy import create_engine
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'g.db'}")
+    db.ranking_generations.create(engine)
+    started, release, calls, seen = threading.Event(), threading.Event(), [], []
+
+    def compute(_conn):
+        calls.append(1)
+        started.set()
+        assert release.wait(30)  # held until the second view is waiting too
+        return "ranking"
+
+    first = threading.Thread(
+        target=lambda: seen.append(rankings.cached(engine, CONTEST, ROUND, compute))
+    )
+    first.start()
+    assert started.wait(30)
+    second = threading.Thread(
+        target=lambda: seen.append(rankings.cached(engine, CONTEST, ROUND, compute))
+    )
+    second.start()
+    release.set()
+    first.join(30)
+    second.join(30)
+    assert seen == ["ranking", "ranking"] and len(calls) == 1
+    with engine.begin() as conn:
+        rankings.bump(conn, [CONTEST])
+    assert rankings.cached(engine, CONTEST, ROUND, compute) == "ranking" and len(calls) == 2
+    engine.dispose()

@@ -22,7 +22,9 @@ Three things make a ranking view cheap with 100,000 attempts:
   a result computed from newer data is at worst recomputed once more, never shown after a
   change it missed; several worker processes agree because the counter is in the database.
 
->>> key = cache_key("tim-hieu-chuyen-doi-so-2026", "tuan-1")  # doctest: +SKIP
+>>> with engine.begin() as conn:  # doctest: +SKIP
+...     rankings.bump(conn, ["tim-hieu-chuyen-doi-so-2026"])  # in the writer's transaction
+>>> cached(engine, "tim-hieu-chuyen-doi-so-2026", "tuan-1", compute)  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -111,25 +113,40 @@ class _Entry:
     value: object
 
 
-_cache: dict[tuple[str, str], _Entry] = {}
+_cache: dict[tuple[str, str, str], _Entry] = {}  # (database URL, contest, round)
 _cache_lock = threading.Lock()
+_computing: dict[tuple[str, str, str], threading.Lock] = {}
+
+
+def _fresh(entry: _Entry | None, stamp: tuple[int, int]) -> bool:
+    """Computed at this generation or a later one (both counters only grow)."""
+    return entry is not None and all(
+        have >= want for have, want in zip(entry.stamp, stamp, strict=True)
+    )
 
 
 def cached(engine: Engine, contest_id: str, round_id: str, compute: Callable[[Connection], T]) -> T:
     """``compute(conn)`` for this round, reused while the contest's generation is the one it
-    was computed at. The generation is read first, in the same connection as ``compute``."""
+    was computed at. The generation is read first, in the same connection as ``compute``.
+    Views arriving while the round is being computed wait for that computation instead of
+    starting their own (one computation per round at a time in a process)."""
     key = (str(engine.url), contest_id, round_id)
     with engine.connect() as conn:
         stamp = generations(conn, contest_id)
         with _cache_lock:
-            entry = _cache.get(key)  # type: ignore[arg-type]
-        if entry is not None and entry.stamp == stamp:
-            return entry.value  # type: ignore[return-value]
-        value = compute(conn)
-    with _cache_lock:
-        current = _cache.get(key)  # type: ignore[arg-type]
-        if current is None or current.stamp <= stamp:
-            _cache[key] = _Entry(stamp, value)  # type: ignore[index]
+            entry = _cache.get(key)
+            busy = _computing.setdefault(key, threading.Lock())
+        if _fresh(entry, stamp):
+            return entry.value  # type: ignore[union-attr, return-value]
+        with busy:
+            with _cache_lock:
+                entry = _cache.get(key)
+            if _fresh(entry, stamp):  # computed meanwhile, from a generation at least ours
+                return entry.value  # type: ignore[union-attr, return-value]
+            value = compute(conn)
+            with _cache_lock:
+                if not _fresh(_cache.get(key), stamp):
+                    _cache[key] = _Entry(stamp, value)
     return value
 
 
