@@ -154,7 +154,7 @@ def second_process(province_server):
             try:
                 if requests.get(f"{url}/api/v1/health", timeout=1).ok:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or slow to answer
                 assert time.monotonic() < deadline and process.poll() is None, "no server"
                 time.sleep(0.1)  # waiting for the process to listen, not for a result
         yield url
