@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from nacl.exceptions import CryptoError
 from sqlalchemy import Engine, select, update
 
-from skillsapp.server import db
+from skillsapp.server import db, rankings
 from skillsapp.server.sign_in_guard import Refusal, SignInGuard
 from skillsapp.storage.ids import new_id, parse_iso, utc_now, utc_now_iso
 from skillsapp.storage.organisers import check_password, hash_password
@@ -285,6 +285,8 @@ class Accounts:
                     .where(devices.c.id == device_id)
                     .values(token_hash=token_hash(token), name=name, commune_code=row.commune_code)
                 )
+                if existing.commune_code != row.commune_code:  # its attempts' commune moved
+                    rankings.bump_all(conn)
         return token
 
     @staticmethod

@@ -229,6 +229,14 @@ entrant_reviews = Table(  # organisers' decisions on one ID number claimed by se
     Column("decided_by", String(40), nullable=False),
     Column("decided_at", String(40), nullable=False),
 )
+# Step 012: per contest ("*": every contest), a counter bumped by every write that can
+# change a ranking; cached rankings are valid only at the generation they were made at.
+ranking_generations = Table(
+    "ranking_generations",
+    metadata,
+    Column("contest_id", String(100), primary_key=True),
+    Column("generation", Integer, nullable=False),
+)
 sign_in_failures = Table(  # one wrong sign-in: by which name, from which address
     "sign_in_failures",
     metadata,
@@ -416,6 +424,20 @@ def _step_007_sign_in_guard(conn: Connection) -> None:
         conn.execute(text(statement))
 
 
+def _step_012_ranking_generations(conn: Connection) -> None:
+    """The rankings' generation counters (rankings.py), and an index holding what a
+    round's ranking reads of every attempt, so it never reads the attempts' rows (each holds
+    its whole payload)."""
+    ranking_generations.create(conn, checkfirst=True)
+    conn.execute(
+        text(
+            "CREATE INDEX IF NOT EXISTS ix_attempts_round_ranking ON attempts "
+            "(contest_id, round_id, registration_id, flagged, review_status, server_score, "
+            "score, duration_ms, max_score, submitted_at, prediction, device_id, flag_reason, id)"
+        )
+    )
+
+
 STEPS: list[tuple[str, Callable[[Connection], None]]] = [
     ("001_initial", _step_001_initial),
     ("002_indexes", _step_002_indexes),
@@ -424,6 +446,7 @@ STEPS: list[tuple[str, Callable[[Connection], None]]] = [
     ("005_attempt_review", _step_005_attempt_review),
     ("006_entrant_scope_and_encryption", _step_006_entrant_scope_and_encryption),
     ("007_sign_in_guard", _step_007_sign_in_guard),
+    ("012_ranking_generations", _step_012_ranking_generations),
 ]
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, func, select, update
 
-from skillsapp.server import db
+from skillsapp.server import db, rankings
 from skillsapp.server.entrants import clear_attempt_flags
 from skillsapp.server.personal_data import vault_for
 from skillsapp.storage.ids import utc_now_iso
@@ -168,6 +168,7 @@ def decide(
             )
         )
         clear_attempt_flags(conn, set(ids))
+        rankings.bump(conn, [contest_id])  # who counts as whom changed (rankings.py)
 
 
 def decisions(engine: Engine, commune: str | None = None, limit: int = 50) -> list[dict]:

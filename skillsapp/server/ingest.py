@@ -33,7 +33,7 @@ from sqlalchemy.engine import Connection
 from skillsapp.engine.draw import QuestionBank
 from skillsapp.engine.scoring import mark, score
 from skillsapp.models import Contest, Question
-from skillsapp.server import db, entrants
+from skillsapp.server import db, entrants, rankings
 from skillsapp.server.claims import DeviceClaims, check_session_report
 from skillsapp.server.publish import load_all_questions, load_contest_versions, load_contests
 from skillsapp.server.verify import RecordProblem, Verified, check_limits, verify_attempt
@@ -373,4 +373,6 @@ class Ingestor:
                 insert_ignore(conn, _TABLES[kind], rows)
             insert_ignore(conn, db.answers, new_answers)
             result.flagged += [a for a in scope.store() if a not in result.flagged]
+            if result.accepted:  # rankings of the batch's contests are out of date
+                rankings.on_ingest(conn, records)
         return result

@@ -27,7 +27,7 @@ from skillsapp.content.serialize import (
 )
 from skillsapp.engine.draw import contest_version
 from skillsapp.models import Contest, Question
-from skillsapp.server import db
+from skillsapp.server import db, rankings
 from skillsapp.storage.ids import utc_now_iso
 from skillsapp.sync.signing import sign
 
@@ -111,6 +111,7 @@ def publish_contest(engine: Engine, key: SigningKey, contest: Contest) -> None:
             )
         )
         record_contest_version(conn, text, now)
+        rankings.bump(conn, [contest.id])  # its rules may have changed (rankings.py)
 
 
 def record_contest_version(conn: Connection, data: str, published_at: str) -> str:

@@ -25,7 +25,9 @@ unless the caller asks for it unmasked (and records that in the audit log).
 from __future__ import annotations
 
 import datetime
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, select
@@ -33,7 +35,7 @@ from sqlalchemy import Engine, select
 from skillsapp.engine.ranking import AttemptResult, rank_round
 from skillsapp.models import Contest, Round
 from skillsapp.reports import round_data as data
-from skillsapp.server import db, review
+from skillsapp.server import db, rankings, review
 from skillsapp.server.personal_data import Vault, vault_for
 from skillsapp.server.publish import load_contests
 from skillsapp.storage.ids import parse_iso
@@ -86,17 +88,26 @@ class RankedRow:
 
 @dataclass
 class ServerRound:
+    """A round's ranking as one report shows it. In a masked report (``unmasked`` False)
+    each ``Person``'s ``id_number`` and ``phone`` already hold the masked forms."""
+
     contest: Contest
     round: Round
     rows: list[RankedRow]  # province-wide ranks, already narrowed to ``commune`` if one is given
     true_figure: int | None
-    entrants: dict[str, Person]  # entrant key -> the person, narrowed like ``rows``
     ranked_total: int  # entrants ranked province-wide
     communes: list[str] = field(default_factory=list)  # communes with attempts in the round
     commune: str | None = None
     unmasked: bool = False
     awaiting_review: int = 0  # flagged attempts of the round not yet decided (province-wide)
     awaiting_here: int = 0  # of those, the ones in ``commune`` (all of them when no commune)
+    load_entrants: Callable[[ServerRound], dict[str, Person]] | None = None
+
+    @functools.cached_property
+    def entrants(self) -> dict[str, Person]:
+        """Entrant key -> the person, narrowed like ``rows``; read when first asked for
+        (only the entrants sheet needs every registration of the contest)."""
+        return self.load_entrants(self) if self.load_entrants else {}
 
     @property
     def final(self) -> bool:
@@ -154,15 +165,26 @@ def entrant_key(stored: str | None, registration_id: str | None, attempt_id: str
     return stored or registration_id or attempt_id
 
 
-def _person(row, vault: Vault) -> Person | None:
+def _person(row, vault: Vault, unmasked: bool = True) -> Person | None:
     if row.reg_id is None:
         return None
+    if not unmasked:  # the same stored registration always shows as the same masked person
+        return rankings.remembered(("person", vault.fingerprint, *row), lambda: _make(row, vault))
+    return _make(row, vault, True)
+
+
+def _make(row, vault: Vault, unmasked: bool = False) -> Person:
+    if unmasked:
+        id_number, phone = vault.open(row.id_number_sealed), vault.open(row.phone_sealed)
+    else:
+        id_number = rankings.masked(vault, row.id_number_sealed, "id")
+        phone = rankings.masked(vault, row.phone_sealed, "phone")
     return Person(
         row.reg_id,
         row.full_name,
         row.date_of_birth,
-        vault.open(row.id_number_sealed),
-        vault.open(row.phone_sealed),
+        id_number,
+        phone,
         row.province_code,
         row.commune_code,
         row.village,
@@ -199,6 +221,16 @@ def find_round(engine: Engine, contest_id: str, round_id: str) -> tuple[Contest,
     return contest, found
 
 
+@dataclass(frozen=True)
+class _Ranked:
+    """A round's province-wide ranking, as cached between views (``rankings.cached``)."""
+
+    rows: list[RankedRow]
+    true_figure: int | None
+    communes: list[str]
+    awaiting_review: int
+
+
 def load_round(
     engine: Engine,
     contest_id: str,
@@ -207,102 +239,104 @@ def load_round(
     unmasked: bool = False,
 ) -> ServerRound:
     """The round ranked over every device's attempts; ``commune`` narrows what is shown,
-    never the ranking itself (ranks and the true figure stay province-wide)."""
+    never the ranking itself (ranks and the true figure stay province-wide). A masked
+    report comes from this process's cache while nothing that changes rankings was
+    written since (``rankings.py``); an unmasked one is always computed afresh."""
     contest, round_ = find_round(engine, contest_id, round_id)
-    query = (
-        select(
-            _A.c.id,
-            _A.c.registration_id,
-            review.ranking_score().label("ranked_score"),
-            _A.c.max_score,
-            _A.c.duration_ms,
-            _A.c.submitted_at,
-            _A.c.prediction,
-            _A.c.flagged,
-            _A.c.flag_reason,
-            _D.c.commune_code.label("device_commune"),
-            *_REGISTRATION_COLUMNS,
-        )
-        .select_from(
-            _A.outerjoin(_R, _R.c.id == _A.c.registration_id).outerjoin(
-                _D, _D.c.id == _A.c.device_id
-            )
-        )
-        .where(_A.c.contest_id == contest_id, _A.c.round_id == round_id, review.rankable())
+
+    def compute(conn) -> _Ranked:
+        return _rank(engine, conn, contest, round_, unmasked)
+
+    if unmasked:
+        with engine.connect() as conn:
+            ranked = compute(conn)
+    else:
+        ranked = rankings.cached(engine, contest_id, round_id, compute)
+    rows = ranked.rows
+    if commune:
+        rows = [r for r in rows if r.commune_code == commune]
+    awaiting = ranked.awaiting_review
+    here = review.awaiting_count(engine, contest_id, round_id, commune) if commune else awaiting
+    return ServerRound(
+        contest,
+        round_,
+        rows,
+        ranked.true_figure,
+        len(ranked.rows),
+        ranked.communes,
+        commune,
+        unmasked,
+        awaiting,
+        here,
+        load_entrants=lambda report: _entrants(engine, contest_id, report),
     )
-    vault = vault_for(engine)
+
+
+def _rank(engine: Engine, conn, contest: Contest, round_: Round, unmasked: bool) -> _Ranked:
+    """Rank the round from the database: the database narrows each entrant's attempts to
+    the candidates for counting (``rankings.candidates``), the engine ranks them, and only
+    the counted rows' personal data is opened."""
+    rules = contest.rules
+    people = conn.execute(select(*_REGISTRATION_COLUMNS).where(_R.c.contest_id == contest.id)).all()
+    by_id = {p.reg_id: p for p in people}
     results: list[AttemptResult] = []
-    details: dict[str, tuple] = {}
-    with engine.connect() as conn:
-        for row in conn.execute(query):
-            key = entrant_key(row.entrant_key, row.registration_id, row.id)
-            results.append(
-                AttemptResult(
+    details: dict[str, object] = {}
+    for row in rankings.candidates(conn, contest.id, round_.id, rules.counting):
+        registration = by_id.get(row.registration_id)
+        results.append(
+            AttemptResult(
+                row.id,
+                entrant_key(
+                    registration.entrant_key if registration else None,
+                    row.registration_id,
                     row.id,
-                    key,
-                    float(row.ranked_score),
-                    float(row.max_score),
-                    int(row.duration_ms),
-                    row.submitted_at,
-                    row.prediction,
-                )
+                ),
+                float(row.ranked_score),
+                float(row.max_score),
+                int(row.duration_ms),
+                row.submitted_at,
+                row.prediction,
             )
-            details[row.id] = (
-                _person(row, vault),
-                row.commune_code or row.device_commune,
-                bool(row.flagged),
-                row.flag_reason,
-            )
-    ranked, figure = rank_round(results, contest.rules.counting, contest.rules.prediction)
+        )
+        details[row.id] = row
+    ranked, figure = rank_round(results, rules.counting, rules.prediction)
+    device_communes = dict(conn.execute(select(_D.c.id, _D.c.commune_code)).all())
+    awaiting = review.awaiting_count(engine, contest.id, round_.id)
+    vault = vault_for(engine)
     rows: list[RankedRow] = []
     for item in ranked:
         result = item.result
-        person, where, flagged, reason = details[result.attempt_id]
+        row = details[result.attempt_id]
+        registration = by_id.get(row.registration_id)
+        person = _person(registration, vault, unmasked) if registration else None
+        commune = registration.commune_code if registration else None
         rows.append(
             RankedRow(
                 item.rank,
                 result.entrant,
                 result.attempt_id,
                 person,
-                where,
+                commune or device_communes.get(row.device_id),
                 result.score,
                 result.max_score,
                 result.prediction,
                 item.prediction_gap,
                 result.duration_ms,
                 result.submitted_at,
-                flagged,
-                reason,
+                bool(row.flagged),
+                row.flag_reason,
             )
         )
     communes = sorted({r.commune_code for r in rows if r.commune_code}, key=commune_name)
-    if commune:
-        rows = [r for r in rows if r.commune_code == commune]
-    entrants = _entrants(engine, contest_id, rows, commune)
-    awaiting = review.awaiting_count(engine, contest_id, round_id)
-    here = review.awaiting_count(engine, contest_id, round_id, commune) if commune else awaiting
-    return ServerRound(
-        contest,
-        round_,
-        rows,
-        figure,
-        entrants,
-        len(ranked),
-        communes,
-        commune,
-        unmasked,
-        awaiting,
-        here,
-    )
+    return _Ranked(rows, figure, communes, awaiting)
 
 
-def _entrants(
-    engine: Engine, contest_id: str, rows: list[RankedRow], commune: str | None
-) -> dict[str, Person]:
+def _entrants(engine: Engine, contest_id: str, report: ServerRound) -> dict[str, Person]:
     """Everyone registered for the contest (on any PC), one entry per person: the
     registration behind their counting attempt, else the latest one received."""
     people: dict[str, Person] = {}
     vault = vault_for(engine)
+    commune = report.commune
     query = (
         select(*_REGISTRATION_COLUMNS, _D.c.commune_code.label("device_commune"))
         .select_from(_R.outerjoin(_D, _D.c.id == _R.c.device_id))
@@ -313,10 +347,10 @@ def _entrants(
         for row in conn.execute(query):
             if commune and (row.commune_code or row.device_commune) != commune:
                 continue
-            person = _person(row, vault)
+            person = _person(row, vault, report.unmasked)
             assert person is not None
             people[entrant_key(row.entrant_key, row.reg_id)] = person
-    for ranked in rows:
+    for ranked in report.rows:
         if ranked.person is not None:
             people[ranked.entrant] = ranked.person
     return people

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, and_, func, not_, or_, select, update
 
-from skillsapp.server import db
+from skillsapp.server import db, rankings
 from skillsapp.server.personal_data import vault_for
 from skillsapp.storage.ids import utc_now_iso
 
@@ -74,7 +74,9 @@ def awaiting_count(
     commune: str | None = None,
 ) -> int:
     """How many flagged attempts await a decision (in a round, a commune, or everywhere)."""
-    query = select(func.count()).select_from(attempts_with_people()).where(awaiting_review())
+    # The joins are needed only to find an attempt's commune.
+    joined = attempts_with_people() if commune else _A
+    query = select(func.count()).select_from(joined).where(awaiting_review())
     if contest_id is not None:
         query = query.where(_A.c.contest_id == contest_id)
     if round_id is not None:
@@ -156,6 +158,9 @@ def decide(engine: Engine, attempt_id: str, decision: str, reason: str, organise
                 review_reason=reason[:MAX_REASON],
             )
         )
+        if done.rowcount == 1:  # the round's ranking changes (rankings.py)
+            contest_id = conn.execute(select(_A.c.contest_id).where(_A.c.id == attempt_id))
+            rankings.bump(conn, [contest_id.scalar_one()])
     if done.rowcount != 1:
         raise LookupError(attempt_id)
     return now

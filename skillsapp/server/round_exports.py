@@ -80,8 +80,9 @@ def _ranked_rows(report: ServerRound) -> Iterator[list]:
             round(row.duration_ms / 1000, 1),
             local_time(row.submitted_at),
             _yes(bool(person and person.complete)),
-            data.shown_id(person.id_number if person else None, report.unmasked),
-            data.shown_phone(person.phone if person else None, report.unmasked),
+            # Already as the report shows them: masked unless it is unmasked (reports.py).
+            (person.id_number or "") if person else "",
+            (person.phone or "") if person else "",
             f"Đã chấp nhận sau xem xét. {flag_text(row.flag_reason)}" if row.flagged else "",
         ]
 
@@ -92,8 +93,8 @@ def entrant_rows(report: ServerRound) -> Iterator[list]:
         yield [
             person.full_name,
             date_or_text(person.date_of_birth),
-            data.shown_id(person.id_number, report.unmasked),
-            data.shown_phone(person.phone, report.unmasked),
+            person.id_number or "",
+            person.phone or "",
             province.name if province else "",
             data.commune_name(person.commune_code),
             person.village or "",

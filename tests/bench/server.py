@@ -4,6 +4,8 @@
     python tests/bench/server.py open-data                # SQLite, and PostgreSQL when
                                                           # SKILLSAPP_TEST_POSTGRES_URL is set
     python tests/bench/server.py open-data --attempts 20000 --seconds 3
+    python tests/bench/server.py contest-week             # 100,000 attempts, 30 PCs, 60 s
+    python tests/bench/server.py contest-week --attempts 20000 --seconds 10 --per-device 100
 
 ``open-data`` (:func:`bench_open_data`): loads a province's worth of records straight into
 the server's database (100,000 attempts, as many lesson-progress records, 30,000
@@ -12,6 +14,13 @@ open-data feed (JSON and CSV) with concurrent keep-alive clients, side by side w
 bare ``/api/v1/health`` endpoint on the same server in the same run. Also prints the time of
 the first (uncached) request, which computes the feed. Target: >= 500 requests/s for the
 feed. The clients run in this process, on the same machine as the server.
+
+``contest-week`` (``contest_week.py``): the same province load, then 30 enrolled PCs post
+verified batches through ``/api/v1/batches`` for 60 s while a signed-in organiser opens the
+round page and its ranking CSV every second; prints ingest attempts/s, p50/p99 of batch
+posts and of ranking views, next to the bare ``/api/v1/health`` in the same run, and errors
+(target: 0 errors, ranking p99 <= 1 s). Before the load it times the round page and the
+ranking CSV on a quiet server: cold, after a change, and unchanged (target <= 0.5 s).
 """
 
 from __future__ import annotations
@@ -40,6 +49,7 @@ from skillsapp.server import db
 from skillsapp.server.app import build_services
 from skillsapp.server.config import ServerConfig
 from skillsapp.server.ingest import insert_ignore
+from skillsapp.server.personal_data import vault_for
 
 CONTEST = "tim-hieu-chuyen-doi-so-2026"
 FEED = "/api/v1/open-data/participation"
@@ -54,11 +64,18 @@ def _chunks(rows: list[dict], size: int = 5000) -> Iterator[list[dict]]:
 
 
 def load_province(
-    engine, attempts: int = 100_000, communes: int = 300, seed: int = 7
+    engine,
+    attempts: int = 100_000,
+    communes: int = 300,
+    seed: int = 7,
+    contest: str = CONTEST,
+    round_id: str = "tuan-1",
+    payload_bytes: int = 0,
 ) -> dict[str, int]:
     """Registrations, attempts, lesson progress and session reports across ``communes``
     real communes, one PC each, inserted directly (the feed's cost, not ingest's, is
-    measured here). Returns how many rows of each kind."""
+    measured here); ``payload_bytes``: each attempt's stored payload is about that long, as
+    a real one with its answers is. Returns how many rows of each kind."""
     rng = random.Random(seed)
     codes = [c.code for p in geography.provinces() for c in geography.communes(p.code)]
     chosen = rng.sample(codes, communes)
@@ -80,16 +97,24 @@ def load_province(
     weights = [rng.paretovariate(1.2) for _ in devices]
     people = max(1, attempts * 3 // 10)
     registrations = []
+    vault = vault_for(engine)  # ID numbers and phones are stored sealed, as ingest does
     for index, device in enumerate(rng.choices(devices, weights, k=people)):
+        id_hash = vault.match_hash(f"{index:012d}")
         registrations.append(
             {
                 "id": str(uuid.uuid4()),
                 "device_id": device["id"],
-                "contest_id": CONTEST,
+                "contest_id": contest,
                 "full_name": f"Người dự thi {index}",
                 "date_of_birth": "1980-01-01",
-                "id_number": f"{index:012d}",
-                "phone": None,
+                "id_number_sealed": vault.seal(f"{index:012d}"),
+                "phone_sealed": vault.seal(f"09{index:08d}"),
+                "id_hash": id_hash,
+                "entrant_key": f"id:{id_hash}",
+                "updated_at": now,
+                "flagged": False,
+                "flag_reason": None,
+                "review": None,
                 "province_code": device["commune_code"][:2],
                 "commune_code": device["commune_code"],
                 "village": None,
@@ -106,8 +131,8 @@ def load_province(
             {
                 "id": str(uuid.uuid4()),
                 "device_id": registration["device_id"],
-                "contest_id": CONTEST,
-                "round_id": "tuan-1",
+                "contest_id": contest,
+                "round_id": round_id,
                 "registration_id": registration["id"],
                 "seed": rng.randint(1, 2**30),
                 "started_at": "2026-12-08T02:00:00+00:00",
@@ -119,7 +144,7 @@ def load_province(
                 "flag_reason": None,
                 "duration_ms": 300_000,
                 "prediction": rng.randint(0, 500),
-                "data": "{}",
+                "data": json.dumps({"answers": "x" * payload_bytes}) if payload_bytes else "{}",
                 "received_at": now,
             }
         )
@@ -174,14 +199,16 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(server_dir: Path, database_url: str) -> Iterator[str]:
-    """``skillsapp serve`` in its own process (one worker); yields its URL."""
+def serve(server_dir: Path, database_url: str, workers: int = 1) -> Iterator[str]:
+    """``skillsapp serve`` in its own process (``workers`` uvicorn workers); yields its URL."""
     port = _free_port()
     command = [sys.executable, "-m", "skillsapp", "serve", "--server-dir", str(server_dir)]
     if database_url:
         command += ["--database-url", database_url]
     process = subprocess.Popen(
-        [*command, "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [*command, "--port", str(port), "--workers", str(workers)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -311,10 +338,16 @@ def bench_open_data(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("bench", choices=["open-data"])
+    parser.add_argument("bench", choices=["open-data", "contest-week"])
+    parser.add_argument("--devices", type=int, default=30)
+    parser.add_argument("--per-device", type=int, default=500, help="attempts queued per PC")
+    parser.add_argument("--batch", type=int, default=50, help="records per batch a PC posts")
+    parser.add_argument("--workers", type=int, default=0, help="0: 1 on SQLite, 2 on PostgreSQL")
     parser.add_argument("--attempts", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument(
+        "--seconds", type=float, default=0, help="open-data: 5 per feed; contest-week: 60"
+    )
     parser.add_argument(
         "--postgres",
         default=os.environ.get("SKILLSAPP_TEST_POSTGRES_URL", ""),
@@ -322,7 +355,19 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.bench == "open-data":
-        bench_open_data(args.attempts, args.clients, args.seconds, args.postgres)
+        bench_open_data(args.attempts, args.clients, args.seconds or 5.0, args.postgres)
+    else:
+        from contest_week import bench_contest_week
+
+        bench_contest_week(
+            args.attempts,
+            args.devices,
+            args.seconds or 60.0,
+            args.postgres,
+            per_device=args.per_device,
+            batch=args.batch,
+            workers=args.workers,
+        )
 
 
 if __name__ == "__main__":

@@ -1,0 +1,231 @@
+"""A round's province-wide ranking, fast at contest-week scale, and never stale.
+
+Three things make a ranking view cheap with 100,000 attempts:
+
+* The database picks each entrant's counting attempt. For the ``best`` rule a window
+  function keeps, per entrant, the attempts with the top score and then the shortest
+  time (``RANK() OVER (PARTITION BY entrant ...)``, SQLite >= 3.25 and PostgreSQL); the
+  few exact ties left are settled by the engine's own rule (``counting_attempts``), so the
+  result is the engine's to the last tie-break. ``first`` and ``last`` compare instants
+  whose zones may differ, so for those every rankable attempt comes back and the engine
+  picks. Either way the engine's ``rank_round`` ranks what counts.
+* ID numbers and phones are opened only for the rows a report shows, and a masked report
+  keeps a process-wide memo from the sealed value to its *masked* form (``001******345``):
+  a sealed value always opens to the same text, so the memo is never wrong, and it never
+  holds a full ID number or phone.
+* The computed ranking is cached per round in each server process and checked against a
+  generation counter per contest in the database (table ``ranking_generations``, schema
+  step 012). Every write that can change a ranking bumps it in its own transaction:
+  ingest (``on_ingest``, in the batch's transaction), an organiser's review decision, an
+  entrant-conflict decision, a (re)published contest, and a PC re-enrolled in another
+  commune (``bump_all``). A view reads the generation *before* it reads the attempts, so
+  a result computed from newer data is at worst recomputed once more, never shown after a
+  change it missed; several worker processes agree because the counter is in the database.
+
+>>> with engine.begin() as conn:  # doctest: +SKIP
+...     rankings.bump(conn, ["tim-hieu-chuyen-doi-so-2026"])  # in the writer's transaction
+>>> cached(engine, "tim-hieu-chuyen-doi-so-2026", "tuan-1", compute)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from sqlalchemy import Engine, func, select, update
+from sqlalchemy.engine import Connection
+
+from skillsapp.engine.registration import mask_id_number, mask_phone
+from skillsapp.server import db, review
+from skillsapp.server.personal_data import Vault
+
+ALL = "*"  # the generation row that every contest's cache also depends on
+MEMO_LIMIT = 300_000  # masked values and people kept per process; then all dropped
+
+_A = db.attempts
+_R = db.registrations
+_D = db.devices
+_G = db.ranking_generations
+
+# --- generations -----------------------------------------------------------------------
+
+
+def bump(conn: Connection, contest_ids: Iterable[str]) -> None:
+    """Mark every cached ranking of these contests out of date, inside the caller's
+    transaction (sorted, so two transactions lock the rows in one order)."""
+    for contest_id in sorted(set(contest_ids)):
+        done = conn.execute(
+            update(_G).where(_G.c.contest_id == contest_id).values(generation=_G.c.generation + 1)
+        )
+        if done.rowcount == 0:
+            _insert_first(conn, contest_id)
+
+
+def _insert_first(conn: Connection, contest_id: str) -> None:
+    from skillsapp.server.ingest import insert_ignore
+
+    insert_ignore(conn, _G, [{"contest_id": contest_id, "generation": 1}])
+    # Another transaction may have inserted the row first: count this change too.
+    conn.execute(
+        update(_G).where(_G.c.contest_id == contest_id).values(generation=_G.c.generation + 1)
+    )
+
+
+def bump_all(conn: Connection) -> None:
+    """Out of date everywhere (a PC moved to another commune, a contest republished)."""
+    bump(conn, [ALL])
+
+
+def on_ingest(conn: Connection, records: Iterable[dict]) -> None:
+    """Ingest's hook, called in the batch's transaction: every contest that one of the
+    batch's attempts or registrations names has its rankings marked out of date."""
+    contests = set()
+    for record in records:
+        payload = record.get("payload")
+        if record.get("type") in ("attempt", "registration") and isinstance(payload, dict):
+            contest_id = payload.get("contest_id")
+            if isinstance(contest_id, str):
+                contests.add(contest_id[:100])
+    if contests:
+        bump(conn, contests)
+
+
+def generations(conn: Connection, contest_id: str) -> tuple[int, int]:
+    """(the contest's generation, the all-contests generation); 0 before any change."""
+    found = dict(
+        conn.execute(
+            select(_G.c.contest_id, _G.c.generation).where(_G.c.contest_id.in_([contest_id, ALL]))
+        ).all()
+    )
+    return int(found.get(contest_id, 0)), int(found.get(ALL, 0))
+
+
+# --- the per-process cache ---------------------------------------------------------------
+
+T = TypeVar("T")
+
+
+@dataclass
+class _Entry:
+    stamp: tuple[int, int]
+    value: object
+
+
+_cache: dict[tuple[str, str, str], _Entry] = {}  # (database URL, contest, round)
+_cache_lock = threading.Lock()
+_computing: dict[tuple[str, str, str], threading.Lock] = {}
+
+
+def _fresh(entry: _Entry | None, stamp: tuple[int, int]) -> bool:
+    """Computed at this generation or a later one (both counters only grow)."""
+    return entry is not None and all(
+        have >= want for have, want in zip(entry.stamp, stamp, strict=True)
+    )
+
+
+def cached(engine: Engine, contest_id: str, round_id: str, compute: Callable[[Connection], T]) -> T:
+    """``compute(conn)`` for this round, reused while the contest's generation is the one it
+    was computed at. The generation is read first, in the same connection as ``compute``.
+    Views arriving while the round is being computed wait for that computation instead of
+    starting their own (one computation per round at a time in a process)."""
+    key = (str(engine.url), contest_id, round_id)
+    with engine.connect() as conn:
+        stamp = generations(conn, contest_id)
+        with _cache_lock:
+            entry = _cache.get(key)
+            busy = _computing.setdefault(key, threading.Lock())
+        if _fresh(entry, stamp):
+            return entry.value  # type: ignore[union-attr, return-value]
+        with busy:
+            with _cache_lock:
+                entry = _cache.get(key)
+            if _fresh(entry, stamp):  # computed meanwhile, from a generation at least ours
+                return entry.value  # type: ignore[union-attr, return-value]
+            value = compute(conn)
+            with _cache_lock:
+                if not _fresh(_cache.get(key), stamp):
+                    _cache[key] = _Entry(stamp, value)
+    return value
+
+
+def forget_all() -> None:
+    """Drop this process's cached rankings (tests; the database stays the authority)."""
+    with _cache_lock:
+        _cache.clear()
+
+
+# --- the query -------------------------------------------------------------------------
+
+
+CANDIDATE_COLUMNS = (
+    _A.c.id,
+    _A.c.registration_id,
+    _A.c.device_id,
+    _A.c.max_score,
+    _A.c.duration_ms,
+    _A.c.submitted_at,
+    _A.c.prediction,
+    _A.c.flagged,
+    _A.c.flag_reason,
+)
+
+
+def candidates(conn: Connection, contest_id: str, round_id: str, counting: str):
+    """Rankable attempts of the round that may be an entrant's counting attempt
+    (``CANDIDATE_COLUMNS`` and ``ranked_score``). For ``best``, per registration (an
+    attempt without one stands alone) the top score at the shortest time, picked by the
+    database from the attempts table alone (its index ``ix_attempts_round_ranking``); an
+    entrant's best is among their registrations' bests, and the engine picks it. For
+    ``first`` and ``last`` every rankable attempt."""
+    where = (_A.c.contest_id == contest_id, _A.c.round_id == round_id, review.rankable())
+    columns = (*CANDIDATE_COLUMNS, review.ranking_score().label("ranked_score"))
+    if counting != "best":
+        return conn.execute(select(*columns).where(*where))
+    group = func.coalesce(_A.c.registration_id, _A.c.id)
+    if conn.dialect.name == "postgresql":  # bytes order: the same groups, a cheaper sort
+        group = group.collate("C")
+    place = func.rank().over(
+        partition_by=group,
+        order_by=(review.ranking_score().desc(), _A.c.duration_ms.asc()),
+    )
+    inner = select(*columns, place.label("place")).where(*where).subquery("candidates")
+    if conn.dialect.name == "postgresql":  # the window's sort stays in memory (this transaction)
+        conn.exec_driver_sql("SET LOCAL work_mem = '64MB'")
+    return conn.execute(select(*(inner.c[c.name] for c in columns)).where(inner.c.place == 1))
+
+
+# --- masked personal data --------------------------------------------------------------
+
+_memo: dict[tuple, object] = {}
+_memo_lock = threading.Lock()
+
+
+def remembered(key: tuple, make: Callable[[], T]) -> T:
+    """``make()``, kept per process under ``key`` (at most ``MEMO_LIMIT`` entries, then
+    all are dropped). Only for values that ``key`` fully determines."""
+    found = _memo.get(key)
+    if found is None:
+        found = make()
+        with _memo_lock:
+            if len(_memo) >= MEMO_LIMIT:
+                _memo.clear()
+            _memo[key] = found
+    return found  # type: ignore[return-value]
+
+
+def masked(vault: Vault, sealed: str | None, kind: str) -> str | None:
+    """The sealed ID number (``kind`` "id") or phone ("phone"), opened and masked; kept
+    per process by the sealed text (a sealed value always opens to the same text), so the
+    memo holds masked forms only, never a full ID number or phone."""
+    if sealed is None:
+        return None
+    return remembered((vault.fingerprint, kind, sealed), lambda: _open_masked(vault, sealed, kind))
+
+
+def _open_masked(vault: Vault, sealed: str, kind: str) -> str:
+    value = vault.open(sealed) or ""
+    if not value:
+        return ""
+    return mask_id_number(value) if kind == "id" else mask_phone(value)

@@ -1,0 +1,281 @@
+"""The last hours of a contest week on the provincial server (``server.py contest-week``).
+
+A real ``skillsapp serve`` process holds a province's results (``server.load_province``:
+100,000 attempts by 30,000 registered people in one round). Then, for ``seconds``:
+
+* ``devices`` PCs, each really enrolled with its own code and key, post honest attempts
+  (30 answers each, drawn and scored by the app's own engine as ``sync.py`` makes them,
+  verified by the server) through ``/api/v1/batches``, ``batch`` records a post, one post
+  after another per PC, each PC in its own thread;
+* a signed-in province organiser opens the round page and then downloads the ranking CSV,
+  once a second, and the bare ``/api/v1/health`` next to them as a baseline.
+
+Before the load the round page and the ranking CSV are timed on a quiet server: the first
+view of the server process (nothing cached, no personal data opened yet), a view after a
+change (the ranking computed again, as under load), and an unchanged view (cached).
+Not a test: it prints figures. Every request goes to 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+import shutil
+import statistics
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import requests
+import sync
+from server import _postgres, load_province, serve
+
+from skillsapp.engine.draw import QuestionBank, contest_version
+from skillsapp.server import rankings
+from skillsapp.server.app import build_services
+from skillsapp.server.config import ServerConfig
+from skillsapp.server.publish import publish_pack
+from skillsapp.storage import open_store
+from skillsapp.sync.client import ServerClient
+from skillsapp.sync.runner import enrol
+
+PASSWORD = "mat-khau-tuan-thi"
+ROUND = "r1"
+PAYLOAD_BYTES = 4000  # a stored attempt with 30 answers (sync.py's payloads) is about this long
+
+
+def _percentiles(values: list[float]) -> str:
+    if not values:
+        return "no requests"
+    ordered = sorted(values)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    return (
+        f"p50 {statistics.median(ordered) * 1000:6.0f} ms, p99 {p99 * 1000:6.0f} ms, "
+        f"max {ordered[-1] * 1000:6.0f} ms (n={len(ordered)})"
+    )
+
+
+def _sign_in(url: str) -> requests.Session:
+    session = requests.Session()
+    page = session.get(f"{url}/login", timeout=30)
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text)[1]
+    answer = session.post(
+        f"{url}/login",
+        data={"username": "tinh", "password": PASSWORD, "csrf": csrf},
+        timeout=30,
+    )
+    if "Đăng xuất" not in answer.text:
+        raise RuntimeError("the organiser could not sign in")
+    return session
+
+
+def _timed(session: requests.Session, url: str) -> tuple[float, int, int]:
+    started = time.perf_counter()
+    answer = session.get(url, timeout=60)
+    return time.perf_counter() - started, answer.status_code, len(answer.content)
+
+
+def _view(session: requests.Session, url: str, name: str) -> str:
+    page = f"{url}/rounds/{sync.CONTEST}/{ROUND}"
+    target = page if name == "round page" else f"{page}/export.csv?sheet=xep-hang"
+    seconds, status, size = _timed(session, target)
+    if status != 200:
+        raise RuntimeError(f"{name}: HTTP {status}")
+    return f"{seconds * 1000:5.0f} ms ({size:,} bytes)"
+
+
+def _quiet_views(label: str, engine, session: requests.Session, url: str) -> None:
+    for name in ("round page", "ranking CSV"):
+        first = _view(session, url, name)
+        with engine.begin() as conn:  # what every ingest does: the rankings are out of date
+            rankings.bump(conn, [sync.CONTEST])
+        changed = _view(session, url, name)
+        unchanged = _view(session, url, name)
+        health, _status, _size = _timed(session, f"{url}/api/v1/health")
+        print(
+            f"[{label}] quiet {name:<12} first view {first}; after a change {changed}; "
+            f"unchanged {unchanged} (target <= 500 ms; health {health * 1000:.0f} ms)"
+        )
+
+
+class _Load:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.posts: list[float] = []
+        self.attempts = 0
+        self.errors: list[str] = []
+        self.ran_out = 0
+        self.page: list[float] = []
+        self.csv: list[float] = []
+        self.health: list[float] = []
+        self.devices_done = 0.0  # when the last PC's last post ended (perf_counter)
+
+    def error(self, text: str) -> None:
+        with self.lock:
+            self.errors.append(text)
+
+
+def _device(url: str, token: str, records: list[dict], batch: int, deadline: float, load: _Load):
+    client = ServerClient(url, token, timeout=(5, 120))
+    for start in range(0, len(records), batch):
+        if time.perf_counter() >= deadline:
+            return
+        chunk = records[start : start + batch]
+        began = time.perf_counter()
+        try:
+            answer = client.send_batch(chunk, datetime.datetime.now(datetime.UTC))
+        except Exception as exc:  # counted and shown below
+            load.error(f"batch: {type(exc).__name__} {exc}")
+            continue
+        spent = time.perf_counter() - began
+        accepted = set(answer["accepted"])
+        with load.lock:
+            load.posts.append(spent)
+            load.attempts += sum(1 for r in chunk if r["type"] == "attempt" and r["id"] in accepted)
+        if answer["rejected"]:
+            load.error(f"batch: {len(answer['rejected'])} rejected, e.g. {answer['rejected'][0]}")
+    with load.lock:
+        load.ran_out += 1
+
+
+def _device_run(url, token, records, batch, deadline, load: _Load) -> None:
+    try:
+        _device(url, token, records, batch, deadline, load)
+    finally:
+        with load.lock:
+            load.devices_done = max(load.devices_done, time.perf_counter())
+
+
+def _organiser(session: requests.Session, url: str, deadline: float, load: _Load) -> None:
+    page = f"{url}/rounds/{sync.CONTEST}/{ROUND}"
+    targets = (
+        (load.page, page),
+        (load.csv, f"{page}/export.csv?sheet=xep-hang"),
+        (load.health, f"{url}/api/v1/health"),
+    )
+    tick = time.perf_counter()
+    while time.perf_counter() < deadline:
+        for values, target in targets:
+            try:
+                seconds, status, _size = _timed(session, target)
+            except requests.RequestException as exc:
+                load.error(f"view: {type(exc).__name__}")
+                continue
+            if status != 200:
+                load.error(f"view: HTTP {status}")
+                continue
+            with load.lock:
+                values.append(seconds)
+        tick += 1.0  # every second from the start of the last refresh, as a browser would
+        pause = tick - time.perf_counter()
+        if pause > 0:
+            time.sleep(pause)  # the organiser's refresh interval, not a wait for a result
+
+
+def _bench_one(
+    label: str,
+    database_url: str,
+    attempts: int,
+    devices: int,
+    seconds: float,
+    per_device: int,
+    batch: int,
+    workers: int,
+) -> None:
+    work = Path(tempfile.mkdtemp(prefix=f"kns-bench-week-{label}-"))
+    try:
+        questions = sync.write_pack(work / "pack")
+        bank = QuestionBank(questions)
+        version = contest_version(sync.bench_contest(work / "pack"))
+        config = ServerConfig(work / "server", database_url)
+        services = build_services(config)
+        publish_pack(services.engine, services.key, config.packs_dir, work / "pack")
+        organiser = services.accounts.create_organiser("tinh", PASSWORD, "province")
+        codes = [
+            services.accounts.create_enrolment_code(organiser, "00070") for _ in range(devices)
+        ]
+        started = time.perf_counter()
+        loaded = load_province(
+            services.engine,
+            attempts,
+            contest=sync.CONTEST,
+            round_id=ROUND,
+            payload_bytes=PAYLOAD_BYTES,
+        )
+        print(
+            f"[{label}] loaded {loaded['attempts']:,} attempts by {loaded['registrations']:,} "
+            f"people in {time.perf_counter() - started:.0f} s"
+        )
+        with serve(config.data_dir, database_url, workers) as url:
+            session = _sign_in(url)
+            _quiet_views(label, services.engine, session, url)
+            started = time.perf_counter()
+            queued = []
+            for index in range(devices):
+                store = open_store(work / f"pc-{index:02d}")
+                enrol(store, url, codes[index], f"PC {index:02d}")
+                sync.fill_outbox(store, bank, per_device, 200 + index, version)
+                records = [
+                    {"type": i.record_type, "id": i.record_id, "payload": i.payload}
+                    for i in store.outbox.next_batch(limit=per_device * 2)
+                ]
+                queued.append((store.get_state("server")["token"], records))
+                store.close()
+            print(
+                f"[{label}] {devices} PCs enrolled, {devices * per_device:,} attempts queued "
+                f"in {time.perf_counter() - started:.0f} s"
+            )
+            load = _Load()
+            deadline = time.perf_counter() + seconds
+            threads = [
+                threading.Thread(
+                    target=_device_run, args=(url, token, records, batch, deadline, load)
+                )
+                for token, records in queued
+            ]
+            threads.append(threading.Thread(target=_organiser, args=(session, url, deadline, load)))
+            began = time.perf_counter()
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            elapsed = load.devices_done - began  # posts started before the deadline end later
+            print(
+                f"[{label}] {devices} PCs for {elapsed:.0f} s ({workers} server workers, "
+                f"{batch} records a post): ingest {load.attempts / elapsed:.0f} attempts/s "
+                f"({load.attempts:,} attempts)"
+                + (f"; {load.ran_out} PCs ran out of attempts early" if load.ran_out else "")
+            )
+            print(f"[{label}]   batch posts   {_percentiles(load.posts)}")
+            print(f"[{label}]   round page    {_percentiles(load.page)} (target p99 <= 1 s)")
+            print(f"[{label}]   ranking CSV   {_percentiles(load.csv)} (target p99 <= 1 s)")
+            print(f"[{label}]   health (bare) {_percentiles(load.health)}")
+            print(f"[{label}]   errors: {len(load.errors)} (target 0)")
+            for text in load.errors[:5]:
+                print(f"[{label}]     {text}")
+        services.engine.dispose()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def bench_contest_week(
+    attempts: int = 100_000,
+    devices: int = 30,
+    seconds: float = 60.0,
+    postgres_url: str = "",
+    per_device: int = 500,
+    batch: int = 50,
+    workers: int = 0,
+) -> None:
+    print(
+        f"contest week: {os.cpu_count()} CPUs, {datetime.datetime.now():%Y-%m-%d %H:%M}, "
+        "server, PCs and organiser on the same machine"
+    )
+    _bench_one("sqlite", "", attempts, devices, seconds, per_device, batch, workers or 1)
+    if postgres_url:
+        with _postgres(postgres_url) as url:
+            _bench_one(
+                "postgresql", url, attempts, devices, seconds, per_device, batch, workers or 2
+            )
