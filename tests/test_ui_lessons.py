@@ -54,7 +54,8 @@ def open_lesson(qtbot, page, lesson_id):
 
 def test_library_shows_every_lesson_with_its_state(page, context):
     titles = [b.title.text() for b in page.library.buttons]
-    assert len(titles) == 10 and titles[0] == "Dùng điện thoại, máy tính an toàn"
+    installed = context.store.content.lessons()
+    assert len(titles) == len(installed) >= 10 and titles[0] == "Dùng điện thoại, máy tính an toàn"
     button = lesson_button(page, "lua-dao")
     assert button.status.text() == _("Not started")
     assert button.minutes.text().endswith(ngettext("{n} minute", "{n} minutes", 8).format(n=8))
