@@ -46,10 +46,10 @@ def test_pack_passes_the_strict_checker_with_no_warnings():
 
 def test_every_topic_has_a_lesson_and_twenty_questions(report):
     pack = report.read.pack
-    assert pack.topic_ids() == TOPICS
-    assert {lesson.topic for lesson in pack.lessons} == TOPICS
+    assert pack.topic_ids() >= TOPICS  # new topics may be added, none may go
+    assert {lesson.topic for lesson in pack.lessons} == pack.topic_ids()
     per_topic = Counter(q.topic for q in pack.questions)
-    assert set(per_topic) == TOPICS
+    assert set(per_topic) == pack.topic_ids()
     assert min(per_topic.values()) >= 20
     assert len(pack.questions) >= 300
 
