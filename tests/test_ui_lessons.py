@@ -2,6 +2,7 @@
 through it, come back later to the same page, pass its quiz with the keyboard."""
 
 import pytest
+from content_helpers import BUNDLED
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QImage, QTextDocument, QTextTable
 from PySide6.QtWidgets import QApplication
@@ -54,7 +55,8 @@ def open_lesson(qtbot, page, lesson_id):
 
 def test_library_shows_every_lesson_with_its_state(page, context):
     titles = [b.title.text() for b in page.library.buttons]
-    assert len(titles) == 10 and titles[0] == "Dùng điện thoại, máy tính an toàn"
+    assert len(titles) == len(list((BUNDLED / "lessons").glob("*.md")))
+    assert titles[0] == "Dùng điện thoại, máy tính an toàn"
     button = lesson_button(page, "lua-dao")
     assert button.status.text() == _("Not started")
     assert button.minutes.text().endswith(ngettext("{n} minute", "{n} minutes", 8).format(n=8))
