@@ -7,6 +7,7 @@ import json
 
 import pytest
 import ui_helpers
+from content_helpers import BUNDLED
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QSpinBox
@@ -80,7 +81,9 @@ def test_new_session_starts_today_and_needs_a_place(page, ui_context, qtbot):
     qtbot.mouseClick(page.new_button, LEFT)
     form = page.current_screen()
     assert form.held_on().isoformat() == "2026-12-08"  # today in Vietnam at FIXED_NOW
-    assert form.topic.count() == 10
+    assert form.topic.count() == len(
+        list((BUNDLED / "lessons").glob("*.md"))
+    )  # one topic per lesson in the bundled pack
     qtbot.mouseClick(form.create_button, LEFT)
     assert form.error.text() == _("Please write where the session takes place.")
     assert ui_context.store.sessions.all() == []
