@@ -57,12 +57,16 @@ def test_forged_v2_layout_with_two_of_a_group_is_refused(province_server, device
     assert stored is None
 
 
-def test_v1_attempt_with_two_of_a_now_grouped_pair_still_verifies(province_server, device):
+def test_v1_attempt_with_two_of_a_now_grouped_pair_still_verifies(
+    province_server, device, monkeypatch
+):
     """Groups only bind draw version 2: an attempt an older app drew under version 1, before
     the province grouped two of its questions, is still accepted."""
+    monkeypatch.setattr(contest_flow, "draw", DRAWS[1])  # an app from before draw version 2
+    monkeypatch.setattr(contest_flow, "DRAW_VERSION", 1)
     records = device.honest_attempt(right=18)
     payload = _attempt(records)
-    payload["draw_version"] = 1  # the bundled pack has no groups: v1 drew this same layout
+    assert payload["draw_version"] == 1
     first, second = payload["layout"][0][0], payload["layout"][1][0]
     _group_on_server(province_server, [first, second], "cung-mot-y")
     answer = device.send(records)
@@ -87,7 +91,8 @@ def test_honest_v2_attempt_from_a_grouped_bank_verifies(province_server, tmp_pat
     def grouped_bank_for(store, contest):
         bank = original(store, contest)
         return QuestionBank(
-            dataclasses.replace(q, exclusive=groups.get(q.id, "")) for q in bank.by_id.values()
+            dataclasses.replace(q, exclusive=groups.get(q.id, q.exclusive))
+            for q in bank.by_id.values()
         )
 
     monkeypatch.setattr(contest_flow, "bank_for", grouped_bank_for)
