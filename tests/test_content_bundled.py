@@ -34,10 +34,11 @@ def test_pack_passes_the_checker_with_no_warnings(report):
 
 def test_every_topic_has_a_lesson_and_twenty_questions(report):
     pack = report.read.pack
-    assert pack.topic_ids() == TOPICS
-    assert {lesson.topic for lesson in pack.lessons} == TOPICS
+    topics = pack.topic_ids()
+    assert topics >= TOPICS  # the first ten stay; new topics may join them
+    assert {lesson.topic for lesson in pack.lessons} == topics
     per_topic = Counter(q.topic for q in pack.questions)
-    assert set(per_topic) == TOPICS
+    assert set(per_topic) == topics
     assert min(per_topic.values()) >= 20
     assert len(pack.questions) >= 300
 
