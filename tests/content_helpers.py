@@ -11,7 +11,7 @@ BUNDLED = Path(__file__).resolve().parent.parent / "content" / "packs" / "ky-nan
 # the province publishes. Flip to True once the rewritten pack lands (issue 13): the tests
 # that publish BUNDLED then publish it strictly, and test_content_bundled.py's strict test
 # stops being an expected failure (it fails, as XPASS, until this is flipped).
-STRICT_BUNDLED = False
+STRICT_BUNDLED = True
 
 
 def copy_example(tmp_path: Path, name: str = "goi-mau") -> Path:

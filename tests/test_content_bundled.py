@@ -5,7 +5,7 @@ import unicodedata
 from collections import Counter
 
 import pytest
-from content_helpers import BUNDLED, STRICT_BUNDLED
+from content_helpers import BUNDLED
 
 from skillsapp.content.checker import check_pack
 from skillsapp.content.reading import reading_minutes
@@ -33,11 +33,6 @@ def test_pack_passes_the_checker_with_no_errors(report):
     assert [str(p) for p in report.read.problems.errors] == []
 
 
-@pytest.mark.xfail(
-    not STRICT_BUNDLED,
-    reason="the item-quality rules of issue 13 pass once the rewritten pack lands",
-    strict=True,
-)
 def test_pack_passes_the_strict_checker_with_no_warnings():
     strict = check_pack(BUNDLED, strict=True)
     assert [str(p) for p in strict.problems] == []
