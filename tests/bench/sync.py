@@ -267,6 +267,37 @@ def make_pc(work: Path, name: str, url: str, code: str, bank: QuestionBank, coun
     return store
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its children, living and reaped, from /proc
+    (Linux); 0 elsewhere. With 2 cores shared by other work, wall time says little alone."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        total += sum(int(v) for v in fields[11:15]) / tick  # utime stime cutime cstime
+        for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+            total += cpu_seconds(int(child))
+    except (OSError, ValueError):
+        pass
+    return total
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU time of all PostgreSQL server processes on this machine (0 if none are visible)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() in ("postgres", "postmaster"):
+                    total += cpu_seconds(int(entry.name))
+            except OSError:
+                continue
+    return total
+
+
+CPU: dict[str, float] = {}  # the last one_pc's CPU seconds per side
+
+
 def one_pc(
     work: Path, name: str, url: str, code: str, bank: QuestionBank, server_pid: int | None = None
 ) -> tuple[float, list]:
@@ -278,8 +309,9 @@ def one_pc(
         if item.record_type == "attempt"
     ]
     client = ServerClient(url, one.get_state("server")["token"], timeout=(5, 120))
-    profiler = cProfile.Profile() if PROFILE["on"] and server_pid else None
+    profiler = cProfile.Profile() if PROFILE["on"] and name == "pc-mot" else None
     spy = start_py_spy(work, server_pid) if profiler else None
+    cpu = (time.process_time(), cpu_seconds(server_pid or 0), postgres_cpu_seconds())
     started = time.perf_counter()
     report = SyncReport()
     if profiler:
@@ -288,6 +320,11 @@ def one_pc(
     if profiler:
         profiler.disable()
     elapsed = time.perf_counter() - started
+    CPU.update(
+        client=time.process_time() - cpu[0],
+        server=cpu_seconds(server_pid or 0) - cpu[1],
+        postgres=postgres_cpu_seconds() - cpu[2],
+    )
     if profiler:
         print_client_profile(profiler, elapsed)
         print_server_profile(spy)
@@ -375,7 +412,8 @@ def bench(backend: str, database_url: str, workers: int, plain_url: str = "") ->
     plain_work.mkdir()
     process, url, codes = run_server(plain_work, work / "pack", plain_url, workers, verify=False)
     try:
-        without, _payloads = one_pc(work, "pc-khong-kiem", url, codes[0], bank)
+        without, _payloads = one_pc(work, "pc-khong-kiem", url, codes[0], bank, process.pid)
+        cpu_without = dict(CPU)
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -390,6 +428,18 @@ def bench(backend: str, database_url: str, workers: int, plain_url: str = "") ->
             f"target <= +10 %); verification alone {cost * 1e6 / len(payloads):.0f} µs per "
             f"attempt = {cost:.2f} s for 10,000 ({10_000 / elapsed:.0f} attempts/s; "
             "target <= 10 s)"
+        )
+        print(
+            f"[{backend}] CPU seconds of that sync, verified / skipped: client "
+            f"{CPU['client']:.1f} / {cpu_without['client']:.1f}, server "
+            f"{CPU['server']:.1f} / {cpu_without['server']:.1f}"
+            + (
+                f", PostgreSQL {CPU['postgres']:.1f} / {cpu_without['postgres']:.1f}"
+                " (all of the machine's PostgreSQL processes)"
+                if backend == "postgresql"
+                else ""
+            )
+            + f"; load average at the end {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
         )
 
         pcs = [
