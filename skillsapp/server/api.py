@@ -22,11 +22,12 @@ from skillsapp import __version__
 from skillsapp.server import db
 from skillsapp.server.accounts import Device, EnrolRefused, storable
 from skillsapp.server.errors import ApiError
+from skillsapp.server.json_route import FastJsonRoute
 from skillsapp.storage.ids import utc_now_iso
 
 UUID_PATTERN = r"^[0-9a-fA-F-]{32,36}$"
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", route_class=FastJsonRoute)
 
 
 class Health(BaseModel):

@@ -30,6 +30,7 @@ from typing import Any
 from sqlalchemy import Engine, Integer, String, Table, select
 from sqlalchemy.engine import Connection
 
+from skillsapp import json_codec
 from skillsapp.engine.draw import QuestionBank
 from skillsapp.engine.scoring import mark, score
 from skillsapp.models import Contest, Question
@@ -59,8 +60,9 @@ class IngestResult:
 def insert_ignore(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """INSERT, skipping rows whose primary key exists (a concurrent retry got there first).
 
-    Written as one driver-level executemany: SQLAlchemy's per-row processing costs
-    more than the database itself for a batch of 15,000 answers.
+    Written at the driver level (an executemany on SQLite, one ``unnest`` of arrays on
+    PostgreSQL): SQLAlchemy's per-row processing costs more than the database itself for a
+    batch of 15,000 answers.
     """
     if not rows:
         return
@@ -68,9 +70,16 @@ def insert_ignore(conn: Connection, table: Table, rows: list[dict[str, Any]]) ->
     key = ", ".join(c.name for c in table.primary_key.columns)
     names = ", ".join(columns)
     if conn.dialect.name == "postgresql":
-        marks = ", ".join(f"%({c})s" for c in columns)
-        sql = f"INSERT INTO {table.name} ({names}) VALUES ({marks}) ON CONFLICT ({key}) DO NOTHING"
-        conn.exec_driver_sql(sql, rows)
+        # One statement per table, each column sent as one array: a pipelined executemany
+        # of 15,000 answers spent a fifth of the server's time talking to PostgreSQL.
+        arrays = ", ".join(
+            f"%s::{table.c[c].type.compile(dialect=conn.dialect)}[]" for c in columns
+        )
+        sql = (
+            f"INSERT INTO {table.name} ({names}) SELECT * FROM unnest({arrays}) "
+            f"ON CONFLICT ({key}) DO NOTHING"
+        )
+        conn.exec_driver_sql(sql, tuple([row[c] for row in rows] for c in columns))
     else:
         marks = ", ".join("?" for _ in columns)
         sql = f"INSERT OR IGNORE INTO {table.name} ({names}) VALUES ({marks})"
@@ -85,30 +94,50 @@ def _require(payload: dict, name: str, kind: type | tuple[type, ...]) -> Any:
 
 
 _INT32 = 2**31
+# Per table, what each column holds: ("text", max length or None) or ("int", None); other
+# columns are not checked. Looked up once: a batch checks some 15,000 answer rows.
+_COLUMN_KINDS: dict[str, dict[str, tuple[str, int | None]]] = {}
+
+
+def _column_kinds(table: Table) -> dict[str, tuple[str, int | None]]:
+    kinds = _COLUMN_KINDS.get(table.name)
+    if kinds is None:
+        kinds = {}
+        for column in table.c:
+            if isinstance(column.type, String):  # Text is a String
+                kinds[column.name] = ("text", column.type.length)
+            elif isinstance(column.type, Integer):
+                kinds[column.name] = ("int", None)
+        _COLUMN_KINDS[table.name] = kinds
+    return kinds
 
 
 def _check_row(table: Table, row: dict[str, Any]) -> None:
     """Refuse a value its column cannot hold on any backend (PostgreSQL is strict: a NUL
     character, an over-long string or a 64-bit number would fail the whole batch)."""
+    kinds = _column_kinds(table)
     for name, value in row.items():
         if value is None:
             continue
-        kind = table.c[name].type
-        if isinstance(kind, String):  # Text is a String
+        kind, length = kinds.get(name, ("", None))
+        if kind == "text":
             if not isinstance(value, str):
                 raise RecordProblem(f"Trường '{name}' phải là chữ.", "invalid_field")
             if "\x00" in value:
                 raise RecordProblem(f"Trường '{name}' chứa ký tự NUL.", "invalid_field")
-            if kind.length is not None and len(value) > kind.length:
-                raise RecordProblem(
-                    f"Trường '{name}' dài quá {kind.length} ký tự.", "invalid_field"
-                )
-        elif isinstance(kind, Integer) and not (
+            if length is not None and len(value) > length:
+                raise RecordProblem(f"Trường '{name}' dài quá {length} ký tự.", "invalid_field")
+        elif kind == "int" and not (
             isinstance(value, int) and not isinstance(value, bool) and -_INT32 <= value < _INT32
         ):
             raise RecordProblem(
                 f"Trường '{name}' phải là số nguyên không quá 32 bit.", "invalid_field"
             )
+
+
+def _chosen_text(chosen: list[int]) -> str:
+    """The chosen option indexes as stored: what ``json.dumps(sorted(chosen))`` writes."""
+    return "[" + ", ".join(str(i) for i in sorted(chosen)) + "]"
 
 
 def _instant(payload: dict, name: str) -> str:
@@ -195,7 +224,7 @@ class Ingestor:
                     "device_answer_id": device_answer_id
                     if isinstance(device_answer_id, str) and len(device_answer_id) <= 36
                     else None,
-                    "chosen": json.dumps(sorted(checked.answers[qid])),
+                    "chosen": _chosen_text(checked.answers[qid]),
                     "mark": mark(
                         checked.questions[qid], checked.answers[qid], rules.partial_credit
                     ),
@@ -223,7 +252,7 @@ class Ingestor:
             "flag_reason": flag,
             "duration_ms": payload["duration_ms"],
             "prediction": prediction,
-            "data": json.dumps(payload, ensure_ascii=False),
+            "data": json_codec.dumps_text(payload),
             "received_at": now.isoformat(),
             "draw_version": checked.draw_version,
             "contest_version": checked.contest_version,

@@ -18,6 +18,7 @@ from typing import Any
 
 import requests
 
+from skillsapp import json_codec
 from skillsapp.errors import AppError
 from skillsapp.i18n import N_, _
 
@@ -113,11 +114,12 @@ class ServerClient:
         return headers
 
     def _request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        headers = self._headers() | kwargs.pop("headers", {})
         try:
             response = self.session.request(
                 method,
                 f"{self.base_url}/api/v1{path}",
-                headers=self._headers(),
+                headers=headers,
                 timeout=self.timeout,
                 **kwargs,
             )
@@ -172,10 +174,12 @@ class ServerClient:
         return body
 
     def send_batch(self, records: list[dict], now: datetime.datetime) -> dict:
+        """Send records (a payload may be :class:`~skillsapp.json_codec.Raw` JSON text)."""
+        body = json_codec.dumps_bytes(
+            {"batch_id": str(uuid.uuid4()), "sent_at": now.isoformat(), "records": records}
+        )
         response = self._request(
-            "POST",
-            "/batches",
-            json={"batch_id": str(uuid.uuid4()), "sent_at": now.isoformat(), "records": records},
+            "POST", "/batches", data=body, headers={"Content-Type": "application/json"}
         )
         body = self._json(response)
         for key in ("accepted", "duplicates", "rejected"):
@@ -234,6 +238,6 @@ def retry_after(value: str | None, now: datetime.datetime | None = None) -> int 
 
 def _json_or_none(response: requests.Response) -> Any:
     try:
-        return response.json()
-    except ValueError:
+        return json_codec.loads(response.content)
+    except ValueError:  # not JSON, or not UTF-8
         return None

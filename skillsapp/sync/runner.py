@@ -23,6 +23,7 @@ from nacl.signing import SigningKey
 from skillsapp.content.serialize import contest_from_dict
 from skillsapp.errors import AppError, ValidationError
 from skillsapp.i18n import _
+from skillsapp.json_codec import Raw
 from skillsapp.storage.ids import parse_iso
 from skillsapp.sync.client import AUTH, NOT_ENROLLED, ServerClient, SyncError
 from skillsapp.sync.signing import (
@@ -130,11 +131,11 @@ class SyncReport:
 
 def push(store, client: ServerClient, now: datetime.datetime, report: SyncReport) -> None:
     while True:
-        batch = store.outbox.next_batch(BATCH_SIZE)
+        batch = store.outbox.next_batch_text(BATCH_SIZE)
         if not batch:
             return
         records = [
-            {"type": item.record_type, "id": item.record_id, "payload": item.payload}
+            {"type": item.record_type, "id": item.record_id, "payload": Raw(item.payload_json)}
             for item in batch
         ]
         answer = client.send_batch(records, now)

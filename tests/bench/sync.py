@@ -12,15 +12,27 @@ Prints, for each database:
 * the server's ingest rate (records and answers per second) with 20 PCs syncing
   at once, 500 attempts each.
 Not a test: it prints figures.
+
+    python tests/bench/sync.py --profile             # also where the one-PC sync spends its time
+
+``--profile`` adds, for the one-PC sync with verification: the client's top functions
+(cProfile around ``push``) and, when ``py-spy`` is on the PATH, the server process's top
+functions (py-spy sampling, self and inclusive time). Profiling slows both sides, so the
+timed figures of a profiled run are not the ones to quote.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
+import cProfile
 import datetime
+import io
 import os
+import pstats
 import random
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -121,6 +133,7 @@ def write_pack(root: Path) -> list[Question]:
 
 
 NO_VERIFY = Path(__file__).resolve().parent / "no_verify"
+PROFILE = {"on": False, "top": 15}
 
 
 def bench_contest(pack: Path) -> Contest:
@@ -254,7 +267,40 @@ def make_pc(work: Path, name: str, url: str, code: str, bank: QuestionBank, coun
     return store
 
 
-def one_pc(work: Path, name: str, url: str, code: str, bank: QuestionBank) -> tuple[float, list]:
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its children, living and reaped, from /proc
+    (Linux); 0 elsewhere. With 2 cores shared by other work, wall time says little alone."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        total += sum(int(v) for v in fields[11:15]) / tick  # utime stime cutime cstime
+        for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+            total += cpu_seconds(int(child))
+    except (OSError, ValueError):
+        pass
+    return total
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU time of all PostgreSQL server processes on this machine (0 if none are visible)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() in ("postgres", "postmaster"):
+                    total += cpu_seconds(int(entry.name))
+            except OSError:
+                continue
+    return total
+
+
+CPU: dict[str, float] = {}  # the last one_pc's CPU seconds per side
+
+
+def one_pc(
+    work: Path, name: str, url: str, code: str, bank: QuestionBank, server_pid: int | None = None
+) -> tuple[float, list]:
     """Sync 10,000 attempts from one PC; returns the seconds and the payloads sent."""
     one = make_pc(work, name, url, code, bank, 10_000, 1)
     payloads = [
@@ -263,15 +309,89 @@ def one_pc(work: Path, name: str, url: str, code: str, bank: QuestionBank) -> tu
         if item.record_type == "attempt"
     ]
     client = ServerClient(url, one.get_state("server")["token"], timeout=(5, 120))
+    profiler = cProfile.Profile() if PROFILE["on"] and name == "pc-mot" else None
+    spy = start_py_spy(work, server_pid) if profiler else None
+    cpu = (time.process_time(), cpu_seconds(server_pid or 0), postgres_cpu_seconds())
     started = time.perf_counter()
     report = SyncReport()
+    if profiler:
+        profiler.enable()
     push(one, client, datetime.datetime.now(datetime.UTC), report)
+    if profiler:
+        profiler.disable()
     elapsed = time.perf_counter() - started
+    CPU.update(
+        client=time.process_time() - cpu[0],
+        server=cpu_seconds(server_pid or 0) - cpu[1],
+        postgres=postgres_cpu_seconds() - cpu[2],
+    )
+    if profiler:
+        print_client_profile(profiler, elapsed)
+        print_server_profile(spy)
     entrants = 10_000 // ATTEMPTS_PER_ENTRANT
     assert report.sent == 10_000 + entrants and not report.rejected, report.rejected[:3]
     assert one.outbox.pending_count() == 0
     one.close()
     return elapsed, payloads
+
+
+def print_client_profile(profiler: cProfile.Profile, elapsed: float) -> None:
+    """The client's top functions by own time and by cumulative time (time spent waiting
+    for the server shows as the socket's recv_into)."""
+    for order in ("tottime", "cumulative"):
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(PROFILE["top"])
+        lines = out.getvalue().splitlines()
+        start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("ncalls"))
+        print(f"  client profile, by {order} (push took {elapsed:.1f} s under cProfile):")
+        print("\n".join("    " + line for line in lines[start:] if line.strip()))
+
+
+def start_py_spy(work: Path, pid: int | None) -> tuple[subprocess.Popen, Path] | None:
+    exe = shutil.which("py-spy")
+    if exe is None or pid is None:
+        print("  server profile: skipped (py-spy is not on the PATH)")
+        return None
+    target = work / f"py-spy-{pid}.txt"
+    process = subprocess.Popen(
+        [exe, "record", "--pid", str(pid), "--subprocesses", "--rate", "250", "--format", "raw"]
+        + ["--nonblocking", "--output", str(target)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(1.0)  # py-spy attaches before the sync starts
+    return process, target
+
+
+def print_server_profile(spy: tuple[subprocess.Popen, Path] | None) -> None:
+    """Top server functions from py-spy's folded stacks: own (leaf) and inclusive samples."""
+    if spy is None:
+        return
+    process, target = spy
+    process.send_signal(signal.SIGINT)
+    process.wait(timeout=60)
+    own: collections.Counter = collections.Counter()
+    inclusive: collections.Counter = collections.Counter()
+    total = 0
+    for line in target.read_text(encoding="utf-8", errors="replace").splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        frames = [f for f in stack.split(";") if not f.startswith("process ")]
+        if not frames:
+            continue
+        samples = int(count)
+        if frames[-1].startswith("select ") or "epoll" in frames[-1] or "wait " in frames[-1]:
+            continue  # idle: waiting for the next request
+        total += samples
+        own[frames[-1]] += samples
+        for frame in set(frames):
+            inclusive[frame] += samples
+    print(f"  server profile (py-spy, {total} busy samples):")
+    for title, counter in (("own time", own), ("inclusive time", inclusive)):
+        print(f"    top by {title}:")
+        for frame, samples in counter.most_common(PROFILE["top"]):
+            print(f"      {samples * 100 / max(total, 1):5.1f} %  {frame}")
 
 
 def verify_cost(work: Path, bank: QuestionBank, payloads: list) -> float:
@@ -292,13 +412,14 @@ def bench(backend: str, database_url: str, workers: int, plain_url: str = "") ->
     plain_work.mkdir()
     process, url, codes = run_server(plain_work, work / "pack", plain_url, workers, verify=False)
     try:
-        without, _payloads = one_pc(work, "pc-khong-kiem", url, codes[0], bank)
+        without, _payloads = one_pc(work, "pc-khong-kiem", url, codes[0], bank, process.pid)
+        cpu_without = dict(CPU)
     finally:
         process.terminate()
         process.wait(timeout=30)
     process, url, codes = run_server(work, work / "pack", database_url, workers)
     try:
-        elapsed, payloads = one_pc(work, "pc-mot", url, codes[0], bank)
+        elapsed, payloads = one_pc(work, "pc-mot", url, codes[0], bank, process.pid)
         cost = verify_cost(work, bank, payloads)
         print(
             f"[{backend}] one PC, 10,000 attempts x 30 answers (+1,000 registrations): "
@@ -307,6 +428,18 @@ def bench(backend: str, database_url: str, workers: int, plain_url: str = "") ->
             f"target <= +10 %); verification alone {cost * 1e6 / len(payloads):.0f} µs per "
             f"attempt = {cost:.2f} s for 10,000 ({10_000 / elapsed:.0f} attempts/s; "
             "target <= 10 s)"
+        )
+        print(
+            f"[{backend}] CPU seconds of that sync, verified / skipped: client "
+            f"{CPU['client']:.1f} / {cpu_without['client']:.1f}, server "
+            f"{CPU['server']:.1f} / {cpu_without['server']:.1f}"
+            + (
+                f", PostgreSQL {CPU['postgres']:.1f} / {cpu_without['postgres']:.1f}"
+                " (all of the machine's PostgreSQL processes)"
+                if backend == "postgresql"
+                else ""
+            )
+            + f"; load average at the end {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
         )
 
         pcs = [
@@ -352,7 +485,11 @@ def bench(backend: str, database_url: str, workers: int, plain_url: str = "") ->
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--postgres", default=os.environ.get("SKILLSAPP_TEST_POSTGRES_URL", ""))
+    parser.add_argument(
+        "--profile", action="store_true", help="print where the one-PC sync spends its time"
+    )
     args = parser.parse_args()
+    PROFILE["on"] = args.profile
     bench("sqlite", "", 1)
     if args.postgres:
         from sqlalchemy import create_engine, text
