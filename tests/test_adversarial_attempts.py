@@ -242,11 +242,15 @@ def test_answer_id_collision_with_another_attempt_keeps_every_answer(province_se
     assert _stored(province_server, _attempt(taken)["id"])[1] == 20
 
 
-def test_an_app_from_before_draw_versions_still_verifies(province_server, device):
+def test_an_app_from_before_draw_versions_still_verifies(province_server, device, monkeypatch):
+    from skillsapp.engine.draw import DRAWS
+    from skillsapp.flows import contest as contest_flow
+
+    monkeypatch.setattr(contest_flow, "draw", DRAWS[1])  # such an app drew with version 1
     records = device.honest_attempt()
     payload = _attempt(records)
-    assert payload["draw_version"] == 2 and payload["contest_version"]
-    # The bundled pack has no exclusive groups, so version 1 draws the same layout.
+    assert payload["contest_version"]
+    # ... and sent neither the draw version nor the contest version.
     del payload["draw_version"], payload["contest_version"]
     answer = device.send(records)
     assert payload["id"] in answer["accepted"] and answer["flagged"] == []
