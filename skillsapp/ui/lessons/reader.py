@@ -244,13 +244,13 @@ class LessonReader(TaskPage):
             top.addWidget(button)
         top.addStretch(1)
         self.body.addLayout(top)
-        title_row = QHBoxLayout()
-        title_row.setSpacing(12)
+        # "Page 1/30" on its own line under the title: beside the title, the top buttons or
+        # "Previous page" it made the page wider than a 1024 px screen at the largest text.
+        self.page_label = QLabel()
+        self.page_label.setObjectName("muted")
         self.title = heading(lesson.title, level=2)
-        title_row.addWidget(self.title, 1)
-        self.page_label = QLabel()  # in the text's size, so the title keeps its room
-        title_row.addWidget(self.page_label, 0, Qt.AlignmentFlag.AlignTop)
-        self.body.addLayout(title_row)
+        self.body.addWidget(self.title)
+        self.body.addWidget(self.page_label)
 
         self.view = ReadingView()
         self.view.setMinimumHeight(120)
