@@ -64,3 +64,20 @@ def test_making_icons_does_not_import_qtawesome_or_opengl():
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_the_packaged_build_finds_the_font_beside_the_app(tmp_path, monkeypatch):
+    """PyInstaller copies qtawesome/fonts into the bundle without the qtawesome module."""
+    from skillsapp.ui.shell import icons
+
+    real = icons.importlib.util.find_spec
+    monkeypatch.setattr(
+        icons.importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "qtawesome" else real(name, *a),
+    )
+    monkeypatch.setattr(icons.sys, "_MEIPASS", str(tmp_path), raising=False)
+    assert icons.font_folder() == tmp_path / "qtawesome" / "fonts"
+    monkeypatch.setattr(icons, "_glyphs", None)
+    with pytest.raises(FileNotFoundError, match="fontawesome5-solid"):
+        icons._load()  # and says which file is missing when it is not there
