@@ -10,6 +10,10 @@ process reports it. Prints medians and ratios (targets: time <= 1.5x, memory
 <= 1.5x at both moments). ``--verbose`` also runs the app once with ``-X importtime``
 and prints the slowest imports before the first paint, and once with tracemalloc
 and prints where Python's memory went by then and 5 s later.
+Both processes run with compiled bytecode (a fresh cache filled by the untimed first runs),
+as an installed copy does; ``--from-source`` keeps PYTHONDONTWRITEBYTECODE from the
+environment. Run it from the tree to measure (``python -m skillsapp`` takes ``skillsapp``
+from the working folder first).
 Not a test: it prints figures.
 """
 
