@@ -42,8 +42,23 @@ def _commands() -> dict[str, Command]:
     }
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="skillsapp", description=_("Kỹ Năng Số"))
+COMMAND_NAMES = ("info", "content", "export", "organiser", "sync", "serve", "server")
+
+
+class _NotPlain(Exception):
+    """The quick parser met something only the full parser answers (help, errors)."""
+
+
+class _QuickParser(argparse.ArgumentParser):
+    def error(self, message: str):  # type: ignore[override]
+        raise _NotPlain(message)
+
+
+def build_parser(commands: bool = True) -> argparse.ArgumentParser:
+    """The command line. ``commands=False``: the app's own options only (no subcommand
+    modules imported), used to open the window quickly."""
+    cls = argparse.ArgumentParser if commands else _QuickParser
+    parser = cls(prog="skillsapp", description=_("Kỹ Năng Số"))
     parser.add_argument("--version", action="version", version=f"skillsapp {__version__}")
     parser.add_argument("--data-dir", help=_("folder for this installation's data"))
     parser.add_argument("--lang", choices=["vi", "en"], help=_("language of the interface"))
@@ -52,15 +67,32 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help=_("open the store, load content, draw the window, exit"),
     )
+    if not commands:
+        parser.set_defaults(command=None)
+        return parser
     sub = parser.add_subparsers(dest="command")
     for name, (add_arguments, _run) in _commands().items():
         add_arguments(sub.add_parser(name))
     return parser
 
 
+def _app_arguments(argv: Sequence[str] | None) -> argparse.Namespace | None:
+    """The arguments when they only open the app (the usual start), read without importing
+    every subcommand's module (~20-40 ms before the window shows); None otherwise, and the
+    full parser answers (subcommands, --help, --version, mistakes: same messages)."""
+    tokens = list(sys.argv[1:] if argv is None else argv)
+    if any(t in COMMAND_NAMES or t in ("-h", "--help", "--version") for t in tokens):
+        return None
+    try:
+        return build_parser(commands=False).parse_args(tokens)
+    except _NotPlain:
+        return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _app_arguments(argv)
+    if args is None:
+        args = build_parser().parse_args(argv)
     if args.lang:
         from skillsapp.i18n import set_language
 

@@ -12,7 +12,6 @@ content by id, so updating or removing a pack never touches them.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import shutil
@@ -23,13 +22,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from skillsapp.content.bundled_state import bundled_packs, fingerprint
 from skillsapp.content.checker import CheckReport, check_pack
 from skillsapp.content.problems import Problem
 from skillsapp.content.yamlfile import load_yaml
 from skillsapp.errors import ContentError
 from skillsapp.i18n import _
 from skillsapp.models import Pack
-from skillsapp.paths import bundled_content_dir
 
 log = logging.getLogger(__name__)
 
@@ -175,18 +174,6 @@ def _find_pack_root(folder: Path) -> Path:
     return folder
 
 
-def fingerprint(root: Path) -> str:
-    """A cheap identity of a pack folder's files (names, sizes, contents of small files)."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        rel = path.relative_to(root).as_posix()
-        if any(part.startswith(".") or part == "__pycache__" for part in Path(rel).parts):
-            continue
-        digest.update(rel.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 def _copy_tree(source: Path, target: Path) -> None:
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", ".*"))
 
@@ -246,15 +233,6 @@ def remove_pack(store, pack_id: str) -> None:
     """Remove a pack's files and index. Progress, attempts and contests stay."""
     store.content.unindex_pack(pack_id)
     shutil.rmtree(store.paths.packs / pack_id, ignore_errors=True)
-
-
-def bundled_packs() -> list[Path]:
-    folder = bundled_content_dir()
-    return (
-        sorted(p for p in folder.iterdir() if (p / "pack.yaml").is_file())
-        if folder.is_dir()
-        else []
-    )
 
 
 def ensure_bundled_content(store, progress: Progress | None = None) -> list[str]:

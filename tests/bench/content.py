@@ -24,7 +24,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from startup import measure  # noqa: E402
+from startup import bytecode_env, measure  # noqa: E402
 
 from skillsapp.content.checker import check_pack  # noqa: E402
 from skillsapp.content.install import install_pack  # noqa: E402
@@ -112,6 +112,7 @@ def main() -> None:
         QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
         SKILLSAPP_REPORT_FIRST_PAINT="1",
     )
+    env = bytecode_env(env, str(work / "pycache"))
 
     def command(folder: Path) -> list[str]:
         return [sys.executable, "-m", "skillsapp", "--data-dir", str(folder), "--self-test"]

@@ -10,6 +10,10 @@ process reports it. Prints medians and ratios (targets: time <= 1.5x, memory
 <= 1.5x at both moments). ``--verbose`` also runs the app once with ``-X importtime``
 and prints the slowest imports before the first paint, and once with tracemalloc
 and prints where Python's memory went by then and 5 s later.
+Both processes run with compiled bytecode (a fresh cache filled by the untimed first runs),
+as an installed copy does; ``--from-source`` keeps PYTHONDONTWRITEBYTECODE from the
+environment. Run it from the tree to measure (``python -m skillsapp`` takes ``skillsapp``
+from the working folder first).
 Not a test: it prints figures.
 """
 
@@ -73,9 +77,14 @@ class Run:
     lines: list[str]
 
 
-def measure(cmd: list[str], env: dict[str, str], marker: str = "FIRST_PAINT") -> Run:
+def measure(
+    cmd: list[str], env: dict[str, str], marker: str = "FIRST_PAINT", merge_stderr: bool = False
+) -> Run:
+    """One run. ``merge_stderr`` interleaves stderr with stdout in order (for -X importtime,
+    whose lines must be seen before or after the FIRST_PAINT line)."""
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+    err = subprocess.STDOUT if merge_stderr else subprocess.PIPE
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, env=env, text=True)
     first = ready = None
     figures: dict[str, float] = {}
     lines = []
@@ -115,15 +124,33 @@ def slowest_imports(lines: list[str], before: str = "FIRST_PAINT", top: int = 15
     ]
 
 
+def bytecode_env(env: dict[str, str], cache: str) -> dict[str, str]:
+    """Run both processes as installed code runs: with compiled bytecode. An installed copy
+    (pip, the packaged build) ships .pyc files; a source tree run with
+    PYTHONDONTWRITEBYTECODE set would compile every skillsapp module from source on every
+    start, which the bare window (no modules of its own) never pays. The untimed first runs
+    fill ``cache``."""
+    env = dict(env, PYTHONPYCACHEPREFIX=cache)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--verbose", action="store_true", help="import times and tracemalloc")
+    parser.add_argument(
+        "--from-source",
+        action="store_true",
+        help="keep the environment's PYTHONDONTWRITEBYTECODE (compile skillsapp on every start)",
+    )
     args = parser.parse_args()
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     env["SKILLSAPP_REPORT_FIRST_PAINT"] = "1"
     env["SKILLSAPP_BENCH_LINGER_S"] = str(LINGER_S)
     data = tempfile.mkdtemp(prefix="kns-bench-startup-")
+    if not args.from_source:
+        env = bytecode_env(env, tempfile.mkdtemp(prefix="kns-bench-pycache-"))
     app_cmd = [sys.executable, "-m", "skillsapp", "--data-dir", data, "--self-test"]
     bare_cmd = [sys.executable, "-c", BARE_WINDOW, str(LINGER_S)]
 
@@ -141,7 +168,8 @@ def main() -> None:
     app_m, bare_m = med(app_runs, "paint_mib"), med(bare_runs, "paint_mib")
     app_l, bare_l = med(app_runs, "later_mib"), med(bare_runs, "later_mib")
     ready = statistics.median(r.ready_s for r in app_runs if r.ready_s is not None)
-    print(f"runs each: {args.runs} (platform {env['QT_QPA_PLATFORM']})")
+    compiled = "from source" if args.from_source else "compiled bytecode"
+    print(f"runs each: {args.runs} (platform {env['QT_QPA_PLATFORM']}, {compiled})")
     print(
         f"bare PySide6 window: first paint {bare_t * 1000:.0f} ms, peak RSS {bare_m:.1f} MiB "
         f"then, {bare_l:.1f} MiB {LINGER_S:.0f} s later"
@@ -159,7 +187,7 @@ def main() -> None:
         f"{app_m / bare_m:.2f}, {LINGER_S:.0f} s later {app_l / bare_l:.2f} (target <= 1.5)"
     )
     if args.verbose:
-        timed = measure([sys.executable, "-X", "importtime", *app_cmd[1:]], env)
+        timed = measure([sys.executable, "-X", "importtime", *app_cmd[1:]], env, merge_stderr=True)
         print("slowest imports before the first paint (own time; -X importtime adds overhead):")
         for line in slowest_imports(timed.lines):
             print("  " + line)

@@ -19,12 +19,15 @@ from skillsapp.logs import setup_logging
 from skillsapp.paths import DataPaths, resolve_data_dir
 from skillsapp.settings import load_settings
 from skillsapp.ui.shell import theme
+from skillsapp.ui.shell.bank_warmup import BankWarmup, warm_question_bank
 from skillsapp.ui.shell.context import AppContext
 from skillsapp.ui.shell.fonts import load_bundled_font
 from skillsapp.ui.shell.main_window import MainWindow
 from skillsapp.ui.shell.translations import install_qt_translations
 
 log = logging.getLogger(__name__)
+
+__all__ = ["Launcher", "run_app", "warm_question_bank"]
 
 # Benchmarks set this to learn when the first frame is on screen (tests/bench/startup.py).
 FIRST_PAINT_ENV = "SKILLSAPP_REPORT_FIRST_PAINT"
@@ -109,11 +112,13 @@ class Launcher:
         install_qt_translations(self._language)
         apply_look(app, context, self.family)
         self._look = self._look_settings()
+        self.bank_warmup = BankWarmup(context)  # the whole bank only once a draw may come
         self.window = self._build_window()
         context.settings_changed.connect(self._on_settings_changed)
 
     def _build_window(self) -> MainWindow:
         window = MainWindow(self.context)
+        window.area_shown.connect(self.bank_warmup.area_shown)
         self.banner = QLabel()
         self.banner.setWordWrap(True)
         self.banner.setObjectName("bad")
@@ -153,10 +158,14 @@ class Launcher:
         assert store is not None
 
         def work(progress):
-            from skillsapp.content.install import ensure_bundled_content
+            from skillsapp.content.bundled_state import bundled_content_current
 
             worker = store.for_thread()
             try:
+                if bundled_content_current(worker):  # the usual start: nothing to install
+                    return []
+                from skillsapp.content.install import ensure_bundled_content
+
                 return ensure_bundled_content(worker, progress)
             finally:
                 worker.close()
@@ -165,7 +174,7 @@ class Launcher:
             if installed and self.context.store is not None:
                 self.context.store.content.forget_cache()
                 self.context.content_changed.emit()
-            warm_question_bank(self.context)
+                self.bank_warmup.content_installed()
 
         def failed(exc: Exception) -> None:
             self.context.notices.append(str(exc))
@@ -203,27 +212,6 @@ class Launcher:
             old.deleteLater()
             if self.context.store is not None:
                 self.context.store_opened.emit()
-
-
-def warm_question_bank(context: AppContext) -> None:
-    """Read and index every installed question off the UI thread, then hand the result
-    to the store: the first contest draw is then instant even with 10,000 questions."""
-    store = context.store
-    if store is None:
-        return
-
-    def work(_progress):
-        worker = store.for_thread()
-        try:
-            return worker.content.all_questions(), worker.content.question_bank()
-        finally:
-            worker.close()
-
-    def done(result) -> None:
-        if context.store is store:
-            store.content.adopt(*result)
-
-    context.tasks.start(work, done, lambda _exc: None)
 
 
 def prepare_context(

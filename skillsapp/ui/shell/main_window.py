@@ -10,7 +10,7 @@ import base64
 import binascii
 from collections.abc import Callable
 
-from PySide6.QtCore import QByteArray, QRect, Qt
+from PySide6.QtCore import QByteArray, QRect, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -111,6 +111,8 @@ def fit_into(rect: QRect, available: QRect) -> QRect:
 
 
 class MainWindow(QMainWindow):
+    area_shown = Signal(str)  # the key of the area just shown
+
     def __init__(self, context: AppContext, pages: dict[str, PageFactory] | None = None) -> None:
         super().__init__()
         self.context = context
@@ -290,6 +292,7 @@ class MainWindow(QMainWindow):
         opener = getattr(widget, "open", None)
         if callable(opener):
             opener(argument)
+        self.area_shown.emit(key)
 
     def current_area(self) -> str:
         current = self.stack.currentWidget()
