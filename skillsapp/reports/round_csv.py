@@ -10,6 +10,7 @@ from pathlib import Path
 
 from skillsapp.i18n import _
 from skillsapp.reports import round_data as data
+from skillsapp.reports import round_statistics
 from skillsapp.reports.cells import csv_row
 from skillsapp.reports.files import export_target
 
@@ -41,7 +42,7 @@ def write_round_csv(
         (
             "cau-hoi",
             [_(h) for h in data.QUESTION_HEADERS],
-            lambda: data.question_rows(store, report),
+            lambda: round_statistics.question_rows(store, report),
         ),
         ("bai-lam", [_(h) for h in data.ANSWER_HEADERS], lambda: data.answer_rows(store, report)),
     ]

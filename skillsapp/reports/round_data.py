@@ -10,17 +10,12 @@ from __future__ import annotations
 import datetime
 import functools
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from skillsapp import geography
 from skillsapp.engine.registration import mask_id_number, mask_phone
-from skillsapp.engine.statistics import (
-    AnsweredQuestion,
-    AttemptAnswers,
-    StatisticsBuilder,
-    question_statistics,
-)
+from skillsapp.engine.statistics import AnsweredQuestion, AttemptAnswers, StatisticsBuilder
 from skillsapp.errors import AppError
 from skillsapp.i18n import N_, _
 from skillsapp.models import Contest, Round
@@ -317,7 +312,7 @@ def attempt_rows(
     attempt is also added to them as it passes (one read of the answers for both)."""
     for attempt in iter_attempts(store, report):
         if statistics is not None:
-            statistics.add(_answered(attempt))
+            statistics.add(answered_of(attempt))
         row: list = [
             attempt.id,
             attempt.full_name,
@@ -382,53 +377,12 @@ QUESTION_HEADERS = (
 )
 
 
-def statistics_rows(
-    attempts: Iterable, questions_for: Callable[[set[str]], dict]
-) -> Iterator[list]:
-    """Per-question statistics rows from attempts with answers (app or server), and a
-    function that finds the questions' texts by id."""
-    return statistics_table(question_statistics(_answered(a) for a in attempts), questions_for)
-
-
-def _answered(attempt) -> AttemptAnswers:
+def answered_of(attempt) -> AttemptAnswers:
     answered = []
     for qid in attempt.question_ids:
         chosen, mark, _when, elapsed = attempt.answers.get(qid, ([], 0.0, "", None))
         answered.append(AnsweredQuestion(qid, float(mark or 0.0), tuple(chosen), elapsed))
     return AttemptAnswers(attempt.id, attempt.score, answered)
-
-
-def statistics_table(stats: dict, questions_for: Callable[[set[str]], dict]) -> Iterator[list]:
-    """The rows of the per-question statistics sheet, from statistics already gathered."""
-    questions = questions_for(set(stats))
-    for qid in sorted(stats):
-        item = stats[qid]
-        question = questions.get(qid)
-        counts = [item.option_counts.get(i, 0) for i in range(6)]
-        yield [
-            qid,
-            question.topic if question else "",
-            question.text if question else "",
-            item.attempts,
-            round(item.facility or 0.0, 3),
-            round(item.discrimination, 1) if item.discrimination is not None else "",
-            *counts,
-            item.unanswered,
-            round(item.average_ms / 1000, 1) if item.average_ms is not None else "",
-        ]
-
-
-def question_rows(store, report: RoundReport) -> Iterator[list]:
-    return statistics_rows(iter_attempts(store, report), _questions_of(store))
-
-
-def gathered_question_rows(store, statistics: StatisticsBuilder) -> Iterator[list]:
-    """The statistics sheet from what :func:`attempt_rows` gathered on its way."""
-    return statistics_table(statistics.result(), _questions_of(store))
-
-
-def _questions_of(store) -> Callable[[set[str]], dict]:
-    return lambda ids: {q.id: q for q in store.content.questions(sorted(ids))}
 
 
 _LOCAL_OFFSET = datetime.datetime.now().astimezone().utcoffset() or datetime.timedelta(0)

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from skillsapp.engine.statistics import StatisticsBuilder
 from skillsapp.i18n import _
 from skillsapp.reports import round_data as data
+from skillsapp.reports import round_statistics
 from skillsapp.reports.cells import write_sheet
 from skillsapp.reports.files import export_target
 
@@ -54,7 +55,7 @@ def write_round_xlsx(
             book,
             _("Questions"),
             [_(h) for h in data.QUESTION_HEADERS],
-            data.gathered_question_rows(store, statistics),
+            round_statistics.gathered_question_rows(store, statistics),
             say,
         )
         book.move_sheet(book.worksheets[-1].title, offset=-1)  # before the long Attempts sheet

@@ -20,7 +20,7 @@ from skillsapp.i18n import _
 from skillsapp.reports import round_data as data
 from skillsapp.reports.cells import date_or_text
 from skillsapp.reports.round_csv import write_csv
-from skillsapp.reports.round_data import statistics_rows
+from skillsapp.reports.round_statistics import statistics_rows
 from skillsapp.reports.round_xlsx import write_sheet
 from skillsapp.server import db, review
 from skillsapp.server.publish import load_questions

@@ -17,18 +17,18 @@ review. Refused:
   questions, another order or another option order;
 * an answer to a question outside the layout, two answers to one question, an
   option index the question does not have;
-* ``submitted_at`` before ``started_at``; started more than :data:`WINDOW_TOLERANCE`
+* ``submitted_at`` before ``started_at``; started more than :data:`~skillsapp.server.verify_times.WINDOW_TOLERANCE`
   before the round opened or submitted more than that after it closed; a round the
   server's own clock says is not open yet; ``submitted_at`` later than the moment
   the server received it, allowing the PC clock's measured offset in this batch
-  plus :data:`RECEIPT_TOLERANCE`;
+  plus :data:`~skillsapp.server.verify_times.RECEIPT_TOLERANCE`;
 * a duration of 0 or less, or longer than the time limit plus :data:`DURATION_GRACE`;
 * more attempts than the contest allows per round or per Vietnamese day for the
   registration, counting what the server already holds plus earlier records of the
   same batch (the later arrival is the one refused).
 
 Flagged (kept, left for review): started or submitted outside the round but within
-:data:`WINDOW_TOLERANCE` (a PC clock a little off); clock events (the PC clock went
+:data:`~skillsapp.server.verify_times.WINDOW_TOLERANCE` (a PC clock a little off); clock events (the PC clock went
 backwards during the attempt); a duration that differs from ``submitted_at −
 started_at`` (capped at the limit) by more than :data:`DURATION_SLACK`; a score that
 differs from the server's; a draw the server cannot make (its questions changed).
@@ -55,30 +55,7 @@ from skillsapp.engine.draw import (
 )
 from skillsapp.engine.rules import vietnam_day
 from skillsapp.models import Contest, Question, Round
-from skillsapp.storage.ids import parse_iso
-
-# A round's edges: a start up to this long before opening, or a submission up to this long
-# after closing, is flagged (a PC clock a little off); further out it is refused. The same as
-# the largest PC clock error a batch may show (ServerConfig.max_clock_skew_s).
-WINDOW_TOLERANCE = datetime.timedelta(hours=2)
-# An attempt cannot be submitted after the server received it: allowed beyond the receive
-# time only the PC clock's offset measured on this batch plus this much.
-RECEIPT_TOLERANCE = datetime.timedelta(minutes=5)
-# Time an honest app may add past the limit (submitting at the deadline's last tick).
-DURATION_GRACE_MS = 5_000
-DURATION_GRACE = datetime.timedelta(milliseconds=DURATION_GRACE_MS)
-# The app computes the duration from the same two clock readings it stores; it differs from
-# them only by rounding, unless the clock was changed mid-attempt (then it is flagged).
-DURATION_SLACK_MS = 2_000
-
-
-class RecordProblem(Exception):
-    """A record that cannot be stored: ``code`` for machines, ``reason`` (Vietnamese) for people."""
-
-    def __init__(self, reason: str, code: str = "invalid_record") -> None:
-        super().__init__(reason)
-        self.code = code
-        self.reason = reason
+from skillsapp.server.verify_times import RecordProblem, check_times
 
 
 @dataclass
@@ -108,18 +85,6 @@ def _draw_version(payload: Mapping[str, Any]) -> int:
             "draw_version_unknown",
         )
     return value
-
-
-def _time(payload: Mapping[str, Any], name: str, label: str) -> datetime.datetime:
-    value = payload.get(name)
-    try:
-        if not isinstance(value, str):
-            raise ValueError
-        return parse_iso(value)
-    except ValueError:
-        raise RecordProblem(
-            f"Lượt thi thiếu {label} hoặc {label} không phải ngày giờ hợp lệ.", "invalid_time"
-        ) from None
 
 
 def _parse_layout(raw: Any) -> Layout:
@@ -247,87 +212,6 @@ def _check_answers(payload: Mapping[str, Any], layout: Layout, bank: QuestionBan
     return answers
 
 
-def _check_times(
-    payload: Mapping[str, Any],
-    contest: Contest,
-    round_: Round,
-    received_at: datetime.datetime,
-    device_offset: datetime.timedelta,
-) -> tuple[datetime.datetime, datetime.datetime, list[str]]:
-    flags: list[str] = []
-    started = _time(payload, "started_at", "giờ bắt đầu")
-    submitted = _time(payload, "submitted_at", "giờ nộp bài")
-    if submitted < started:
-        raise RecordProblem(
-            "Giờ nộp bài của lượt thi sớm hơn giờ bắt đầu. Hãy kiểm tra ngày giờ trên máy tính.",
-            "times_inconsistent",
-        )
-    if received_at < round_.opens_at:
-        raise RecordProblem(
-            f"Vòng thi «{round_.title}» chưa mở theo giờ của máy chủ; chưa thể có lượt thi nào.",
-            "round_not_open",
-        )
-    if started < round_.opens_at - WINDOW_TOLERANCE:
-        raise RecordProblem(
-            f"Lượt thi bắt đầu trước khi vòng «{round_.title}» mở. Hãy kiểm tra ngày giờ trên máy "
-            "tính.",
-            "round_not_open",
-        )
-    if submitted > round_.closes_at + WINDOW_TOLERANCE:
-        raise RecordProblem(
-            f"Lượt thi được nộp sau khi vòng «{round_.title}» đã đóng.", "round_closed"
-        )
-    if submitted > received_at + max(device_offset, datetime.timedelta(0)) + RECEIPT_TOLERANCE:
-        raise RecordProblem(
-            "Giờ nộp bài của lượt thi muộn hơn lúc máy chủ nhận được nó. Hãy kiểm tra ngày giờ "
-            "trên máy tính.",
-            "submitted_in_future",
-        )
-    if started < round_.opens_at:
-        flags.append("bắt đầu trước giờ mở vòng (đồng hồ máy lệch?)")
-    if submitted > round_.closes_at:
-        flags.append("nộp sau giờ đóng vòng (đồng hồ máy lệch?)")
-    if payload.get("clock_events"):
-        flags.append("đồng hồ máy bị chỉnh lùi trong lúc thi")
-
-    duration = payload.get("duration_ms")
-    limit_ms = contest.rules.time_limit_minutes * 60_000
-    if not isinstance(duration, int) or isinstance(duration, bool) or duration <= 0:
-        raise RecordProblem("Thời gian làm bài của lượt thi phải lớn hơn 0.", "duration_impossible")
-    if duration > limit_ms + DURATION_GRACE_MS:
-        raise RecordProblem(
-            f"Thời gian làm bài ({duration // 1000} giây) dài hơn thời gian thể lệ cho phép "
-            f"({contest.rules.time_limit_minutes} phút).",
-            "duration_over_limit",
-        )
-    elapsed_ms = min(int((submitted - started).total_seconds() * 1000), limit_ms)
-    if abs(duration - elapsed_ms) > DURATION_SLACK_MS:
-        flags.append("thời gian làm bài không khớp giờ bắt đầu và giờ nộp")
-    if _answered_outside(payload.get("answers"), started, submitted):
-        flags.append("có câu trả lời ghi giờ ngoài thời gian làm bài")
-    return started, submitted, flags
-
-
-def _answered_outside(
-    answers: Any, started: datetime.datetime, submitted: datetime.datetime
-) -> bool:
-    """Whether an answer says it was given before the attempt started or after it was
-    submitted (beyond rounding): the attempt's times were moved, or its answers were.
-    Moving the whole attempt, answers and all, cannot be seen: only times that disagree."""
-    slack = datetime.timedelta(milliseconds=DURATION_SLACK_MS)
-    for item in answers if isinstance(answers, list) else ():
-        value = item.get("answered_at") if isinstance(item, dict) else None
-        if not isinstance(value, str):
-            continue  # an app from before answer times; nothing to compare
-        try:
-            moment = parse_iso(value)
-        except ValueError:
-            return True
-        if moment < started - slack or moment > submitted + slack:
-            return True
-    return False
-
-
 def check_limits(
     contest: Contest,
     round_: Round,
@@ -400,7 +284,7 @@ def verify_attempt(
             problem = problem or refused
             continue
         answers = _check_answers(payload, layout, bank)
-        started, submitted, time_flags = _check_times(
+        started, submitted, time_flags = check_times(
             payload, contest, round_, received_at, device_offset
         )
         questions = {slot.question_id: bank.by_id[slot.question_id] for slot in layout}

@@ -209,12 +209,13 @@ def child(kind: str, folder: Path, target: Path) -> None:
 def book_sheets(store, report):
     """The workbook's sheets as (headers, rows), in the order the export writes them."""
     from skillsapp.reports import round_data as data
+    from skillsapp.reports import round_statistics
 
     return [
         (list(data.RANKING_HEADERS), data.ranking_rows(report)),
         (list(data.ENTRANT_HEADERS), data.entrant_rows(report)),
         (list(data.COMMUNE_HEADERS), data.commune_rows(report)),
-        (list(data.QUESTION_HEADERS), data.question_rows(store, report)),
+        (list(data.QUESTION_HEADERS), round_statistics.question_rows(store, report)),
         (data.attempt_headers(report), data.attempt_rows(store, report)),
     ]
 

@@ -17,7 +17,7 @@ from skillsapp.errors import AppError
 from skillsapp.flows.contest_admin import CLOSED, UPCOMING, round_status
 from skillsapp.i18n import _, format_datetime, format_duration, format_number, format_percent
 from skillsapp.models import Contest, Round
-from skillsapp.reports import round_data
+from skillsapp.reports import round_data, round_statistics
 from skillsapp.reports.round_export import export_round
 from skillsapp.ui.common.widgets import TaskPage, big_button, card, heading, paragraph
 from skillsapp.ui.manage.common import (
@@ -149,7 +149,7 @@ class RoundScreen(TaskPage):
 
     def _question_table(self, report: round_data.RoundReport):
         topics = {t.id: t.title for t in self.context.store.content.topics()}
-        raw = list(round_data.question_rows(self.context.store, report))
+        raw = list(round_statistics.question_rows(self.context.store, report))
         # Columns A–D always; E and F only when some question has them chosen.
         used = [i for row in raw for i in range(6) if row[6 + i]]
         options = max([4, *(i + 1 for i in used)])
