@@ -300,7 +300,11 @@ def test_contest_republished_after_the_attempt_still_verifies(province_server, d
     assert versions == 2
 
 
-def test_republished_contest_and_an_app_without_versions(province_server, device):
+def test_republished_contest_and_an_app_without_versions(province_server, device, monkeypatch):
+    from skillsapp.engine.draw import DRAWS
+    from skillsapp.flows import contest as contest_flow
+
+    monkeypatch.setattr(contest_flow, "draw", DRAWS[1])  # an app from before draw versions
     records = device.honest_attempt()
     payload = _attempt(records)
     del payload["draw_version"], payload["contest_version"]
