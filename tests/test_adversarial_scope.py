@@ -214,6 +214,8 @@ def test_a_later_attempt_of_a_flagged_entrant_is_flagged_too(province_server, tm
             payload[name] = (datetime.datetime.fromisoformat(payload[name]) + day).isoformat()
     for answer in payload["answers"]:
         answer["id"] = str(uuid.uuid4())
+        when = datetime.datetime.fromisoformat(answer["answered_at"])
+        answer["answered_at"] = (when + day).isoformat()  # played the next day, answers and all
     moved = province_server.services.clock() + day
     province_server.services.clock = lambda: moved
     result = pc_a.send([later])
