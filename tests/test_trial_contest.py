@@ -218,3 +218,24 @@ def test_a_resident_takes_the_trial_before_any_round_opens(qtbot, ui_context):
     qtbot.keyClick(result, Qt.Key.Key_Return)
     assert page.current_screen() is None
     assert page.round_buttons[(TRIAL, "thi-thu")].isEnabled()
+
+
+def test_alt_4_then_enter_opens_the_trial_through_the_main_window(qtbot, ui_context):
+    """As a resident does it on a real screen: the Contests area by its shortcut, then
+    Enter on the first button, which has the focus once the area is shown."""
+    from skillsapp.ui.shell.main_window import MainWindow
+
+    context = ui_context
+    context.clock.now = BEFORE_ANY_ROUND
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    window.show_area("home")
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.AltModifier)
+    page = window.page("contests")
+    button = page.round_buttons[(TRIAL, "thi-thu")]
+    qtbot.waitUntil(button.hasFocus)
+    qtbot.keyClick(button, Qt.Key.Key_Return)
+    assert isinstance(page.current_screen(), RulesScreen)

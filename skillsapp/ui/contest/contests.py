@@ -6,7 +6,7 @@ offers to continue an attempt left open (after a crash or a closed app).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from skillsapp.errors import AppError
@@ -126,10 +126,12 @@ class ContestsPage(QWidget):
             )
             page.body.addWidget(card_widget)
         first = next(iter(self.round_buttons.values()), None)  # an open real round, or the trial
-        if self.resume_offers:
-            self.resume_offers[0].resume_button.setFocus()
-        elif first is not None:
-            first.setFocus()
+        target = self.resume_offers[0].resume_button if self.resume_offers else first
+        if target is not None:
+            target.setFocus()
+            # Shown from the navigation (Alt+4), the page is built while still hidden and that
+            # focus is lost: give it again once the page is on screen, so Enter presses it.
+            QTimer.singleShot(0, lambda: target.setFocus() if target.isVisible() else None)
 
     def _contest_card(self, contest: Contest, open_now: set[tuple[str, str]]) -> QWidget:
         frame, box = card()
