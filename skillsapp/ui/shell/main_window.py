@@ -197,8 +197,11 @@ class MainWindow(QMainWindow):
             # Without a window manager "maximised" means nothing: fill the area by hand too.
             self.setGeometry(available)
             self.showMaximized()
-            return
-        self.show()
+        else:
+            self.show()
+        # Ask for the keyboard: a window manager gives it to a new window anyway, but on a
+        # bare X screen (a kiosk PC) nobody does, and the first Enter would go nowhere.
+        self.activateWindow()
 
     def remember_geometry(self) -> None:
         encoded = base64.b64encode(bytes(self.saveGeometry().data())).decode("ascii")
