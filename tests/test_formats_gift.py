@@ -9,7 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from skillsapp.content.formats.gift import clean, parse_gift, slugify, stable_id, write_gift
+from skillsapp.content.formats.gift import clean, parse_gift, slugify, stable_id
+from skillsapp.content.formats.gift_writer import write_gift
 from skillsapp.i18n import set_language
 from skillsapp.models import Question
 
@@ -487,3 +488,26 @@ def test_write_then_parse_gives_the_same_questions(bank):
 def test_stable_id_matches_the_documented_formula():
     digest = hashlib.sha1("Hỏi?A\x1fB".encode()).hexdigest()[:10]
     assert stable_id("p", "Hỏi?", ["A", "B"]) == f"p-{digest}"
+
+
+def test_the_bundled_pack_exported_to_gift_reads_back_the_same(tmp_path):
+    from content_helpers import BUNDLED
+
+    from skillsapp.content.importer import export_pack
+    from skillsapp.content.pack import read_pack
+
+    target = tmp_path / "ngan-hang.gift"
+    count = export_pack(BUNDLED, "gift", target)
+    pack = read_pack(BUNDLED).pack
+    assert count == len(pack.questions)
+    back = parse_gift(target.read_text(encoding="utf-8"), "chung", "q")
+    assert back.skipped == []
+    by_id = {q.id: q for q in back.imported}
+    for question in pack.questions:
+        again = by_id[question.id]
+        assert (again.topic, again.text, again.options, again.correct) == (
+            question.topic,
+            question.text,
+            question.options,
+            question.correct,
+        )

@@ -147,7 +147,7 @@ def export_pack(pack_dir: Path, fmt: str, target: Path) -> int:
     read = read_pack(pack_dir)
     questions = list(read.pack.questions)
     if fmt == "gift":
-        from skillsapp.content.formats.gift import write_gift
+        from skillsapp.content.formats.gift_writer import write_gift
 
         target.write_text(write_gift(questions), encoding="utf-8")
     elif fmt == "xlsx":

@@ -1,4 +1,5 @@
-"""Moodle GIFT question files: read them into :class:`Question` objects and write them back.
+"""Moodle GIFT question files: read them into :class:`Question` objects (``gift_writer``
+writes them back).
 
 Read: multiple choice (``=right ~wrong``, or several right answers weighted
 ``~%50%``), true/false (``{T}``, ``{FALSE}``), ``#feedback`` per answer,
@@ -9,7 +10,7 @@ Read: multiple choice (``=right ~wrong``, or several right answers weighted
 Matching, numerical, short-answer, essay and description questions are listed
 in the report's ``skipped`` with their first line, as are broken questions.
 
-GIFT has no place for our id, difficulty and image, so :func:`write_gift` puts
+GIFT has no place for our id, difficulty and image, so ``write_gift`` puts
 them in comment lines right before the question, and :func:`parse_gift` reads
 them back (Moodle ignores them)::
 
@@ -17,7 +18,7 @@ them back (Moodle ignores them)::
     // difficulty: easy
     // image: images/tin-nhan.png
 
-Weights, so that ``parse_gift(write_gift([q]))`` gives back ``[q]``:
+Weights ``write_gift`` writes, so that ``parse_gift(write_gift([q]))`` gives back ``[q]``:
 
 * no weights, one right answer: ``=right ~wrong``;
 * no weights, several right answers: the even split on the right ones, a
@@ -46,9 +47,8 @@ are shared with the Aiken and Excel readers.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import NamedTuple
 
 from skillsapp.content.formats.common import (
@@ -69,8 +69,8 @@ MISSING_WORD = "_____"
 
 _ESCAPE = re.compile(r"\\([\\~=#{}:n])")
 _META = re.compile(r"^//\s*(id|difficulty|image)\s*:(.*)$", re.IGNORECASE)
-_FORMAT = re.compile(r"\[(?:moodle|html|plain|markdown)\]")
-_WEIGHT = re.compile(r"%(-?\d+(?:\.\d*)?)%")
+FORMAT_PREFIX = re.compile(r"\[(?:moodle|html|plain|markdown)\]")
+WEIGHT_PREFIX = re.compile(r"%(-?\d+(?:\.\d*)?)%")
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 
 
@@ -115,7 +115,7 @@ def _join(*parts: _Src) -> _Src:
 def _value(src: _Src) -> str:
     """The clean text of a piece, without a leading ``[html]``-style format prefix."""
     start = len(src.plain) - len(src.plain.lstrip())
-    match = _FORMAT.match(src.plain, start)
+    match = FORMAT_PREFIX.match(src.plain, start)
     return clean(src.text[match.end() :] if match else src.text)
 
 
@@ -318,7 +318,7 @@ def _choices(answer: _Src) -> _Parsed:
     for mark, stop in zip(marks, [*marks[1:], len(answer.plain)], strict=True):
         body = answer.cut(mark + 1, stop)
         lead = len(body.plain) - len(body.plain.lstrip())
-        weight = _WEIGHT.match(body.plain, lead)
+        weight = WEIGHT_PREFIX.match(body.plain, lead)
         if weight and answer.plain[mark] == "=":
             raise SkipQuestion(_("a weight such as %50% goes after ~, not after ="))
         if weight:
@@ -360,117 +360,3 @@ def _is_even_split(
     # 0.01 accepts Moodle's own roundings (33.33333, 33.333, 33.33).
     even = all(abs(weights[i] - share) <= 0.01 for i in correct)
     return even and all(given[i] is None for i in range(len(weights)) if i not in correct)
-
-
-# --- Writing ---------------------------------------------------------------------------------
-
-
-def _escape(text: str) -> str:
-    text = text.replace("\\", "\\\\")
-    for char in "~=#{}:":
-        text = text.replace(char, "\\" + char)
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
-
-
-def _protect(escaped: str, at_line_start: bool = False) -> str:
-    """Keep text that looks like GIFT syntax literal, with an explicit ``[moodle]`` format.
-
-    Needed when the text itself starts with a format prefix, or starts a line with
-    ``//`` (which would make it a comment).
-    """
-    if _FORMAT.match(escaped) or (at_line_start and escaped.startswith("//")):
-        return "[moodle]" + escaped
-    return escaped
-
-
-def _option_text(option: str) -> str:
-    escaped = _escape(option)
-    # An answer that starts like a weight ("%50% off") would lose its start.
-    return "[moodle]" + escaped if _WEIGHT.match(escaped) else _protect(escaped)
-
-
-def _number(weight: float) -> str:
-    """A weight written so that float() gives back exactly the same number."""
-    if weight.is_integer():
-        return str(int(weight))
-    return format(Decimal(repr(weight)), "f")
-
-
-def _marks(question: Question) -> list[str]:
-    """The ``=``, ``~`` or ``~%w%`` before each option."""
-    count, correct, weights = len(question.options), set(question.correct), question.weights
-    if not weights:
-        if len(correct) == 1:
-            return ["=" if i in correct else "~" for i in range(count)]
-        share = _number(round(100 / len(correct), 5))
-        return [f"~%{share}%" if i in correct else "~" for i in range(count)]
-    if len(weights) != count:
-        raise ValueError(f"question {question.id}: one weight per option is needed")
-    if correct == {i for i, w in enumerate(weights) if w > 0}:
-        return [f"~%{_number(w)}%" for w in weights]
-    if any(weights[i] != 100 for i in correct):
-        raise ValueError(f"question {question.id}: weights do not match its right options")
-    return ["=" if i in correct else f"~%{_number(w)}%" for i, w in enumerate(weights)]
-
-
-def _feedback(question: Question, index: int) -> str:
-    if index < len(question.option_feedback) and question.option_feedback[index]:
-        return _protect(_escape(question.option_feedback[index]))
-    return ""
-
-
-def _write_question(question: Question) -> str:
-    lines = [f"// id: {question.id}", f"// difficulty: {question.difficulty}"]
-    if question.image:
-        lines.append(f"// image: {question.image}")
-    head = f"::{_escape(question.title)}::" if question.title else ""
-    head += _protect(_escape(question.text), at_line_start=not question.title)
-    explanation = _protect(_escape(question.explanation)) if question.explanation else ""
-    if question.kind == "truefalse":
-        right = 0 if question.correct == (0,) else 1
-        shown_if_right, shown_if_wrong = _feedback(question, right), _feedback(question, 1 - right)
-        answer = "T" if right == 0 else "F"
-        if shown_if_wrong or shown_if_right:
-            answer += "#" + shown_if_wrong
-        if shown_if_right:
-            answer += "#" + shown_if_right
-        if explanation:
-            answer += "####" + explanation
-        lines.append(head + " {" + answer + "}")
-    else:
-        lines.append(head + " {")
-        for index, (mark, option) in enumerate(
-            zip(_marks(question), question.options, strict=True)
-        ):
-            feedback = _feedback(question, index)
-            lines.append("\t" + mark + _option_text(option) + ("#" + feedback if feedback else ""))
-        if explanation:
-            lines.append("\t####" + explanation)
-        lines.append("}")
-    return "\n".join(lines) + "\n"
-
-
-def write_gift(questions: Iterable[Question]) -> str:
-    """GIFT text for ``questions``, with a ``$CATEGORY:`` line wherever the topic changes.
-
-    >>> q = Question("q-1", "lua-dao", "easy", "Có nên chia sẻ mã OTP?", ("Có", "Không"), (1,), "")
-    >>> print(write_gift([q]).expandtabs(2))
-    $CATEGORY: lua-dao
-    <BLANKLINE>
-    // id: q-1
-    // difficulty: easy
-    Có nên chia sẻ mã OTP? {
-      ~Có
-      =Không
-    }
-    <BLANKLINE>
-    """
-    chunks: list[str] = []
-    topic: str | None = None
-    for question in questions:
-        if question.topic != topic:
-            # A category must be a block of its own, or Moodle reads the question into it.
-            chunks.append(f"$CATEGORY: {question.topic}\n")
-            topic = question.topic
-        chunks.append(_write_question(question))
-    return "\n".join(chunks)
