@@ -6,18 +6,20 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from skillsapp import geography
-from skillsapp.engine import registration
-from skillsapp.engine.registration import (
-    FIELD_NAMES,
+from skillsapp.engine import personal_numbers, registration
+from skillsapp.engine.personal_numbers import (
     ID_PROVINCE_CODES,
-    FieldError,
-    Registration,
     check_id_number,
-    clean_registration,
     mask_id_number,
     mask_phone,
-    missing_prize_fields,
     normalise_phone,
+)
+from skillsapp.engine.registration import (
+    FIELD_NAMES,
+    FieldError,
+    Registration,
+    clean_registration,
+    missing_prize_fields,
     validate_registration,
 )
 
@@ -394,7 +396,8 @@ def test_masks_hide_the_middle_digits():
 
 
 def test_every_message_goes_through_translation(monkeypatch):
-    monkeypatch.setattr(registration, "_", lambda message: "«" + message + "»")
+    for module in (registration, personal_numbers):
+        monkeypatch.setattr(module, "_", lambda message: "«" + message + "»")
     bad = make(
         full_name="An",
         date_of_birth=datetime.date(2020, 1, 1),

@@ -14,7 +14,8 @@ import ui_helpers
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
-from skillsapp.engine.registration import Registration, check_id_number
+from skillsapp.engine.personal_numbers import check_id_number
+from skillsapp.engine.registration import Registration
 from skillsapp.flows import contest as contest_flow
 from skillsapp.i18n import _, ngettext
 from skillsapp.storage import open_store

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from skillsapp import geography
-from skillsapp.engine.registration import mask_id_number, mask_phone
+from skillsapp.engine.personal_numbers import mask_id_number, mask_phone
 from skillsapp.engine.statistics import AnsweredQuestion, AttemptAnswers, StatisticsBuilder
 from skillsapp.errors import AppError
 from skillsapp.i18n import N_, _

@@ -35,7 +35,7 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
 from skillsapp import geography
-from skillsapp.engine.registration import check_id_number, normalise_phone
+from skillsapp.engine.personal_numbers import check_id_number, normalise_phone
 from skillsapp.server import db
 from skillsapp.server.personal_data import Vault, vault_for
 from skillsapp.storage.ids import utc_now_iso

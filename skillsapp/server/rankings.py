@@ -37,7 +37,7 @@ from typing import TypeVar
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.engine import Connection
 
-from skillsapp.engine.registration import mask_id_number, mask_phone
+from skillsapp.engine.personal_numbers import mask_id_number, mask_phone
 from skillsapp.server import db, review
 from skillsapp.server.personal_data import Vault
 

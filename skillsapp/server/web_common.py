@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from skillsapp import geography
-from skillsapp.engine.registration import mask_id_number, mask_phone
+from skillsapp.engine.personal_numbers import mask_id_number, mask_phone
 from skillsapp.i18n import format_duration, format_number
 from skillsapp.server import reports as server_reports
 from skillsapp.server.accounts import Organiser

@@ -23,12 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from skillsapp import geography
+from skillsapp.engine.personal_numbers import mask_id_number, mask_phone
 from skillsapp.engine.registration import (
     FieldError,
     Registration,
     clean_registration,
-    mask_id_number,
-    mask_phone,
     validate_registration,
 )
 from skillsapp.engine.rules import vietnam_day
