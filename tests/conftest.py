@@ -15,6 +15,22 @@ from skillsapp.paths import DataPaths  # noqa: E402
 pytest_plugins = ["hostile"]
 
 
+@pytest.fixture(scope="session")
+def qapp(qapp):
+    """pytest-qt's application, in the font the app really shows (the bundled Be Vietnam
+    Pro), whichever test runs first: a wider fallback font would cut text the app does not."""
+    from PySide6.QtGui import QFont
+
+    from skillsapp.ui.shell.fonts import load_bundled_font
+
+    family, problem = load_bundled_font()
+    assert problem is None, problem
+    font = QFont(qapp.font())
+    font.setFamily(family)
+    qapp.setFont(font)
+    return qapp
+
+
 @pytest.fixture(autouse=True)
 def vietnamese():
     set_language("vi")
