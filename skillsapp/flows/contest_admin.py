@@ -28,6 +28,16 @@ TITLE, RULES, QUOTAS, ROUNDS = "title", "rules", "quotas", "rounds"
 UPCOMING, OPEN, CLOSED = "upcoming", "open", "closed"
 
 DIFFICULTY_LABELS = {"easy": N_("Easy"), "medium": N_("Medium"), "hard": N_("Hard")}
+COUNTING_LABELS = {
+    "best": N_("The best attempt in the round counts"),
+    "first": N_("The first attempt in the round counts"),
+    "last": N_("The last attempt in the round counts"),
+}
+PREDICTION_LABELS = {
+    "full_score_count": N_("Guess how many entrants will answer every question right"),
+    "entrant_count": N_("Guess how many entrants will take part"),
+    "none": N_("No extra question"),
+}
 
 
 @dataclass(frozen=True)

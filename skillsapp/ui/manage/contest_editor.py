@@ -10,13 +10,12 @@ from __future__ import annotations
 import dataclasses
 import datetime
 
-from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QDateTimeEdit,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -27,18 +26,18 @@ from PySide6.QtWidgets import (
 
 from skillsapp.engine.rules import VIETNAM
 from skillsapp.flows.contest_admin import (
-    DIFFICULTY_LABELS,
+    COUNTING_LABELS,
+    PREDICTION_LABELS,
     QUOTAS,
     ROUNDS,
     RULES,
     TITLE,
     contest_problems,
-    difficulty_label,
     new_contest_id,
     new_round_id,
 )
-from skillsapp.i18n import N_, _, language
-from skillsapp.models import Contest, ContestRules, Quota, Round, Topic
+from skillsapp.i18n import _
+from skillsapp.models import Contest, ContestRules, Quota
 from skillsapp.ui.common.widgets import (
     TaskPage,
     big_button,
@@ -56,138 +55,14 @@ from skillsapp.ui.manage.common import (
     message_label,
     say,
 )
+from skillsapp.ui.manage.contest_rows import QuotaRow, RoundRow, select_data, spin_box
 from skillsapp.ui.shell.context import AppContext
-
-COUNTING_LABELS = {
-    "best": N_("The best attempt in the round counts"),
-    "first": N_("The first attempt in the round counts"),
-    "last": N_("The last attempt in the round counts"),
-}
-PREDICTION_LABELS = {
-    "full_score_count": N_("Guess how many entrants will answer every question right"),
-    "entrant_count": N_("Guess how many entrants will take part"),
-    "none": N_("No extra question"),
-}
-
-
-def to_qdatetime(moment: datetime.datetime) -> QDateTime:
-    return QDateTime.fromSecsSinceEpoch(int(moment.timestamp()))
-
-
-def from_qdatetime(value: QDateTime) -> datetime.datetime:
-    return datetime.datetime.fromtimestamp(value.toSecsSinceEpoch(), VIETNAM)
-
-
-def _display_format() -> str:
-    return "HH:mm  dd/MM/yyyy" if language() == "vi" else "HH:mm  MM/dd/yyyy"
-
-
-def _spin(low: int, high: int, value: int, none_text: str = "") -> QSpinBox:
-    spin = QSpinBox()
-    spin.setRange(low, high)
-    if none_text:
-        spin.setSpecialValueText(none_text)  # shown for the lowest value, 0
-    spin.setValue(value)
-    spin.setMinimumWidth(120)
-    return spin
-
-
-def _select(combo: QComboBox, value: object) -> None:
-    index = combo.findData(value)
-    if index >= 0:
-        combo.setCurrentIndex(index)
-
-
-class QuotaRow(QWidget):
-    """One line of the quota table: topic, difficulty and how many questions."""
-
-    remove = Signal(object)
-    changed = Signal()
-
-    def __init__(self, topics: list[Topic], quota: Quota | None) -> None:
-        super().__init__()
-        box = QVBoxLayout(self)
-        box.setContentsMargins(0, 0, 0, 8)
-        self.topic = combo_box()
-        self.topic.addItem(_("any topic"), None)
-        for topic in topics:
-            self.topic.addItem(topic.title, topic.id)
-        if quota and quota.topic and self.topic.findData(quota.topic) < 0:
-            self.topic.addItem(quota.topic, quota.topic)  # a topic no installed pack has
-        self.difficulty = combo_box()
-        self.difficulty.addItem(difficulty_label(None), None)
-        for key in DIFFICULTY_LABELS:
-            self.difficulty.addItem(difficulty_label(key), key)
-        self.count = _spin(1, 200, quota.count if quota else 1)
-        if quota:
-            _select(self.topic, quota.topic)
-            _select(self.difficulty, quota.difficulty)
-        self.remove_button = big_button(_("Remove"), accessible=_("Remove this quota line"))
-        self.remove_button.clicked.connect(lambda: self.remove.emit(self))
-        # Topic and difficulty names are long: each drop-down gets the whole width.
-        box.addWidget(Field(_("Topic"), self.topic))
-        box.addWidget(Field(_("Difficulty"), self.difficulty))
-        box.addWidget(
-            Reflow([Field(_("Number of questions"), self.count), _bottom(self.remove_button)])
-        )
-        self.count.valueChanged.connect(lambda _value: self.changed.emit())
-
-    def quota(self) -> Quota:
-        return Quota(self.count.value(), self.topic.currentData(), self.difficulty.currentData())
-
-
-class RoundRow(QWidget):
-    """One round: title, when it opens and when it closes."""
-
-    remove = Signal(object)
-
-    def __init__(
-        self, round_id: str, title: str, opens: datetime.datetime, closes: datetime.datetime
-    ):
-        super().__init__()
-        self.round_id = round_id
-        box = QVBoxLayout(self)
-        box.setContentsMargins(0, 0, 0, 8)
-        self.title = QLineEdit(title)
-        self.title.setMaxLength(80)
-        self.opens = QDateTimeEdit(to_qdatetime(opens))
-        self.closes = QDateTimeEdit(to_qdatetime(closes))
-        for edit in (self.opens, self.closes):
-            edit.setDisplayFormat(_display_format())
-            edit.setCalendarPopup(True)
-        self.remove_button = big_button(_("Remove"), accessible=_("Remove this round"))
-        self.remove_button.clicked.connect(lambda: self.remove.emit(self))
-        title_row = QHBoxLayout()
-        title_row.addWidget(Field(_("Round title"), self.title), 1)
-        title_row.addWidget(_bottom(self.remove_button))
-        box.addLayout(title_row)
-        box.addWidget(
-            Reflow([Field(_("Opens at"), self.opens), Field(_("Closes at"), self.closes)])
-        )
-
-    def round(self) -> Round:
-        return Round(
-            self.round_id,
-            self.title.text().strip(),
-            from_qdatetime(self.opens.dateTime()),
-            from_qdatetime(self.closes.dateTime()),
-        )
 
 
 def _release(context: AppContext, question: str) -> None:
     """Free the navigation if this editor locked it (and nothing else did since)."""
     if context.navigation_lock == question:
         context.unlock_navigation()
-
-
-def _bottom(button: QWidget) -> QWidget:
-    """A button lined up with the boxes of the fields beside it, not with their labels."""
-    holder = Plain()
-    box = QVBoxLayout(holder)
-    box.setContentsMargins(0, 0, 0, 0)
-    box.addStretch(1)
-    box.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
-    return holder
 
 
 class ContestEditor(TaskPage):
@@ -248,19 +123,19 @@ class ContestEditor(TaskPage):
         # Rules
         frame, box = card()
         box.addWidget(heading(_("Rules"), level=2))
-        self.count = _spin(1, 200, rules.questions_per_attempt)
-        self.minutes = _spin(1, 300, rules.time_limit_minutes)
-        self.per_day = _spin(0, 20, rules.attempts_per_day or 0, _("No limit"))
-        self.per_round = _spin(0, 50, rules.attempts_per_round or 0, _("No limit"))
+        self.count = spin_box(1, 200, rules.questions_per_attempt)
+        self.minutes = spin_box(1, 300, rules.time_limit_minutes)
+        self.per_day = spin_box(0, 20, rules.attempts_per_day or 0, _("No limit"))
+        self.per_round = spin_box(0, 50, rules.attempts_per_round or 0, _("No limit"))
         self.counting = combo_box()
         for key, label in COUNTING_LABELS.items():
             self.counting.addItem(_(label), key)
-        _select(self.counting, rules.counting)
+        select_data(self.counting, rules.counting)
         self.prediction = combo_box()
         for key, label in PREDICTION_LABELS.items():
             self.prediction.addItem(_(label), key)
-        _select(self.prediction, rules.prediction)
-        self.min_age = _spin(0, 100, rules.min_age or 0, _("No minimum age"))
+        select_data(self.prediction, rules.prediction)
+        self.min_age = spin_box(0, 100, rules.min_age or 0, _("No minimum age"))
         for pair in (
             (
                 Field(_("Questions in an attempt"), self.count),
