@@ -10,7 +10,7 @@ from ui_helpers import make_context
 from skillsapp.i18n import _
 from skillsapp.settings import load_settings
 from skillsapp.ui.common.widgets import MIN_TARGET
-from skillsapp.ui.manage.gate import OrganiserSignInDialog
+from skillsapp.ui.manage.sign_in import OrganiserSignInDialog
 from skillsapp.ui.shell.settings_dialog import SettingsDialog
 
 LEFT = Qt.MouseButton.LeftButton

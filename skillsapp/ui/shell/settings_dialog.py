@@ -171,7 +171,7 @@ class SettingsDialog(QDialog):
 
     def sign_in(self) -> None:
         """Open the organiser sign-in (or the first-account form) over this dialog."""
-        from skillsapp.ui.manage.gate import OrganiserSignInDialog
+        from skillsapp.ui.manage.sign_in import OrganiserSignInDialog
 
         dialog = OrganiserSignInDialog(self.context, self)
         dialog.exec()
