@@ -14,7 +14,8 @@ from skillsapp.ui.common.widgets import Page, heading, paragraph, scroll_page
 from skillsapp.ui.learner.gate import LearnerArea
 from skillsapp.ui.lessons import speech
 from skillsapp.ui.lessons.card import LessonButton
-from skillsapp.ui.lessons.reader import LessonReader, WideScrollBar
+from skillsapp.ui.lessons.reader import LessonReader
+from skillsapp.ui.lessons.reading_view import WideScrollBar
 from skillsapp.ui.practice.quiz import PracticePage
 from skillsapp.ui.shell.context import AppContext
 from skillsapp.ui.shell.theme import palette_for

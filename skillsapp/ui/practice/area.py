@@ -13,7 +13,7 @@ from skillsapp.storage.progress import LessonProgress
 from skillsapp.ui.common.widgets import Page, big_button, card, heading, paragraph, scroll_page
 from skillsapp.ui.learner.gate import LearnerArea
 from skillsapp.ui.lessons.card import LessonButton, best_score_text
-from skillsapp.ui.lessons.reader import WideScrollBar
+from skillsapp.ui.lessons.reading_view import WideScrollBar
 from skillsapp.ui.practice.quiz import PracticePage
 from skillsapp.ui.shell.context import AppContext
 from skillsapp.ui.shell.theme import palette_for

@@ -33,7 +33,7 @@ from skillsapp.ui.common.widgets import (
     heading,
     paragraph,
 )
-from skillsapp.ui.lessons.reader import WideScrollBar, mix
+from skillsapp.ui.lessons.reading_view import WideScrollBar, mix
 from skillsapp.ui.shell.context import AppContext
 from skillsapp.ui.shell.theme import palette_for
 

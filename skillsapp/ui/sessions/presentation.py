@@ -33,7 +33,7 @@ from skillsapp.i18n import _
 from skillsapp.models import Lesson
 from skillsapp.settings import TEXT_SIZES, Settings
 from skillsapp.ui.lessons.markup import lesson_pages
-from skillsapp.ui.lessons.reader import ReadingView, reading_css
+from skillsapp.ui.lessons.reading_view import ReadingView, reading_css
 from skillsapp.ui.shell.context import AppContext
 from skillsapp.ui.shell.theme import (
     PRESENTATION_SCALE,
