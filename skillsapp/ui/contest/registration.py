@@ -8,9 +8,6 @@ identification number and phone are shown only masked (the PC is shared).
 
 from __future__ import annotations
 
-import calendar
-import datetime
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
@@ -32,7 +29,7 @@ from skillsapp.engine.registration import (
 )
 from skillsapp.engine.rules import vietnam_day
 from skillsapp.flows import contest as contest_flow
-from skillsapp.i18n import _, format_date
+from skillsapp.i18n import _
 from skillsapp.models import Contest
 from skillsapp.storage.registrations import RegistrationNotSaved, StoredRegistration
 from skillsapp.ui.common.pickers import PickerField, PickerItem
@@ -44,14 +41,14 @@ from skillsapp.ui.common.widgets import (
     paragraph,
     press_focused_button,
 )
+from skillsapp.ui.contest.birth_date import BirthDatePickers
 from skillsapp.ui.contest.registration_fields import (
     GroupedDigitsValidator,
     RegistrationField,
     field_label,
     field_list,
+    saved_lines,
 )
-
-MAX_AGE_YEARS = 120
 
 
 class RegistrationScreen(QWidget):
@@ -109,31 +106,11 @@ class RegistrationScreen(QWidget):
             self.name_edit
         )
 
-        birth = add_field("date_of_birth")
-        title = field_label("date_of_birth")
-        self.day = PickerField(_("{field}: {part}").format(field=title, part=_("Day")), _("Day"))
-        self.month = PickerField(
-            _("{field}: {part}").format(field=title, part=_("Month")), _("Month")
-        )
-        self.month.set_items(
-            [PickerItem(_("Month {n}").format(n=m), m, str(m)) for m in range(1, 13)]
-        )
-        self.year = PickerField(
-            _("{field}: {part}").format(field=title, part=_("Year")),
-            _("Year"),
-            search_hint=_("Type the year, for example 1962"),
-        )
-        self.year.set_items(
-            [
-                PickerItem(_("Year {n}").format(n=y), y, str(y))
-                for y in range(self.today.year, self.today.year - MAX_AGE_YEARS - 1, -1)
-            ]
-        )
-        self._fill_days()
-        for picker in (self.day, self.month, self.year):
-            birth.add(picker, 1, accessible=picker.title)
-        self.month.changed.connect(self._fill_days)
-        self.year.changed.connect(self._fill_days)
+        birth_field = add_field("date_of_birth")
+        self.birth = BirthDatePickers(field_label("date_of_birth"), self.today)
+        self.day, self.month, self.year = self.birth.pickers
+        for picker in self.birth.pickers:
+            birth_field.add(picker, 1, accessible=picker.title)
 
         self.id_edit = text_box(20)
         self.id_edit.setValidator(GroupedDigitsValidator(self.id_edit))
@@ -233,9 +210,7 @@ class RegistrationScreen(QWidget):
         name = source.full_name if source else (profile.display_name if profile else "")
         self.name_edit.setText(name)
         if source and source.date_of_birth:
-            self._select(self.year, source.date_of_birth.year)
-            self._select(self.month, source.date_of_birth.month)
-            self._select(self.day, source.date_of_birth.day)
+            self.birth.set_date(source.date_of_birth)
         elif profile and profile.birth_year:
             self._select(self.year, profile.birth_year)
         province = source.province_code if source else (profile.province_code if profile else None)
@@ -267,16 +242,6 @@ class RegistrationScreen(QWidget):
                     _("Saved: {number}. Leave empty to keep it.").format(number=mask(number))
                 )
 
-    def _fill_days(self) -> None:
-        """Only days that exist in the chosen month (29 February only in leap years).
-
-        A day that no longer exists is dropped, not moved: the person chooses again."""
-        month, year = self.month.value(), self.year.value()
-        days = calendar.monthrange(year or 2000, month)[1] if month else 31
-        self.day.set_items(
-            [PickerItem(_("Day {n}").format(n=d), d, str(d)) for d in range(1, days + 1)]
-        )
-
     def _fill_communes(self) -> None:
         code = self.province.value()
         self.commune.set_items(
@@ -289,15 +254,8 @@ class RegistrationScreen(QWidget):
 
     # --- reading and saving -----------------------------------------------------------
 
-    def _birth_date(self) -> tuple[datetime.date | None, bool]:
-        """(date, complete); complete is False when only some of day/month/year are chosen."""
-        parts = (self.year.value(), self.month.value(), self.day.value())
-        if all(parts):
-            return datetime.date(*parts), True
-        return None, not any(parts)
-
     def entry(self) -> tuple[Registration, list[FieldError]]:
-        birth, birth_complete = self._birth_date()
+        birth, birth_complete = self.birth.value()
         id_number = self.id_edit.text() or (self.existing.id_number if self.existing else None)
         phone = self.phone_edit.text() or (self.existing.phone if self.existing else None)
         entry = Registration(
@@ -370,27 +328,7 @@ class RegistrationScreen(QWidget):
         page = self.done_page = TaskPage()
         self.stack.addWidget(page)
         page.body.addWidget(heading(_("Your registration is saved")))
-        lines = [_("Full name: {name}").format(name=saved.full_name)]
-        if saved.date_of_birth:
-            lines.append(_("Date of birth: {date}").format(date=format_date(saved.date_of_birth)))
-        if saved.id_number:
-            lines.append(
-                _("Identification number: {number}").format(number=mask_id_number(saved.id_number))
-            )
-        if saved.phone:
-            lines.append(_("Phone: {number}").format(number=mask_phone(saved.phone)))
-        if saved.commune_code:
-            commune = geography.commune(saved.commune_code)
-            province = geography.province_of_commune(saved.commune_code)
-            if commune and province:
-                lines.append(
-                    _("Commune: {commune}, {province}").format(
-                        commune=commune.name, province=province.name
-                    )
-                )
-        if saved.participant_group:
-            lines.append(_("Group: {group}").format(group=saved.participant_group))
-        self.saved_details = QLabel("\n".join(lines))
+        self.saved_details = QLabel("\n".join(saved_lines(saved)))
         self.saved_details.setWordWrap(True)
         page.body.addWidget(self.saved_details)
         if missing:

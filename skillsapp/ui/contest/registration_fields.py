@@ -1,12 +1,16 @@
 """The parts of the registration form: field labels, the grouped identification
-number, and a field with its label, hint and its own error message underneath."""
+number, a field with its label, hint and its own error message underneath, and the
+lines a saved registration shows."""
 
 from __future__ import annotations
 
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from skillsapp.i18n import N_, _
+from skillsapp import geography
+from skillsapp.engine.personal_numbers import mask_id_number, mask_phone
+from skillsapp.i18n import N_, _, format_date
+from skillsapp.storage.registrations import StoredRegistration
 from skillsapp.ui.common.widgets import paragraph
 
 FIELD_LABELS = {
@@ -111,3 +115,29 @@ class RegistrationField(QWidget):
         self.error.setVisible(bool(message))
         if self.focus_target is not None:
             self.focus_target.setAccessibleDescription(message or "")
+
+
+def saved_lines(saved: StoredRegistration) -> list[str]:
+    """What a saved registration shows, one line a field; the ID number and phone masked
+    (the PC is shared)."""
+    lines = [_("Full name: {name}").format(name=saved.full_name)]
+    if saved.date_of_birth:
+        lines.append(_("Date of birth: {date}").format(date=format_date(saved.date_of_birth)))
+    if saved.id_number:
+        lines.append(
+            _("Identification number: {number}").format(number=mask_id_number(saved.id_number))
+        )
+    if saved.phone:
+        lines.append(_("Phone: {number}").format(number=mask_phone(saved.phone)))
+    if saved.commune_code:
+        commune = geography.commune(saved.commune_code)
+        province = geography.province_of_commune(saved.commune_code)
+        if commune and province:
+            lines.append(
+                _("Commune: {commune}, {province}").format(
+                    commune=commune.name, province=province.name
+                )
+            )
+    if saved.participant_group:
+        lines.append(_("Group: {group}").format(group=saved.participant_group))
+    return lines
