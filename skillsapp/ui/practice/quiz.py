@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 from skillsapp.flows.practice import PracticeQuiz, QuizResult
 from skillsapp.flows.quiz import Feedback, ShownQuestion
 from skillsapp.i18n import _, format_percent
-from skillsapp.storage.progress import DONE
 from skillsapp.ui.common.widgets import (
     OptionButton,
     TaskPage,
@@ -34,6 +33,7 @@ from skillsapp.ui.common.widgets import (
     paragraph,
 )
 from skillsapp.ui.lessons.reading_view import WideScrollBar, mix
+from skillsapp.ui.practice.result_message import result_message
 from skillsapp.ui.shell.context import AppContext
 from skillsapp.ui.shell.theme import palette_for
 
@@ -361,41 +361,18 @@ class PracticePage(QWidget):
         body.addLayout(row)
         side = self.fontMetrics().height() * 2
         self.retry_button = self.reread_button = None
-        if lesson is None:
-            self.message.setText(
-                _(
-                    "Well done: you have finished today's review. Questions you got wrong will come back tomorrow."
-                )
-            )
-            self.result_icon.setPixmap(_icon_pixmap("fa5s.check-circle", palette.good, side))
-        elif result.passed:
-            self.message.setText(
-                _("Congratulations! You have completed the lesson “{title}”.").format(
-                    title=lesson.title
-                )
-            )
+        said = result_message(result, lesson, self.quiz.pass_mark)
+        self.message.setText(said.text)
+        if result.passed and lesson is not None:
             self.message.setObjectName("good")
-            self.result_icon.setPixmap(_icon_pixmap("fa5s.award", palette.good, side))
-        else:
-            text = _(
-                "Not passed this time: the lesson needs {mark} or more. Read the lesson again and try once more, "
-                "you can do it."
-            ).format(mark=format_percent(self.quiz.pass_mark / 100))
-            if result.progress is not None and result.progress.status == DONE:
-                text += " " + _("You completed this lesson before; it still counts as done.")
-            self.message.setText(text)
-            self.result_icon.setPixmap(_icon_pixmap("fa5s.redo", palette.accent, side))
+        colour = palette.good if said.tone == "good" else palette.accent
+        self.result_icon.setPixmap(_icon_pixmap(said.icon, colour, side))
+        if said.offer_retry:
             self.retry_button = big_button(_("Try again"), primary=True)
             self.retry_button.clicked.connect(self.retry_requested)
             if self.can_reread:
                 self.reread_button = big_button(_("Read the lesson again"))
                 self.reread_button.clicked.connect(self.reread_requested)
-        if lesson is not None and result.correct < result.total:
-            self.message.setText(
-                self.message.text()
-                + "\n"
-                + _("The questions you got wrong will come back for review in Practice tomorrow.")
-            )
         self.back_button = big_button(self.back_text, primary=self.retry_button is None)
         self.back_button.clicked.connect(self.back_requested)
         # Going back on the left, trying again on the right: in view on any screen.
