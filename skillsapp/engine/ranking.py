@@ -11,8 +11,8 @@ at random.
 [(1, 'p2'), (2, 'p1')]
 
 A round can hold 100,000 attempts, so the hot paths below work column by column with
-built-ins (comprehensions, ``sort`` without a key function, ``map`` over C callables)
-rather than a Python call per attempt, and make as few objects as the answer needs.
+built-ins (comprehensions, ``sort`` without a key function, ``map`` of built-ins) rather
+than a Python function call per attempt, and make as few objects as the answer needs.
 """
 
 from __future__ import annotations
@@ -98,6 +98,18 @@ def _when_getter(instants: _Instants | _SameFormatInstants) -> Callable[[Attempt
     return lambda result: instants[result.submitted_at]
 
 
+def _better_tie(
+    result: AttemptResult, current: AttemptResult, when: Callable[[AttemptResult], Any]
+) -> bool:
+    """Between two attempts with the same score: the shorter time, then the earlier
+    submission, then the smaller attempt id (so the choice never depends on their order)."""
+    return (result.duration_ms, when(result), result.attempt_id) < (
+        current.duration_ms,
+        when(current),
+        current.attempt_id,
+    )
+
+
 def counting_attempts(
     results: Iterable[AttemptResult],
     counting: str = "best",
@@ -117,13 +129,7 @@ def counting_attempts(
             if (
                 current is None
                 or result.score > current.score
-                or result.score == current.score
-                and (
-                    result.duration_ms,
-                    when(result),
-                    result.attempt_id,
-                )
-                < (current.duration_ms, when(current), current.attempt_id)
+                or (result.score == current.score and _better_tie(result, current, when))
             ):
                 chosen[result.entrant] = result
     else:
