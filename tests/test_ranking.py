@@ -228,3 +228,34 @@ def test_ranking_agrees_with_the_rules_written_plainly(rows, counting, predictio
 def test_nothing_to_rank():
     assert rank([], true_figure=3) == []
     assert rank_round([], "best", "full_score_count") == ([], 0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 3),  # entrant
+            st.integers(0, 2),  # score
+            st.integers(1, 2),  # duration
+            st.integers(0, 2),  # minute (few values: equal attempts happen)
+            st.one_of(st.none(), st.integers(0, 2)),  # prediction
+        ),
+        max_size=20,
+    ),
+    st.randoms(use_true_random=False),
+)
+def test_best_counting_and_ranks_do_not_depend_on_the_order_attempts_arrive(rows, rnd):
+    """PCs sync in any order: the counting attempt (ties go to the shorter time, the
+    earlier submission, then the smaller attempt id) and the ranking stay the same."""
+    results = [
+        result(f"a{index}", f"e{entrant}", score, duration, minute, guess, max_score=2)
+        for index, (entrant, score, duration, minute, guess) in enumerate(rows)
+    ]
+    shuffled = list(results)
+    rnd.shuffle(shuffled)
+    ranked, figure = rank_round(results, "best", "full_score_count")
+    again, figure_again = rank_round(shuffled, "best", "full_score_count")
+    assert figure == figure_again
+    assert [(r.rank, r.result.attempt_id, r.prediction_gap) for r in ranked] == [
+        (r.rank, r.result.attempt_id, r.prediction_gap) for r in again
+    ]
