@@ -201,7 +201,7 @@ def rank(
     ranked: list[Ranked] = []
     append = ranked.append
     current_rank = 0
-    before = (None, None, None, None)
+    before: tuple[Any, ...] = (None, None, None, None)
     # One pass: a place whose key differs from the one before starts a new rank at its
     # position. ``tuple.__new__`` makes the Ranked without a Python frame (``Ranked(...)``
     # is a Python function).
