@@ -167,12 +167,23 @@ def reference_ranking(results, counting, prediction):
 VIETNAM = datetime.timezone(datetime.timedelta(hours=7))
 
 
-@settings(max_examples=200, deadline=None)
+def written(moment, zones, index):
+    """One submission time as a PC or the server may write it."""
+    if zones == "vietnam" or (zones == "mixed" and index % 2):
+        return moment.astimezone(VIETNAM).isoformat()
+    if zones == "separators" and index % 2:
+        # Same length and zone as the others, but a space between date and time: the
+        # text no longer sorts as the instant does, so the times must be parsed.
+        return moment.isoformat(sep=" ")
+    return moment.isoformat()
+
+
+@settings(max_examples=300, deadline=None)
 @given(
     st.lists(
         st.tuples(
             st.integers(0, 6),  # entrant
-            st.integers(0, 3),  # score
+            st.sampled_from([0, 1, 1.5, 2, 2.0, 3]),  # score (2 and 2.0 are the same score)
             st.integers(1, 3),  # duration (few values: ties happen)
             st.integers(0, 5),  # minute
             st.one_of(st.none(), st.integers(0, 4)),  # prediction
@@ -181,20 +192,70 @@ VIETNAM = datetime.timezone(datetime.timedelta(hours=7))
     ),
     st.sampled_from(["best", "first", "last"]),
     st.sampled_from(["full_score_count", "entrant_count", "none"]),
-    st.sampled_from(["utc", "vietnam", "mixed"]),
+    st.sampled_from(["utc", "vietnam", "mixed", "separators"]),
+    st.integers(0, 1),  # the minutes fall on one day or straddle midnight
 )
-def test_ranking_agrees_with_the_rules_written_plainly(rows, counting, prediction, zones):
-    """Times written alike are compared as text (fast); written in different zones they are
-    parsed. Both must give exactly the ranking the rules describe."""
-    results = []
-    for index, (entrant, score, duration, minute, guess) in enumerate(rows):
-        moment = BASE + datetime.timedelta(minutes=minute)
-        if zones == "vietnam" or (zones == "mixed" and index % 2):
-            moment = moment.astimezone(VIETNAM)
-        results.append(
-            AttemptResult(f"a{index}", f"e{entrant}", score, 3, duration, moment.isoformat(), guess)
+def test_ranking_agrees_with_the_rules_written_plainly(rows, counting, prediction, zones, day):
+    """Times written alike are compared as text (fast); written in different zones, or
+    with a different separator, they are parsed. Both must give exactly the ranking the
+    rules describe, through ``rank_round`` and through the steps called one by one."""
+    start = BASE + datetime.timedelta(hours=23, minutes=58) if day else BASE
+    results = [
+        AttemptResult(
+            f"a{index}",
+            f"e{entrant}",
+            score,
+            3,
+            duration,
+            written(start + datetime.timedelta(minutes=minute), zones, index),
+            guess,
         )
-    ranked, _figure = rank_round(results, counting, prediction)
-    assert [(r.rank, r.result.attempt_id) for r in ranked] == reference_ranking(
-        results, counting, prediction
-    )
+        for index, (entrant, score, duration, minute, guess) in enumerate(rows)
+    ]
+    expected = reference_ranking(results, counting, prediction)
+    ranked, figure = rank_round(iter(results), counting, prediction)
+    assert [(r.rank, r.result.attempt_id) for r in ranked] == expected
+    counted = counting_attempts(iter(results), counting)
+    assert figure == true_figure(counted, prediction)
+    one_by_one = rank(iter(counted), figure)
+    assert [(r.rank, r.result.attempt_id) for r in one_by_one] == expected
+    for place in ranked:
+        guess = place.result.prediction
+        gap = None if figure is None or guess is None else abs(guess - figure)
+        assert place.prediction_gap == gap
+
+
+def test_nothing_to_rank():
+    assert rank([], true_figure=3) == []
+    assert rank_round([], "best", "full_score_count") == ([], 0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 3),  # entrant
+            st.integers(0, 2),  # score
+            st.integers(1, 2),  # duration
+            st.integers(0, 2),  # minute (few values: equal attempts happen)
+            st.one_of(st.none(), st.integers(0, 2)),  # prediction
+        ),
+        max_size=20,
+    ),
+    st.randoms(use_true_random=False),
+)
+def test_best_counting_and_ranks_do_not_depend_on_the_order_attempts_arrive(rows, rnd):
+    """PCs sync in any order: the counting attempt (ties go to the shorter time, the
+    earlier submission, then the smaller attempt id) and the ranking stay the same."""
+    results = [
+        result(f"a{index}", f"e{entrant}", score, duration, minute, guess, max_score=2)
+        for index, (entrant, score, duration, minute, guess) in enumerate(rows)
+    ]
+    shuffled = list(results)
+    rnd.shuffle(shuffled)
+    ranked, figure = rank_round(results, "best", "full_score_count")
+    again, figure_again = rank_round(shuffled, "best", "full_score_count")
+    assert figure == figure_again
+    assert [(r.rank, r.result.attempt_id, r.prediction_gap) for r in ranked] == [
+        (r.rank, r.result.attempt_id, r.prediction_gap) for r in again
+    ]

@@ -9,14 +9,19 @@ at random.
 >>> b = AttemptResult("b", "p2", 20, 20, 300_000, "2026-12-07T10:00:00+07:00", 15)
 >>> [(r.rank, r.result.entrant) for r in rank([a, b], true_figure=14)]
 [(1, 'p2'), (2, 'p1')]
+
+A round can hold 100,000 attempts, so the hot paths below work column by column with
+built-ins (comprehensions, ``sort`` without a key function, ``map`` of built-ins) rather
+than a Python function call per attempt, and make as few objects as the answer needs.
 """
 
 from __future__ import annotations
 
 import datetime
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
 
@@ -67,38 +72,75 @@ class _SameFormatInstants:
         return value
 
 
+_AS_WRITTEN = _SameFormatInstants()
+_SHAPE_LENGTH = len("2026-12-07T00:00:00+00:00")
+_offset_of = itemgetter(slice(-6, None))
+_separator_of = itemgetter(10)
+
+
 def _instants_for(results: Sequence[AttemptResult]) -> _Instants | _SameFormatInstants:
-    shapes = {(len(r.submitted_at), r.submitted_at[-6:]) for r in results}
-    if len(shapes) == 1:
-        length, offset = next(iter(shapes))
-        if length == len("2026-12-07T00:00:00+00:00") and offset[0] in "+-" and offset[3] == ":":
-            return _SameFormatInstants()
+    texts = [r.submitted_at for r in results]
+    # Built-ins mapped over the column (no Python call per attempt): one length, one zone
+    # offset and one date-time separator for all means the text sorts as the instant does.
+    if set(map(len, texts)) == {_SHAPE_LENGTH}:
+        offsets = set(map(_offset_of, texts))
+        if len(offsets) == 1 and len(set(map(_separator_of, texts))) == 1:
+            offset = next(iter(offsets))
+            if offset[0] in "+-" and offset[3] == ":":
+                return _AS_WRITTEN
     return _Instants()
 
 
+def _when_getter(instants: _Instants | _SameFormatInstants) -> Callable[[AttemptResult], Any]:
+    """A result's submission as compared: the text itself, or its parsed instant."""
+    if isinstance(instants, _SameFormatInstants):
+        return attrgetter("submitted_at")
+    return lambda result: instants[result.submitted_at]
+
+
+def _better_tie(
+    result: AttemptResult, current: AttemptResult, when: Callable[[AttemptResult], Any]
+) -> bool:
+    """Between two attempts with the same score: the shorter time, then the earlier
+    submission, then the smaller attempt id (so the choice never depends on their order)."""
+    return (result.duration_ms, when(result), result.attempt_id) < (
+        current.duration_ms,
+        when(current),
+        current.attempt_id,
+    )
+
+
 def counting_attempts(
-    results: Iterable[AttemptResult], counting: str = "best", instants: _Instants | None = None
+    results: Iterable[AttemptResult],
+    counting: str = "best",
+    instants: _Instants | _SameFormatInstants | None = None,
 ) -> list[AttemptResult]:
     """One attempt per entrant: the best (score, then time, then earlier), the first or the last."""
     if counting not in ("best", "first", "last"):
         raise ValueError(f"unknown counting rule {counting!r}")
-    instants = _Instants() if instants is None else instants
-    chosen: dict[str, tuple[Any, AttemptResult]] = {}
+    when = _when_getter(_Instants() if instants is None else instants)
+    chosen: dict[str, AttemptResult] = {}
     get = chosen.get
-    for result in results:
-        when = instants[result.submitted_at]
-        if counting == "best":
-            key: Any = (-result.score, result.duration_ms, when, result.attempt_id)
-        else:
-            key = when
-        current = get(result.entrant)
-        if (
-            current is None
-            or (counting == "last" and key > current[0])
-            or (counting != "last" and key < current[0])
-        ):
-            chosen[result.entrant] = (key, result)
-    return [result for _key, result in chosen.values()]
+    # The result itself is kept (no key tuple per attempt): most attempts are an entrant's
+    # only one or lose on score alone, so the full comparison is made only on a tie.
+    if counting == "best":
+        for result in results:
+            current = get(result.entrant)
+            if (
+                current is None
+                or result.score > current.score
+                or (result.score == current.score and _better_tie(result, current, when))
+            ):
+                chosen[result.entrant] = result
+    else:
+        later = counting == "last"
+        for result in results:
+            current = get(result.entrant)
+            if current is None or (
+                when(result) > when(current) if later else when(result) < when(current)
+            ):
+                chosen[result.entrant] = result
+    return list(chosen.values())
 
 
 def true_figure(
@@ -106,7 +148,8 @@ def true_figure(
 ) -> int | None:
     """The figure entrants tried to predict, computed from the attempts that count."""
     if prediction == "full_score_count":
-        return sum(1 for r in counted if r.full_score)
+        # ``full_score`` spelt out: a property call per attempt costs as much as the test.
+        return sum(1 for r in counted if r.max_score > 0 and r.score >= r.max_score)
     if prediction == "entrant_count":
         return len(counted)
     return None
@@ -122,29 +165,52 @@ def rank_key(
     return (-result.score, gap, result.duration_ms, when)
 
 
+_new_tuple = tuple.__new__
+
+
 def rank(
-    counted: Iterable[AttemptResult], true_figure: int | None, instants: _Instants | None = None
+    counted: Iterable[AttemptResult],
+    true_figure: int | None,
+    instants: _Instants | _SameFormatInstants | None = None,
 ) -> list[Ranked]:
     """Rank counted attempts; equal keys share a rank (standard competition ranking)."""
-    instants = _Instants() if instants is None else instants
-    results = list(counted)
-    # Plain tuples sorted as they are (no key function): the rank key, then the entrant
-    # (a stable order among ties), then the position to find the result again.
+    results = counted if isinstance(counted, list) else list(counted)
+    instants = _instants_for(results) if instants is None else instants
+    if isinstance(instants, _SameFormatInstants):
+        whens: list[Any] = [r.submitted_at for r in results]
+    else:
+        whens = [instants[r.submitted_at] for r in results]
+    inf = math.inf
+    figure = true_figure
+    no_figure = figure is None
+    # Plain tuples sorted as they are (no key function), built in one comprehension: the
+    # rank key (score, gap, time, submission), then the entrant (a stable order among
+    # ties), then the position to find the result again. No prediction is the ``inf`` gap.
     keyed = [
-        (*rank_key(r, true_figure, instants), r.entrant, index) for index, r in enumerate(results)
+        (
+            -r.score,
+            inf if no_figure or (guess := r.prediction) is None else abs(guess - figure),
+            r.duration_ms,
+            when,
+            r.entrant,
+            index,
+        )
+        for index, (r, when) in enumerate(zip(results, whens, strict=True))
     ]
     keyed.sort()
     ranked: list[Ranked] = []
     append = ranked.append
-    previous_key = None
     current_rank = 0
-    inf = math.inf
-    for position, item in enumerate(keyed, start=1):
-        key = item[:4]
-        if key != previous_key:
+    before: tuple[Any, ...] = (None, None, None, None)
+    # One pass: a place whose key differs from the one before starts a new rank at its
+    # position. ``tuple.__new__`` makes the Ranked without a Python frame (``Ranked(...)``
+    # is a Python function).
+    for position, (score, gap, duration, when, _entrant, index) in enumerate(keyed, start=1):
+        key = (score, gap, duration, when)
+        if key != before:
             current_rank = position
-            previous_key = key
-        append(Ranked(current_rank, results[item[5]], None if key[1] == inf else key[1]))
+            before = key
+        append(_new_tuple(Ranked, (current_rank, results[index], None if gap == inf else gap)))
     return ranked
 
 
@@ -152,7 +218,7 @@ def rank_round(
     results: Iterable[AttemptResult], counting: str, prediction: str
 ) -> tuple[list[Ranked], int | None]:
     """Everything at once: choose counting attempts, compute the true figure, rank."""
-    results = list(results)
+    results = results if isinstance(results, list) else list(results)
     instants = _instants_for(results)
     counted = counting_attempts(results, counting, instants)
     figure = true_figure(counted, prediction)

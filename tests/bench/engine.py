@@ -1,6 +1,7 @@
 """Engine benchmark: draw, durable answer commits, ranking.
 
-    python tests/bench/engine.py
+    python tests/bench/engine.py                  # all three
+    python tests/bench/engine.py --part ranking   # one of them (--help for the rest)
 
 Prints:
 * the time to draw a 30-question attempt (3 per topic over 10 topics) from a
@@ -8,13 +9,20 @@ Prints:
 * one answer committed durably through the store, p50 and p99, beside a bare
   sqlite3 single-row commit on the same disk with the same WAL and
   synchronous=FULL settings (target p99 <= 3x);
-* ranking 100,000 attempts (target <= 0.5 s), beside one bare sort of them.
-Not a test: it prints figures.
+* ranking 100,000 attempts (target <= 0.5 s), beside one bare sort of them, run
+  interleaved in the same process; then the same attempts with their times written in
+  two zones (the path that parses times); --profile adds a cProfile of one ranking.
+Not a test: it prints figures, with the load average (the machine may be shared).
 """
 
 from __future__ import annotations
 
+import argparse
+import cProfile
 import datetime
+import gc
+import os
+import pstats
 import random
 import sqlite3
 import statistics
@@ -111,23 +119,32 @@ def bench_commits(runs: int = 1000) -> None:
     print(f"ratio p50 {a50 / b50:.2f}, p99 {a99 / b99:.2f} (target p99 <= 3x)")
 
 
-def bench_ranking(count: int = 100_000) -> None:
+def ranking_attempts(count: int, zones: bool = False) -> list[AttemptResult]:
+    """``count`` attempts by about ``count`` * 0.49 entrants (60,000 people drawn at random
+    for 100,000 attempts); with ``zones``, every other time is written at UTC+7."""
     rng = random.Random(7)
     base = datetime.datetime(2026, 12, 7, tzinfo=datetime.UTC)
-    results = [
-        AttemptResult(
-            f"a{i}",
-            f"e{rng.randrange(60_000)}",
-            rng.randint(0, 20),
-            20,
-            rng.randint(60_000, 900_000),
-            (base + datetime.timedelta(seconds=rng.randrange(600_000))).isoformat(),
-            rng.randint(0, 5000),
+    vietnam = datetime.timezone(datetime.timedelta(hours=7))
+    pool = max(1, count * 3 // 5)
+    results = []
+    for i in range(count):
+        entrant = f"e{rng.randrange(pool)}"
+        score, duration = rng.randint(0, 20), rng.randint(60_000, 900_000)
+        moment = base + datetime.timedelta(seconds=rng.randrange(600_000))
+        if zones and i % 2:
+            moment = moment.astimezone(vietnam)
+        prediction = rng.randint(0, 5000)
+        results.append(
+            AttemptResult(f"a{i}", entrant, score, 20, duration, moment.isoformat(), prediction)
         )
-        for i in range(count)
-    ]
+    return results
+
+
+def bench_ranking(count: int = 100_000, runs: int = 5, zones: bool = False) -> None:
+    results = ranking_attempts(count, zones)
     timings, bare = [], []
-    for _ in range(5):
+    full_collections = gc.get_stats()[2]["collections"]
+    for _ in range(runs):
         # The bare baseline: one sort of the same attempts by score, time and submission,
         # in the same process, interleaved with the real ranking so load hits both alike.
         started = time.perf_counter()
@@ -136,15 +153,45 @@ def bench_ranking(count: int = 100_000) -> None:
         started = time.perf_counter()
         ranked, _figure = rank_round(results, "best", "full_score_count")
         timings.append(time.perf_counter() - started)
+    full_collections = gc.get_stats()[2]["collections"] - full_collections
     median, bare_median = statistics.median(timings), statistics.median(bare)
+    label = "times in two zones (parsed)" if zones else "times written alike"
     print(
-        f"rank {count:,} attempts ({len(ranked):,} entrants): median {median:.3f} s "
+        f"rank {count:,} attempts ({len(ranked):,} entrants), {label}: median {median:.3f} s "
         f"(target <= 0.5 s); bare sort of the same attempts {bare_median:.3f} s "
-        f"= {median / bare_median:.2f}x"
+        f"= {median / bare_median:.2f}x; {full_collections} full garbage collections in "
+        f"{runs} runs of both"
     )
 
 
+def profile_ranking(count: int) -> None:
+    results = ranking_attempts(count)
+    profiler = cProfile.Profile()
+    profiler.runcall(rank_round, results, "best", "full_score_count")
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(12)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--part", choices=["draw", "commits", "ranking"], action="append", help="default: all"
+    )
+    parser.add_argument("--attempts", type=int, default=100_000, help="attempts to rank")
+    parser.add_argument("--runs", type=int, default=5, help="ranking runs (the median is shown)")
+    parser.add_argument("--profile", action="store_true", help="cProfile one ranking")
+    args = parser.parse_args()
+    parts = args.part or ["draw", "commits", "ranking"]
+    if "draw" in parts:
+        bench_draw()
+    if "commits" in parts:
+        bench_commits()
+    if "ranking" in parts:
+        bench_ranking(args.attempts, args.runs)
+        bench_ranking(args.attempts, args.runs, zones=True)
+        if args.profile:
+            profile_ranking(args.attempts)
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+
+
 if __name__ == "__main__":
-    bench_draw()
-    bench_commits()
-    bench_ranking()
+    main()
