@@ -145,10 +145,21 @@ def reference_ranking(results, counting, prediction):
                 keep.attempt_id,
             ):
                 chosen[r.entrant] = r
-        elif (counting == "first" and instant(r) < instant(keep)) or (
-            counting == "last" and instant(r) > instant(keep)
+        elif counting == "first" and (instant(r), r.attempt_id) < (
+            instant(keep),
+            keep.attempt_id,
         ):
             chosen[r.entrant] = r
+        elif (
+            counting == "last"
+            and (instant(r) > instant(keep))
+            or (
+                counting == "last"
+                and instant(r) == instant(keep)
+                and r.attempt_id < keep.attempt_id
+            )
+        ):
+            chosen[r.entrant] = r  # the latest; at the same moment the smaller id, as SQL
     counted = list(chosen.values())
     figure = true_figure(counted, prediction)
 
@@ -244,7 +255,7 @@ def test_nothing_to_rank():
     ),
     st.randoms(use_true_random=False),
 )
-def test_best_counting_and_ranks_do_not_depend_on_the_order_attempts_arrive(rows, rnd):
+def test_counting_and_ranks_do_not_depend_on_the_order_attempts_arrive(rows, rnd):
     """PCs sync in any order: the counting attempt (ties go to the shorter time, the
     earlier submission, then the smaller attempt id) and the ranking stay the same."""
     results = [
@@ -253,9 +264,10 @@ def test_best_counting_and_ranks_do_not_depend_on_the_order_attempts_arrive(rows
     ]
     shuffled = list(results)
     rnd.shuffle(shuffled)
-    ranked, figure = rank_round(results, "best", "full_score_count")
-    again, figure_again = rank_round(shuffled, "best", "full_score_count")
-    assert figure == figure_again
-    assert [(r.rank, r.result.attempt_id, r.prediction_gap) for r in ranked] == [
-        (r.rank, r.result.attempt_id, r.prediction_gap) for r in again
-    ]
+    for counting in ("best", "first", "last"):  # first/last: same moment → smaller id
+        ranked, figure = rank_round(results, counting, "full_score_count")
+        again, figure_again = rank_round(shuffled, counting, "full_score_count")
+        assert figure == figure_again, counting
+        assert [(r.rank, r.result.attempt_id, r.prediction_gap) for r in ranked] == [
+            (r.rank, r.result.attempt_id, r.prediction_gap) for r in again
+        ], counting

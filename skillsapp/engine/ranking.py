@@ -136,8 +136,13 @@ def counting_attempts(
         later = counting == "last"
         for result in results:
             current = get(result.entrant)
-            if current is None or (
-                when(result) > when(current) if later else when(result) < when(current)
+            if current is None:
+                chosen[result.entrant] = result
+                continue
+            mine, theirs = when(result), when(current)
+            # Submitted at the same moment: the smaller attempt id, as the SQL rankings pick.
+            if (mine > theirs if later else mine < theirs) or (
+                mine == theirs and result.attempt_id < current.attempt_id
             ):
                 chosen[result.entrant] = result
     return list(chosen.values())
