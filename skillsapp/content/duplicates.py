@@ -76,20 +76,17 @@ def similar_pairs(stems: Sequence[str]) -> list[tuple[int, int, float]]:
     # Imported here: installing a pack (no quality rules) and the app's start never need it.
     from rapidfuzz import fuzz, process
 
-    from skillsapp.content.stem_blocking import candidate_pairs
+    from skillsapp.content.stem_blocking import partners
 
     compact = _compact(list(stems))
     # fuzz.ratio >= CLOSE_RATIO needs the longer stem at most 1.5 times the shorter one's
     # length (ratio = 100 * (1 - distance / (la + lb)), distance >= lb - la).
     factor = 200 / CLOSE_RATIO - 1
-    partners: dict[int, list[int]] = {}
-    for i, j in candidate_pairs(stems):
-        short, long = sorted((len(stems[i]), len(stems[j])))
-        if long <= short * factor:
-            partners.setdefault(i, []).append(j)
+    lengths = [len(s) for s in stems]
     found: list[tuple[int, int, float]] = []
-    for i, later in partners.items():
-        later.sort()
+    for i, candidates in partners(stems).items():
+        low, high = lengths[i] / factor, lengths[i] * factor
+        later = sorted(j for j in candidates if low <= lengths[j] <= high)
         for _match, score, offset in process.extract(
             compact[i],
             [compact[j] for j in later],

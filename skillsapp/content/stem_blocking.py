@@ -27,7 +27,7 @@ banks (reworded again and again, misspelt) is of the kind above.
 from __future__ import annotations
 
 import unicodedata
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Sequence
 
 SURE_EDITS = 3
@@ -70,17 +70,16 @@ def word_pairs(stem: str) -> set[str]:
     return {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
 
 
-def candidate_pairs(stems: Sequence[str]) -> set[tuple[int, int]]:
-    """Pairs ``(i, j)``, ``i < j``, of non-empty ``stems`` worth comparing: one's rare
-    word pairs meet the other's word pairs, or one has too few word pairs to tell (and
-    the lengths allow ``fuzz.ratio ≥ 80``)."""
+def partners(stems: Sequence[str]) -> dict[int, set[int]]:
+    """For each stem ``i``, the stems ``j > i`` worth comparing with it: one's rare word
+    pairs meet the other's word pairs, or one has too few word pairs to tell (and the
+    lengths allow ``fuzz.ratio ≥ 80``)."""
+    having: defaultdict[str, list[int]] = defaultdict(list)
     keys = [word_pairs(s) if s else set() for s in stems]
-    frequency = Counter(key for own in keys for key in own)
-    having: dict[str, list[int]] = {}
     for i, own in enumerate(keys):
         for key in own:
-            having.setdefault(key, []).append(i)
-    pairs: set[tuple[int, int]] = set()
+            having[key].append(i)
+    found: defaultdict[int, set[int]] = defaultdict(set)
     few: list[int] = []
     for i, own in enumerate(keys):
         if not stems[i]:
@@ -88,10 +87,13 @@ def candidate_pairs(stems: Sequence[str]) -> set[tuple[int, int]]:
         if len(own) < RARE_PAIRS:
             few.append(i)
             continue
-        for key in sorted(own, key=lambda k: (frequency[k], k))[:RARE_PAIRS]:
+        # Rarest first; ties by text, so the choice is the same on every run.
+        for _count, key in sorted([(len(having[k]), k) for k in own])[:RARE_PAIRS]:
             for j in having[key]:
-                if j != i:
-                    pairs.add((i, j) if i < j else (j, i))
+                if j > i:
+                    found[i].add(j)
+                elif j < i:
+                    found[j].add(i)
     if few:
         by_length = sorted((len(s), j) for j, s in enumerate(stems) if s)
         for i in few:
@@ -101,6 +103,13 @@ def candidate_pairs(stems: Sequence[str]) -> set[tuple[int, int]]:
                     continue
                 if length > size * LENGTH_FACTOR:
                     break
-                if j != i:
-                    pairs.add((i, j) if i < j else (j, i))
-    return pairs
+                if j > i:
+                    found[i].add(j)
+                elif j < i:
+                    found[j].add(i)
+    return dict(found)
+
+
+def candidate_pairs(stems: Sequence[str]) -> set[tuple[int, int]]:
+    """The pairs ``(i, j)``, ``i < j``, :func:`partners` gives."""
+    return {(i, j) for i, later in partners(stems).items() for j in later}
