@@ -26,6 +26,7 @@ banks (reworded again and again, misspelt) is of the kind above.
 
 from __future__ import annotations
 
+import bisect
 import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
@@ -95,14 +96,13 @@ def partners(stems: Sequence[str]) -> dict[int, set[int]]:
                 elif j < i:
                     found[j].add(i)
     if few:
-        by_length = sorted((len(s), j) for j, s in enumerate(stems) if s)
+        order = sorted((len(s), j) for j, s in enumerate(stems) if s)
+        lengths = [length for length, _j in order]
         for i in few:
             size = len(stems[i])
-            for length, j in by_length:
-                if length * LENGTH_FACTOR < size:
-                    continue
-                if length > size * LENGTH_FACTOR:
-                    break
+            start = bisect.bisect_left(lengths, size / LENGTH_FACTOR)
+            end = bisect.bisect_right(lengths, size * LENGTH_FACTOR)
+            for _length, j in order[start:end]:
                 if j > i:
                     found[i].add(j)
                 elif j < i:
