@@ -30,6 +30,7 @@ from skillsapp.content.stem_blocking import (
     fold,
     word_pairs,
 )
+from skillsapp.models import Question
 
 SYLLABLES = [
     "bạn",
@@ -236,3 +237,17 @@ def test_the_found_pairs_are_exactly_those_meeting_the_thresholds():
     for i, j, score in similar_pairs(stems):
         assert score == fuzz.ratio(stems[i], stems[j])
         assert score >= SAME_RATIO or fuzz.token_set_ratio(stems[i], stems[j]) >= CLOSE_TOKEN_SET
+
+
+def test_a_listing_past_its_limit_is_the_first_pairs_in_pack_order():
+    text = "Câu hỏi số {n}: khi nhận được tin nhắn lạ yêu cầu cung cấp mã OTP, bạn nên làm gì?"
+    questions = [
+        Question(f"q-{n}", "an-toan", "easy", text.format(n=n), ("A", "B"), (0,), "Vì…")
+        for n in range(300)
+    ]
+    expected = exhaustive_pairs([stem(q.text) for q in questions])
+    assert len(expected) > 1000  # templated: nearly every pair is alike
+    listed = near_duplicates(questions, limit=7)
+    assert [(d.first.id, d.second.id, d.score) for d in listed] == [
+        (questions[i].id, questions[j].id, score) for i, j, score in expected[:8]
+    ]

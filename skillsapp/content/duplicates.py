@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from skillsapp.content.wording import normalise
@@ -73,20 +73,28 @@ def similar_pairs(stems: Sequence[str]) -> list[tuple[int, int, float]]:
     (``score`` is their ``fuzz.ratio``), in order. Only the candidate pairs of
     :mod:`skillsapp.content.stem_blocking` are compared (which pairs it can leave out is
     said there precisely)."""
+    return list(iter_similar_pairs(stems))
+
+
+def iter_similar_pairs(stems: Sequence[str]) -> Iterator[tuple[int, int, float]]:
+    """:func:`similar_pairs` one by one, in order, so that a caller may stop early."""
     # Imported here: installing a pack (no quality rules) and the app's start never need it.
     from rapidfuzz import fuzz, process
 
-    from skillsapp.content.stem_blocking import partners
+    from skillsapp.content.stem_blocking import Blocking
 
     compact = _compact(list(stems))
+    blocking = Blocking(stems)
     # fuzz.ratio >= CLOSE_RATIO needs the longer stem at most 1.5 times the shorter one's
     # length (ratio = 100 * (1 - distance / (la + lb)), distance >= lb - la).
     factor = 200 / CLOSE_RATIO - 1
     lengths = [len(s) for s in stems]
-    found: list[tuple[int, int, float]] = []
-    for i, candidates in partners(stems).items():
+    for i in range(len(stems)):
         low, high = lengths[i] / factor, lengths[i] * factor
-        later = sorted(j for j in candidates if low <= lengths[j] <= high)
+        later = sorted(j for j in blocking.later(i) if low <= lengths[j] <= high)
+        if not later:
+            continue
+        found = []
         for _match, score, offset in process.extract(
             compact[i],
             [compact[j] for j in later],
@@ -97,7 +105,7 @@ def similar_pairs(stems: Sequence[str]) -> list[tuple[int, int, float]]:
             j = later[offset]
             if score >= SAME_RATIO or fuzz.token_set_ratio(stems[i], stems[j]) >= CLOSE_TOKEN_SET:
                 found.append((i, j, score))
-    return sorted(found)
+        yield from sorted(found)
 
 
 def near_duplicates(questions: Sequence[Question], limit: int = MAX_PAIRS) -> list[NearDuplicate]:
@@ -105,7 +113,7 @@ def near_duplicates(questions: Sequence[Question], limit: int = MAX_PAIRS) -> li
     pairs sorted by pack order), at most ``limit`` (one more means there are more); pairs
     that share an ``exclusive`` group are left out (a draw never shows both)."""
     pairs = []
-    for i, j, score in similar_pairs([stem(q.text) for q in questions]):
+    for i, j, score in iter_similar_pairs([stem(q.text) for q in questions]):
         first, second = questions[i], questions[j]
         if first.exclusive and first.exclusive == second.exclusive:
             continue

@@ -71,43 +71,69 @@ def word_pairs(stem: str) -> set[str]:
     return {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
 
 
+class Blocking:
+    """The candidate pairs of ``stems``, stem by stem (:meth:`later`), so that a search
+    that stops early (a bank of templated questions, every pair alike) never builds them
+    all."""
+
+    def __init__(self, stems: Sequence[str]) -> None:
+        self.stems = stems
+        self.keys = [word_pairs(s) if s else set() for s in stems]
+        self.having: defaultdict[str, list[int]] = defaultdict(list)
+        for i, own in enumerate(self.keys):
+            for key in own:
+                self.having[key].append(i)
+        # The stems that keep each word pair among their rare ones.
+        self.chosen: defaultdict[str, list[int]] = defaultdict(list)
+        self.rare: list[list[str]] = []
+        few: list[tuple[int, int]] = []
+        for i, own in enumerate(self.keys):
+            if not stems[i] or len(own) < RARE_PAIRS:
+                self.rare.append([])
+                if stems[i]:
+                    few.append((len(stems[i]), i))
+                continue
+            # Rarest first; ties by text, so the choice is the same on every run.
+            ranked = sorted([(len(self.having[k]), k) for k in own])[:RARE_PAIRS]
+            self.rare.append([key for _count, key in ranked])
+            for key in self.rare[-1]:
+                self.chosen[key].append(i)
+        self.few = {i for _length, i in few}
+        self.by_length = sorted((len(s), j) for j, s in enumerate(stems) if s)
+        self.lengths = [length for length, _j in self.by_length]
+        self.few_by_length = sorted(few)
+        self.few_lengths = [length for length, _i in self.few_by_length]
+
+    def _window(self, i: int, order: list[tuple[int, int]], lengths: list[int]) -> list[int]:
+        # "j in i's window" is symmetric: len(i) / 1.5 <= len(j) <= len(i) * 1.5.
+        size = len(self.stems[i])
+        start = bisect.bisect_left(lengths, size / LENGTH_FACTOR)
+        end = bisect.bisect_right(lengths, size * LENGTH_FACTOR)
+        return [j for _length, j in order[start:end]]
+
+    def later(self, i: int) -> set[int]:
+        """The stems ``j > i`` worth comparing with stem ``i``: one's rare word pairs
+        meet the other's word pairs, or one has too few word pairs to tell (and the
+        lengths allow ``fuzz.ratio ≥ 80``)."""
+        if not self.stems[i]:
+            return set()
+        found: set[int] = set()
+        for key in self.rare[i]:
+            found.update(self.having[key])
+        for key in self.keys[i]:
+            found.update(self.chosen.get(key, ()))
+        found.update(self._window(i, self.few_by_length, self.few_lengths))
+        if i in self.few:
+            found.update(self._window(i, self.by_length, self.lengths))
+        return {j for j in found if j > i}
+
+
 def partners(stems: Sequence[str]) -> dict[int, set[int]]:
-    """For each stem ``i``, the stems ``j > i`` worth comparing with it: one's rare word
-    pairs meet the other's word pairs, or one has too few word pairs to tell (and the
-    lengths allow ``fuzz.ratio ≥ 80``)."""
-    having: defaultdict[str, list[int]] = defaultdict(list)
-    keys = [word_pairs(s) if s else set() for s in stems]
-    for i, own in enumerate(keys):
-        for key in own:
-            having[key].append(i)
-    found: defaultdict[int, set[int]] = defaultdict(set)
-    few: list[int] = []
-    for i, own in enumerate(keys):
-        if not stems[i]:
-            continue
-        if len(own) < RARE_PAIRS:
-            few.append(i)
-            continue
-        # Rarest first; ties by text, so the choice is the same on every run.
-        for _count, key in sorted([(len(having[k]), k) for k in own])[:RARE_PAIRS]:
-            for j in having[key]:
-                if j > i:
-                    found[i].add(j)
-                elif j < i:
-                    found[j].add(i)
-    if few:
-        order = sorted((len(s), j) for j, s in enumerate(stems) if s)
-        lengths = [length for length, _j in order]
-        for i in few:
-            size = len(stems[i])
-            start = bisect.bisect_left(lengths, size / LENGTH_FACTOR)
-            end = bisect.bisect_right(lengths, size * LENGTH_FACTOR)
-            for _length, j in order[start:end]:
-                if j > i:
-                    found[i].add(j)
-                elif j < i:
-                    found[j].add(i)
-    return dict(found)
+    """For each stem ``i``, the stems ``j > i`` worth comparing with it
+    (:meth:`Blocking.later`; stems with none are left out)."""
+    blocking = Blocking(stems)
+    found = {i: blocking.later(i) for i in range(len(stems))}
+    return {i: later for i, later in found.items() if later}
 
 
 def candidate_pairs(stems: Sequence[str]) -> set[tuple[int, int]]:
