@@ -53,7 +53,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _check(args: argparse.Namespace) -> int:
     from skillsapp.content.checker import check_pack
 
-    report = check_pack(args.path, strict=args.strict)
+    # Kept by fingerprint in the data folder, so installing the same files right after
+    # does not read them again.
+    cache = DataPaths(resolve_data_dir(args.data_dir)).read_packs
+    report = check_pack(args.path, strict=args.strict, cache=cache)
     for problem in report.problems:
         print(problem)
     print(report.summary())

@@ -120,6 +120,11 @@ class DataPaths:
         return self.root / "packs"
 
     @property
+    def read_packs(self) -> Path:
+        """What checking a pack read, kept by fingerprint (safe to delete)."""
+        return self.root / "cache" / "packs-read"
+
+    @property
     def exports(self) -> Path:
         return self.root / "exports"
 

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from skillsapp.content.pack import PackReadResult, read_pack
+from skillsapp.content.pack import PackReadResult
 from skillsapp.content.problems import Problem
 from skillsapp.content.quality import check_quality
 from skillsapp.i18n import _, ngettext
@@ -239,8 +239,14 @@ def check_read_pack(
     return CheckReport(read, strict)
 
 
-def check_pack(root: Path, strict: bool = False, quality: bool = True) -> CheckReport:
+def check_pack(
+    root: Path, strict: bool = False, quality: bool = True, cache: Path | None = None
+) -> CheckReport:
     """Read and check the pack at ``root``; report every problem at once. ``strict`` (the
     province publishing, ``content check --strict``) makes every warning an error;
-    ``quality=False`` (installing) leaves out the item-quality rules."""
-    return check_read_pack(read_pack(root), strict, quality)
+    ``quality=False`` (installing) leaves out the item-quality rules. With a ``cache``
+    folder, a pack read before with the same files is not read again
+    (:mod:`skillsapp.content.read_cache`)."""
+    from skillsapp.content.read_cache import read_pack_once
+
+    return check_read_pack(read_pack_once(root, cache), strict, quality)

@@ -197,7 +197,8 @@ def install_pack(store, source: Path, progress: Progress | None = None) -> Insta
             root = _find_pack_root(source)
         say(_("Checking the pack…"))
         # Item-quality rules are for writers and the province's publishing, not installing.
-        report = check_pack(root, quality=False)
+        # What `content check` read of these very files is not read again.
+        report = check_pack(root, quality=False, cache=store.paths.read_packs)
         if not report.ok:
             raise PackRejected(source.name, report.problems, report.summary())
         pack = report.read.pack

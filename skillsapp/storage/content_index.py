@@ -79,19 +79,21 @@ class ContentIndex:
                 ),
                 batch_size=500,
             )
-            self.db.table("questions").insert_all(
+            # One executemany: sqlite-utils' insert_all builds each chunk's SQL and
+            # parameters in Python, a third of its time on a 10,000-question bank.
+            self.db.conn.executemany(
+                "INSERT OR REPLACE INTO questions (id, pack_id, topic, difficulty, data)"
+                " VALUES (?, ?, ?, ?, ?)",
                 (
-                    {
-                        "id": q.id,
-                        "pack_id": pack.id,
-                        "topic": q.topic,
-                        "difficulty": q.difficulty,
-                        "data": json.dumps(question_to_dict(q), ensure_ascii=False),
-                    }
+                    (
+                        q.id,
+                        pack.id,
+                        q.topic,
+                        q.difficulty,
+                        json.dumps(question_to_dict(q), ensure_ascii=False),
+                    )
                     for q in pack.questions
                 ),
-                batch_size=1000,
-                replace=True,
             )
             for contest in pack.contests:
                 existing = self.db.execute(

@@ -62,8 +62,8 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="kns-bench-quality-"))
     packs = [
         ("bundled pack", BUNDLED),
-        ("10,000 templated", write_pack(work / "templated")),
-        ("10,000 varied stems", _varied(write_pack(work / "varied"))),
+        ("10,000 templated", write_pack(work / "templated", templated=True)),
+        ("10,000 varied stems", _varied(write_pack(work / "varied", templated=True))),
     ]
     print(f"{'pack':22} {'bare check':>12} {'with quality':>13} {'added':>9} {'warnings':>9}")
     for name, root in packs:
