@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime
 import functools
 import re
+from collections import namedtuple
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -35,7 +36,7 @@ from sqlalchemy import Engine, select
 from skillsapp.engine.ranking import AttemptResult, rank_round
 from skillsapp.models import Contest, Round
 from skillsapp.reports import round_data as data
-from skillsapp.server import db, rankings, review
+from skillsapp.server import db, rankings, review, round_bests
 from skillsapp.server.personal_data import Vault, vault_for
 from skillsapp.server.publish import load_contests
 from skillsapp.storage.ids import parse_iso
@@ -211,6 +212,12 @@ _REGISTRATION_COLUMNS = (
 )
 
 
+_REGISTRATION_NAMES = tuple(c.name for c in _REGISTRATION_COLUMNS)
+_REGISTRATION_ROW = namedtuple("_REGISTRATION_ROW", _REGISTRATION_NAMES)  # noqa: PYI024
+# Joined after a round's rows (whose own names overlap: entrant_key), then the PC's commune.
+_PREFIXED_COLUMNS = tuple(c.label(f"registration_{c.name}") for c in _REGISTRATION_COLUMNS)
+
+
 def find_round(engine: Engine, contest_id: str, round_id: str) -> tuple[Contest, Round]:
     contest = load_contests(engine).get(contest_id)
     if contest is None:
@@ -273,41 +280,36 @@ def load_round(
 
 
 def _rank(engine: Engine, conn, contest: Contest, round_: Round, unmasked: bool) -> _Ranked:
-    """Rank the round from the database: the database narrows each entrant's attempts to
-    the candidates for counting (``rankings.candidates``), the engine ranks them, and only
-    the counted rows' personal data is opened."""
+    """Rank the round from each entrant's counting attempt, kept up to date by every
+    writer (``round_bests.py``): one row per entrant, with the counted attempt's
+    registration and PC joined; the engine ranks them (the true figure, the order, the
+    ties), and only these rows' personal data is opened."""
     rules = contest.rules
-    people = conn.execute(select(*_REGISTRATION_COLUMNS).where(_R.c.contest_id == contest.id)).all()
-    by_id = {p.reg_id: p for p in people}
     results: list[AttemptResult] = []
     details: dict[str, object] = {}
-    for row in rankings.candidates(conn, contest.id, round_.id, rules.counting):
-        registration = by_id.get(row.registration_id)
+    for row in round_bests.round_rows(
+        conn, contest.id, round_.id, *_PREFIXED_COLUMNS, _D.c.commune_code.label("pc_commune")
+    ):
         results.append(
             AttemptResult(
-                row.id,
-                entrant_key(
-                    registration.entrant_key if registration else None,
-                    row.registration_id,
-                    row.id,
-                ),
-                float(row.ranked_score),
-                float(row.max_score),
-                int(row.duration_ms),
+                row.attempt_id,
+                row.entrant_key,
+                row.score,
+                row.max_score,
+                row.duration_ms,
                 row.submitted_at,
                 row.prediction,
             )
         )
-        details[row.id] = row
+        details[row.attempt_id] = row
     ranked, figure = rank_round(results, rules.counting, rules.prediction)
-    device_communes = dict(conn.execute(select(_D.c.id, _D.c.commune_code)).all())
     awaiting = review.awaiting_count(engine, contest.id, round_.id)
     vault = vault_for(engine)
     rows: list[RankedRow] = []
     for item in ranked:
         result = item.result
         row = details[result.attempt_id]
-        registration = by_id.get(row.registration_id)
+        registration = _registration(row)
         person = _person(registration, vault, unmasked) if registration else None
         commune = registration.commune_code if registration else None
         rows.append(
@@ -316,7 +318,7 @@ def _rank(engine: Engine, conn, contest: Contest, round_: Round, unmasked: bool)
                 result.entrant,
                 result.attempt_id,
                 person,
-                commune or device_communes.get(row.device_id),
+                commune or row.pc_commune,
                 result.score,
                 result.max_score,
                 result.prediction,
@@ -329,6 +331,13 @@ def _rank(engine: Engine, conn, contest: Contest, round_: Round, unmasked: bool)
         )
     communes = sorted({r.commune_code for r in rows if r.commune_code}, key=commune_name)
     return _Ranked(rows, figure, communes, awaiting)
+
+
+def _registration(row) -> tuple | None:
+    """The counted attempt's registration in a joined row (``_PREFIXED_COLUMNS``), as
+    ``_person`` reads (and memoises) it; None when the server has none."""
+    values = row[-len(_REGISTRATION_NAMES) - 1 : -1]
+    return _REGISTRATION_ROW(*values) if values[0] is not None else None
 
 
 def _entrants(engine: Engine, contest_id: str, report: ServerRound) -> dict[str, Person]:

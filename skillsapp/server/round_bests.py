@@ -1,0 +1,375 @@
+"""Each entrant's counting attempt per round, kept up to date as results arrive, so a
+round's ranking reads one row per entrant instead of every attempt (issue 15, item 6).
+
+The table ``round_bests`` (schema step 013) holds, per (contest, round, entrant), the
+attempt that counts under the contest's rule (``best``, ``first`` or ``last``, exactly as
+``engine.ranking.counting_attempts`` picks it) and the fields a ranking sorts and shows.
+An entrant is who ``reports.entrant_key`` says: the registration's stored entrant key,
+else the registration id, else the attempt id. Only what ``review.rankable()`` allows is
+in it. It is written only in the transaction of the change that moves it:
+
+* ingest (``after_ingest``): each new rankable attempt is *offered* to its entrant's row
+  by one conditional upsert (``INSERT ... ON CONFLICT DO UPDATE ... WHERE`` the offered
+  attempt is better), and the entrants of registrations the batch added, edited or put
+  into or out of an ID-number conflict are worked out again from their attempts;
+* an organiser's review decision (``after_attempt_decision``) and an entrant-conflict
+  decision (``after_registrations_changed``): those entrants are worked out again;
+* publishing a contest (its rule may have changed) and the schema step that creates
+  the table: the whole contest is rebuilt from the attempts (``rebuild``).
+
+"Worked out again" (``refresh``) reads only the attempts of the entrants concerned. To
+know which entrants a registration *left*, it looks in this table itself: an entrant whose
+counted attempt came from that registration is refreshed too, and one whose counted
+attempt came from another registration keeps it (removing a non-counting attempt never
+changes the best of the rest).
+
+Concurrency: every writer here first bumps the contest's ranking generation
+(``rankings.bump``, an ``UPDATE`` of one row), which on PostgreSQL holds that row's lock
+until commit, so writers of one contest's rows take their turn and read each other's
+committed attempts (READ COMMITTED): no deadlock between them and no lost update. The
+upsert's ``WHERE`` keeps it right even without that (SQLite serialises all writers).
+
+>>> with engine.begin() as conn:  # doctest: +SKIP
+...     rebuild(conn, ["tim-hieu-chuyen-doi-so-2026"])
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from sqlalchemy import and_, delete, select, text
+from sqlalchemy.engine import Connection
+
+from skillsapp.engine.ranking import AttemptResult, counting_attempts
+from skillsapp.server import db, rankings, review
+
+_A = db.attempts
+_R = db.registrations
+_B = db.round_bests
+CHUNK = 500
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+# What an attempt offers its entrant's row; "smaller is better" per rule, as
+# ``counting_attempts`` compares (the attempt id settles exact ties the same way the engine
+# does when it meets the attempts in id order).
+_ORDER = {
+    "best": ("-score", "duration_ms", "submitted_us", "attempt_id"),
+    "first": ("submitted_us", "attempt_id"),
+    "last": ("-submitted_us", "attempt_id"),
+}
+
+
+def instant_us(value: str) -> int:
+    """An ISO time as whole microseconds since 1970 UTC (no zone: UTC, as the engine reads
+    it), so times written in different zones compare as the instants they are."""
+    parsed = datetime.datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=datetime.UTC)
+    return (parsed - EPOCH) // datetime.timedelta(microseconds=1)
+
+
+# --- the contest's counting rule ---------------------------------------------------------
+
+_rules: dict[tuple[str, str], str] = {}  # (contest, published_at) -> counting rule
+
+
+def counting_rule(conn: Connection, contest_id: str) -> str | None:
+    """The counting rule of the contest as published now (None: not published), read in
+    the caller's transaction; parsed once per published version."""
+    published = conn.execute(
+        select(db.contests.c.published_at).where(db.contests.c.id == contest_id)
+    ).scalar()
+    if published is None:
+        return None
+    rule = _rules.get((contest_id, published))
+    if rule is None:
+        data = conn.execute(select(db.contests.c.data).where(db.contests.c.id == contest_id))
+        rules = json.loads(data.scalar_one()).get("rules") or {}
+        rule = rules.get("counting") or "best"
+        _rules[(contest_id, published)] = rule
+    return rule
+
+
+# --- reading attempts --------------------------------------------------------------------
+
+_COLUMNS = (
+    _A.c.id,
+    _A.c.contest_id,
+    _A.c.round_id,
+    _A.c.registration_id,
+    _A.c.device_id,
+    review.ranking_score().label("ranked_score"),
+    _A.c.max_score,
+    _A.c.duration_ms,
+    _A.c.submitted_at,
+    _A.c.prediction,
+    _A.c.flagged,
+    _A.c.flag_reason,
+    _R.c.entrant_key.label("stored_key"),
+)
+
+
+def _rankable_attempts():
+    """Rankable attempts with their registration's stored entrant key (a registration of
+    another contest does not count, as ``reports`` reads only the contest's own)."""
+    joined = _A.outerjoin(
+        _R, and_(_R.c.id == _A.c.registration_id, _R.c.contest_id == _A.c.contest_id)
+    )
+    return select(*_COLUMNS).select_from(joined).where(review.rankable())
+
+
+def _entrant(row) -> str:
+    return row.stored_key or row.registration_id or row.id
+
+
+def _row(row, entrant: str) -> dict[str, Any]:
+    return {
+        "contest_id": row.contest_id,
+        "round_id": row.round_id,
+        "entrant_key": entrant,
+        "attempt_id": row.id,
+        "registration_id": row.registration_id,
+        "device_id": row.device_id,
+        "score": float(row.ranked_score),
+        "max_score": float(row.max_score),
+        "duration_ms": int(row.duration_ms),
+        "submitted_at": row.submitted_at,
+        "submitted_us": instant_us(row.submitted_at),
+        "prediction": row.prediction,
+        "flagged": bool(row.flagged),
+        "flag_reason": row.flag_reason,
+    }
+
+
+def _picked(rows: Iterable, rule: str, keys: set[str] | None = None) -> list[dict[str, Any]]:
+    """Per (round, entrant) the attempt the engine counts (``counting_attempts`` over the
+    attempts in id order, so exact ties of ``first``/``last`` go to the smallest id)."""
+    by_round: dict[str, list] = {}
+    for row in sorted(rows, key=lambda r: r.id):
+        entrant = _entrant(row)
+        if keys is None or entrant in keys:
+            by_round.setdefault(row.round_id, []).append((row, entrant))
+    picked: list[dict[str, Any]] = []
+    for items in by_round.values():
+        results = [
+            AttemptResult(
+                row.id,
+                entrant,
+                float(row.ranked_score),
+                float(row.max_score),
+                int(row.duration_ms),
+                row.submitted_at,
+                row.prediction,
+            )
+            for row, entrant in items
+        ]
+        chosen = {r.attempt_id for r in counting_attempts(results, rule)}
+        picked += [_row(row, entrant) for row, entrant in items if row.id in chosen]
+    return picked
+
+
+def _insert(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    for start in range(0, len(rows), CHUNK):
+        conn.execute(_B.insert(), rows[start : start + CHUNK])
+
+
+# --- rebuilding and refreshing -----------------------------------------------------------
+
+
+def rebuild(conn: Connection, contest_ids: Iterable[str] | None = None) -> int:
+    """Work every round of these contests (None: every published contest) out again from
+    the attempts, in the caller's transaction; returns how many rows it wrote. For the
+    schema step, a republished contest, and data written around the server's writers."""
+    if contest_ids is None:
+        contest_ids = conn.execute(select(db.contests.c.id)).scalars().all()
+    written = 0
+    for contest_id in sorted(set(contest_ids)):
+        conn.execute(delete(_B).where(_B.c.contest_id == contest_id))
+        rule = counting_rule(conn, contest_id)
+        if rule is None:
+            continue
+        rows = conn.execute(_rankable_attempts().where(_A.c.contest_id == contest_id)).all()
+        picked = _picked(rows, rule)
+        _insert(conn, picked)
+        written += len(picked)
+    return written
+
+
+def refresh(conn: Connection, entrants: Iterable[tuple[str, str]]) -> None:
+    """Work these (contest, entrant key) rows out again, in every round, from those
+    entrants' attempts only."""
+    by_contest: dict[str, set[str]] = {}
+    for contest_id, key in entrants:
+        by_contest.setdefault(contest_id, set()).add(key)
+    for contest_id, keys in sorted(by_contest.items()):
+        ordered = sorted(keys)
+        for start in range(0, len(ordered), CHUNK):
+            _refresh_chunk(conn, contest_id, set(ordered[start : start + CHUNK]))
+
+
+def _refresh_chunk(conn: Connection, contest_id: str, keys: set[str]) -> None:
+    wanted = sorted(keys)
+    conn.execute(delete(_B).where(_B.c.contest_id == contest_id, _B.c.entrant_key.in_(wanted)))
+    rule = counting_rule(conn, contest_id)
+    if rule is None:
+        return
+    # Whose attempts these entrants are: registrations holding one of the keys, a key that
+    # is itself a registration id (no stored key), or an attempt id (no registration).
+    registrations = set(
+        conn.execute(
+            select(_R.c.id).where(_R.c.contest_id == contest_id, _R.c.entrant_key.in_(wanted))
+        ).scalars()
+    )
+    query = _rankable_attempts().where(_A.c.contest_id == contest_id)
+    found = {}
+    for where in (
+        _A.c.registration_id.in_(sorted(registrations | keys)),
+        _A.c.id.in_(wanted),
+    ):
+        for row in conn.execute(query.where(where)):
+            found[row.id] = row
+    _insert(conn, _picked(found.values(), rule, keys))
+
+
+def offer(conn: Connection, rows: list[dict[str, Any]], rule: str) -> None:
+    """Offer attempts (``_row`` dicts) to their entrants' rows: each takes the row if the
+    entrant has none yet or if it is better by ``rule``; one statement per attempt, in key
+    order (two offers to one entrant in one batch: the better one stays)."""
+    if not rows:
+        return
+    order = _ORDER[rule]
+    table = _B.name
+    names = list(rows[0])
+    offered, current = [], []
+    for name in order:
+        column = name.lstrip("-")
+        sign = "-" if name.startswith("-") else ""
+        text_order = (
+            ' COLLATE "C"' if column == "attempt_id" and conn.dialect.name == "postgresql" else ""
+        )
+        offered.append(f"{sign}excluded.{column}{text_order}")
+        current.append(f"{sign}{table}.{column}{text_order}")
+    better = f"({', '.join(offered)}) < ({', '.join(current)})"
+    updates = ", ".join(f"{n} = excluded.{n}" for n in names if n not in _KEY)
+    placeholders = ", ".join(f":{n}" for n in names)
+    statement = (
+        f"INSERT INTO {table} ({', '.join(names)}) VALUES ({placeholders}) "
+        f"ON CONFLICT ({', '.join(_KEY)}) DO UPDATE SET {updates} WHERE {better}"
+    )
+    ordered = sorted(rows, key=lambda r: (r["round_id"], r["entrant_key"], r["attempt_id"]))
+    conn.execute(text(statement), ordered)
+
+
+_KEY = ("contest_id", "round_id", "entrant_key")
+
+
+# --- the writers' hooks ------------------------------------------------------------------
+
+
+def _locked(conn: Connection, contests: Iterable[str], already: set[str]) -> None:
+    """Bump (and so lock) the generations of the contests not yet bumped in this
+    transaction: ``rankings.on_ingest`` bumps the contests a batch names."""
+    extra = sorted(set(contests) - already)
+    if extra:
+        rankings.bump(conn, extra)
+
+
+def after_ingest(conn: Connection, attempt_ids: list[str], scope) -> None:
+    """Ingest's hook, in the batch's transaction after ``rankings.on_ingest``: offer the
+    batch's new rankable attempts, and refresh the entrants of the registrations the batch
+    touched (``scope``: the batch's ``entrants.BatchScope``, after ``store()``)."""
+    touched = _touched_registrations(conn, scope)
+    dirty = _entrants_of(conn, touched) if touched else set()
+    rows: list = []
+    for start in range(0, len(attempt_ids), CHUNK):
+        chunk = attempt_ids[start : start + CHUNK]
+        rows += conn.execute(_rankable_attempts().where(_A.c.id.in_(chunk))).all()
+    named = {r["contest_id"] for r in (*scope.new_rows.values(), *scope.edited_rows.values())}
+    named |= {r.contest_id for r in rows}  # all bumped by ``rankings.on_ingest``
+    _locked(conn, {c for c, _k in dirty}, named)
+    refresh(conn, dirty)
+    offers: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        entrant = _entrant(row)
+        if (row.contest_id, entrant) not in dirty:  # a refreshed entrant has its attempts
+            offers.setdefault(row.contest_id, []).append(_row(row, entrant))
+    for contest_id, offered in sorted(offers.items()):
+        rule = counting_rule(conn, contest_id)
+        if rule is not None:
+            offer(conn, offered, rule)
+
+
+def _touched_registrations(conn: Connection, scope) -> set[str]:
+    """The batch's registrations and every registration sharing an ID number with one of
+    them (``entrants.settle`` may have moved those into or out of a conflict)."""
+    touched = set(scope.new_rows) | set(scope.edited_rows)
+    groups = set(scope.old_hashes)
+    for row in (*scope.new_rows.values(), *scope.edited_rows.values()):
+        if row["id_hash"]:
+            groups.add((row["contest_id"], row["id_hash"]))
+    for contest_id, id_hash in sorted(groups):
+        touched |= set(
+            conn.execute(
+                select(_R.c.id).where(_R.c.contest_id == contest_id, _R.c.id_hash == id_hash)
+            ).scalars()
+        )
+    return touched
+
+
+def _entrants_of(conn: Connection, registration_ids: set[str]) -> set[tuple[str, str]]:
+    """(contest, entrant) pairs these registrations belong to now, and those whose counted
+    attempt came from one of them (they may have left that entrant)."""
+    found: set[tuple[str, str]] = set()
+    ids = sorted(registration_ids)
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        for row in conn.execute(
+            select(_R.c.id, _R.c.contest_id, _R.c.entrant_key).where(_R.c.id.in_(chunk))
+        ):
+            found.add((row.contest_id, row.entrant_key or row.id))
+        for row in conn.execute(
+            select(_B.c.contest_id, _B.c.entrant_key).where(_B.c.registration_id.in_(chunk))
+        ):
+            found.add((row.contest_id, row.entrant_key))
+    return found
+
+
+def after_registrations_changed(conn: Connection, registration_ids: Iterable[str]) -> None:
+    """An entrant-conflict decision (merged or kept apart): refresh whom it moved. The
+    caller has bumped the contest's generation in this transaction."""
+    refresh(conn, _entrants_of(conn, set(registration_ids)))
+
+
+def after_attempt_decision(conn: Connection, attempt_id: str) -> None:
+    """An organiser accepted or rejected a flagged attempt: refresh its entrant. The
+    caller has bumped the contest's generation in this transaction."""
+    joined = _A.outerjoin(
+        _R, and_(_R.c.id == _A.c.registration_id, _R.c.contest_id == _A.c.contest_id)
+    )
+    row = conn.execute(
+        select(_A.c.id, _A.c.contest_id, _A.c.registration_id, _R.c.entrant_key.label("stored_key"))
+        .select_from(joined)
+        .where(_A.c.id == attempt_id)
+    ).first()
+    if row is not None:
+        refresh(conn, {(row.contest_id, _entrant(row))})
+
+
+# --- reading a round ---------------------------------------------------------------------
+
+
+def round_rows(conn: Connection, contest_id: str, round_id: str, *columns) -> Iterator:
+    """The round's rows (one per entrant, on the primary key's prefix), with ``columns``
+    of the counted attempt's registration (of this contest) and PC joined."""
+    joined = _B.outerjoin(
+        _R, and_(_R.c.id == _B.c.registration_id, _R.c.contest_id == _B.c.contest_id)
+    ).outerjoin(db.devices, db.devices.c.id == _B.c.device_id)
+    query = (
+        select(_B, *columns)
+        .select_from(joined)
+        .where(_B.c.contest_id == contest_id, _B.c.round_id == round_id)
+    )
+    return iter(conn.execute(query))
