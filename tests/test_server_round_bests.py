@@ -210,3 +210,31 @@ def test_the_schema_step_fills_the_table_from_the_attempts_held(backend, tmp_pat
         with engine.connect() as conn:
             assert _kept(conn) == expected
         assert db.migrate(engine) == []
+
+
+def test_a_streamed_csv_sheet_is_the_file_the_export_writes(province_server, tmp_path, monkeypatch):
+    from web_helpers import signed_in
+
+    from skillsapp.server import round_exports
+
+    device = HostileDevice(province_server, tmp_path)
+    for seed, right in ((1, 12), (2, 18), (3, 15)):
+        assert device.send(device.honest_attempt(name=f"Người {seed}", right=right, seed=seed))[
+            "accepted"
+        ]
+    engine = province_server.services.engine
+    report = server_reports.load_round(engine, CONTEST, ROUND)
+    session = signed_in(province_server.url, "tinh", "mat-khau-tinh")
+    monkeypatch.setattr(round_exports, "STREAM_ROWS", 1)  # a chunk per row: the joins show
+    ranking = round_exports.write_csv_sheet(engine, report, "xep-hang", tmp_path / "r.csv")
+    assert ranking.read_text(encoding="utf-8-sig").splitlines()[1].startswith("1,Người 2,")
+    for sheet in round_exports.STREAMED_SHEETS:
+        written = round_exports.write_csv_sheet(engine, report, sheet, tmp_path / f"{sheet}.csv")
+        chunks = list(round_exports.csv_chunks(report, sheet))
+        assert len(chunks) > 1
+        assert b"".join(chunks) == written.read_bytes()
+        answer = session.get(
+            f"{province_server.url}/rounds/{CONTEST}/{ROUND}/export.csv?sheet={sheet}", timeout=30
+        )
+        assert answer.status_code == 200 and answer.content == written.read_bytes()
+        assert answer.headers["content-disposition"].startswith("attachment; filename=")

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, select
 
-from skillsapp.engine.ranking import AttemptResult, rank_round
+from skillsapp.engine.ranking import AttemptResult, rank, true_figure
 from skillsapp.models import Contest, Round
 from skillsapp.reports import round_data as data
 from skillsapp.server import db, rankings, review, round_bests
@@ -283,10 +283,12 @@ def _rank(engine: Engine, conn, contest: Contest, round_: Round, unmasked: bool)
     """Rank the round from each entrant's counting attempt, kept up to date by every
     writer (``round_bests.py``): one row per entrant, with the counted attempt's
     registration and PC joined; the engine ranks them (the true figure, the order, the
-    ties), and only these rows' personal data is opened."""
+    ties: ``rank_round`` without its choice of counting attempts, already made), and only
+    these rows' personal data is opened."""
     rules = contest.rules
     results: list[AttemptResult] = []
     details: dict[str, object] = {}
+    instants: dict[str, int] = {}  # each time as the instant it is (zones may differ)
     for row in round_bests.round_rows(
         conn, contest.id, round_.id, *_PREFIXED_COLUMNS, _D.c.commune_code.label("pc_commune")
     ):
@@ -302,7 +304,9 @@ def _rank(engine: Engine, conn, contest: Contest, round_: Round, unmasked: bool)
             )
         )
         details[row.attempt_id] = row
-    ranked, figure = rank_round(results, rules.counting, rules.prediction)
+        instants[row.submitted_at] = row.submitted_us
+    figure = true_figure(results, rules.prediction)
+    ranked = rank(results, figure, instants)  # type: ignore[arg-type]  # any mapping will do
     awaiting = review.awaiting_count(engine, contest.id, round_.id)
     vault = vault_for(engine)
     rows: list[RankedRow] = []

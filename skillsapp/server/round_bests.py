@@ -40,7 +40,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import and_, delete, select, text
+from sqlalchemy import and_, delete, func, select, text
 from sqlalchemy.engine import Connection
 
 from skillsapp.engine.ranking import AttemptResult, counting_attempts
@@ -108,21 +108,37 @@ _COLUMNS = (
     _A.c.prediction,
     _A.c.flagged,
     _A.c.flag_reason,
-    _R.c.entrant_key.label("stored_key"),
 )
+# Who an attempt counts for (``reports.entrant_key``); a registration of another contest
+# does not count, as ``reports`` reads only the contest's own.
+_ENTRANT = func.coalesce(_R.c.entrant_key, _A.c.registration_id, _A.c.id)
 
 
 def _rankable_attempts():
-    """Rankable attempts with their registration's stored entrant key (a registration of
-    another contest does not count, as ``reports`` reads only the contest's own)."""
+    """Rankable attempts, each with its entrant."""
     joined = _A.outerjoin(
         _R, and_(_R.c.id == _A.c.registration_id, _R.c.contest_id == _A.c.contest_id)
     )
-    return select(*_COLUMNS).select_from(joined).where(review.rankable())
+    return select(*_COLUMNS, _ENTRANT.label("entrant")).select_from(joined).where(review.rankable())
 
 
-def _entrant(row) -> str:
-    return row.stored_key or row.registration_id or row.id
+def _candidates(conn: Connection, query, rule: str) -> list:
+    """The rows of ``query`` (``_rankable_attempts``) that may count. For ``best`` the
+    database keeps, per round and entrant, the top score at the shortest time (a window
+    over the attempts); the exact ties left, and ``first``/``last`` (instants whose zones
+    may differ), are the engine's to settle (``_picked``)."""
+    if rule != "best":
+        return conn.execute(query).all()
+    entrant = _ENTRANT.collate("C") if conn.dialect.name == "postgresql" else _ENTRANT
+    place = func.rank().over(
+        partition_by=(_A.c.round_id, entrant),
+        order_by=(review.ranking_score().desc(), _A.c.duration_ms.asc()),
+    )
+    inner = query.add_columns(place.label("place")).subquery("candidates")
+    if conn.dialect.name == "postgresql":  # the window's sort stays in memory (this transaction)
+        conn.exec_driver_sql("SET LOCAL work_mem = '64MB'")
+    names = [c.name for c in _COLUMNS] + ["entrant"]
+    return conn.execute(select(*(inner.c[n] for n in names)).where(inner.c.place == 1)).all()
 
 
 def _row(row, entrant: str) -> dict[str, Any]:
@@ -149,7 +165,7 @@ def _picked(rows: Iterable, rule: str, keys: set[str] | None = None) -> list[dic
     attempts in id order, so exact ties of ``first``/``last`` go to the smallest id)."""
     by_round: dict[str, list] = {}
     for row in sorted(rows, key=lambda r: r.id):
-        entrant = _entrant(row)
+        entrant = row.entrant
         if keys is None or entrant in keys:
             by_round.setdefault(row.round_id, []).append((row, entrant))
     picked: list[dict[str, Any]] = []
@@ -172,8 +188,11 @@ def _picked(rows: Iterable, rule: str, keys: set[str] | None = None) -> list[dic
 
 
 def _insert(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    for start in range(0, len(rows), CHUNK):
-        conn.execute(_B.insert(), rows[start : start + CHUNK])
+    """Insert new rows (their keys were just deleted) the way ingest inserts a batch."""
+    from skillsapp.server.ingest import insert_ignore
+
+    for start in range(0, len(rows), 5000):
+        insert_ignore(conn, _B, rows[start : start + 5000])
 
 
 # --- rebuilding and refreshing -----------------------------------------------------------
@@ -191,8 +210,8 @@ def rebuild(conn: Connection, contest_ids: Iterable[str] | None = None) -> int:
         rule = counting_rule(conn, contest_id)
         if rule is None:
             continue
-        rows = conn.execute(_rankable_attempts().where(_A.c.contest_id == contest_id)).all()
-        picked = _picked(rows, rule)
+        query = _rankable_attempts().where(_A.c.contest_id == contest_id)
+        picked = _picked(_candidates(conn, query, rule), rule)
         _insert(conn, picked)
         written += len(picked)
     return written
@@ -293,7 +312,7 @@ def after_ingest(conn: Connection, attempt_ids: list[str], scope) -> None:
     refresh(conn, dirty)
     offers: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
-        entrant = _entrant(row)
+        entrant = row.entrant
         if (row.contest_id, entrant) not in dirty:  # a refreshed entrant has its attempts
             offers.setdefault(row.contest_id, []).append(_row(row, entrant))
     for contest_id, offered in sorted(offers.items()):
@@ -350,12 +369,12 @@ def after_attempt_decision(conn: Connection, attempt_id: str) -> None:
         _R, and_(_R.c.id == _A.c.registration_id, _R.c.contest_id == _A.c.contest_id)
     )
     row = conn.execute(
-        select(_A.c.id, _A.c.contest_id, _A.c.registration_id, _R.c.entrant_key.label("stored_key"))
+        select(_A.c.contest_id, _ENTRANT.label("entrant"))
         .select_from(joined)
         .where(_A.c.id == attempt_id)
     ).first()
     if row is not None:
-        refresh(conn, {(row.contest_id, _entrant(row))})
+        refresh(conn, {(row.contest_id, row.entrant)})
 
 
 # --- reading a round ---------------------------------------------------------------------
