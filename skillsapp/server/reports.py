@@ -66,12 +66,16 @@ class Person:
     complete: bool
 
 
-@dataclass(frozen=True)
+@dataclass
 class RankedRow:
+    """One ranked entrant. ``person`` is made from the stored registration when first
+    asked for: a page shows 500 of a province's rows, and a view computes them all (not
+    frozen: a frozen dataclass is slower to make, and a view makes 100,000 of them)."""
+
     rank: int
     entrant: str
     attempt_id: str
-    person: Person | None
+    source: object = field(repr=False, compare=False)  # what ``opener`` makes ``person`` from
     commune_code: str | None
     score: float
     max_score: float
@@ -81,6 +85,13 @@ class RankedRow:
     submitted_at: str
     flagged: bool
     flag_reason: str | None
+    opener: Callable[[object], Person | None] | None = field(
+        default=None, repr=False, compare=False
+    )
+
+    @functools.cached_property
+    def person(self) -> Person | None:
+        return None if self.opener is None else self.opener(self.source)
 
     @property
     def full_score(self) -> bool:
@@ -309,19 +320,22 @@ def _rank(engine: Engine, conn, contest: Contest, round_: Round, unmasked: bool)
     ranked = rank(results, figure, instants)  # type: ignore[arg-type]  # any mapping will do
     awaiting = review.awaiting_count(engine, contest.id, round_.id)
     vault = vault_for(engine)
+
+    def opener(row) -> Person | None:
+        registration = _registration(row)
+        return _person(registration, vault, unmasked) if registration else None
+
     rows: list[RankedRow] = []
     for item in ranked:
         result = item.result
         row = details[result.attempt_id]
-        registration = _registration(row)
-        person = _person(registration, vault, unmasked) if registration else None
-        commune = registration.commune_code if registration else None
+        commune = row.registration_commune_code if row.registration_reg_id is not None else None
         rows.append(
             RankedRow(
                 item.rank,
                 result.entrant,
                 result.attempt_id,
-                person,
+                row,
                 commune or row.pc_commune,
                 result.score,
                 result.max_score,
@@ -331,6 +345,7 @@ def _rank(engine: Engine, conn, contest: Contest, round_: Round, unmasked: bool)
                 result.submitted_at,
                 bool(row.flagged),
                 row.flag_reason,
+                opener,
             )
         )
     communes = sorted({r.commune_code for r in rows if r.commune_code}, key=commune_name)
