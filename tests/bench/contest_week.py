@@ -1,7 +1,9 @@
 """The last hours of a contest week on the provincial server (``server.py contest-week``).
 
 A real ``skillsapp serve`` process holds a province's results (``server.load_province``:
-100,000 attempts by 30,000 registered people in one round). Then, for ``seconds``:
+100,000 attempts by 30,000 registered people in one round, loaded straight into the tables;
+each entrant's counting attempt is then worked out from them, ``round_bests.rebuild``, as
+schema step 013 does on an upgrade, and its time printed). Then, for ``seconds``:
 
 * ``devices`` PCs, each really enrolled with its own code and key, post honest attempts
   (30 answers each, drawn and scored by the app's own engine as ``sync.py`` makes them,
