@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, select
 
-from skillsapp.engine.ranking import AttemptResult, rank, true_figure
 from skillsapp.models import Contest, Round
 from skillsapp.reports import round_data as data
 from skillsapp.server import db, rankings, review, round_bests
@@ -293,31 +292,19 @@ def load_round(
 def _rank(engine: Engine, conn, contest: Contest, round_: Round, unmasked: bool) -> _Ranked:
     """Rank the round from each entrant's counting attempt, kept up to date by every
     writer (``round_bests.py``): one row per entrant, with the counted attempt's
-    registration and PC joined; the engine ranks them (the true figure, the order, the
-    ties: ``rank_round`` without its choice of counting attempts, already made), and only
-    these rows' personal data is opened."""
+    registration and PC joined, read in the engine's ranking order (``round_rows``; the
+    true figure counted first); equal keys share a rank as in ``engine.ranking.rank``.
+    Personal data is opened only for the rows shown (``RankedRow.person``)."""
     rules = contest.rules
-    results: list[AttemptResult] = []
-    details: dict[str, object] = {}
-    instants: dict[str, int] = {}  # each time as the instant it is (zones may differ)
-    for row in round_bests.round_rows(
-        conn, contest.id, round_.id, *_PREFIXED_COLUMNS, _D.c.commune_code.label("pc_commune")
-    ):
-        results.append(
-            AttemptResult(
-                row.attempt_id,
-                row.entrant_key,
-                row.score,
-                row.max_score,
-                row.duration_ms,
-                row.submitted_at,
-                row.prediction,
-            )
-        )
-        details[row.attempt_id] = row
-        instants[row.submitted_at] = row.submitted_us
-    figure = true_figure(results, rules.prediction)
-    ranked = rank(results, figure, instants)  # type: ignore[arg-type]  # any mapping will do
+    figure = round_bests.true_figure(conn, contest.id, round_.id, rules.prediction)
+    found = round_bests.round_rows(
+        conn,
+        contest.id,
+        round_.id,
+        figure,
+        *_PREFIXED_COLUMNS,
+        _D.c.commune_code.label("pc_commune"),
+    )
     awaiting = review.awaiting_count(engine, contest.id, round_.id)
     vault = vault_for(engine)
 
@@ -326,23 +313,27 @@ def _rank(engine: Engine, conn, contest: Contest, round_: Round, unmasked: bool)
         return _person(registration, vault, unmasked) if registration else None
 
     rows: list[RankedRow] = []
-    for item in ranked:
-        result = item.result
-        row = details[result.attempt_id]
+    previous = None
+    place = 0
+    for position, row in enumerate(found, start=1):
+        gap = round_bests.prediction_gap(row.prediction, figure)
+        key = (row.score, gap, row.duration_ms, row.submitted_us)
+        if key != previous:  # equal on all four: the same rank ("1, 2, 2, 4")
+            place, previous = position, key
         commune = row.registration_commune_code if row.registration_reg_id is not None else None
         rows.append(
             RankedRow(
-                item.rank,
-                result.entrant,
-                result.attempt_id,
+                place,
+                row.entrant_key,
+                row.attempt_id,
                 row,
                 commune or row.pc_commune,
-                result.score,
-                result.max_score,
-                result.prediction,
-                item.prediction_gap,
-                result.duration_ms,
-                result.submitted_at,
+                row.score,
+                row.max_score,
+                row.prediction,
+                gap,
+                row.duration_ms,
+                row.submitted_at,
                 bool(row.flagged),
                 row.flag_reason,
                 opener,

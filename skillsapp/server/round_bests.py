@@ -40,7 +40,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import and_, delete, func, select, text
+from sqlalchemy import and_, case, delete, func, select, text
 from sqlalchemy.engine import Connection
 
 from skillsapp.engine.ranking import AttemptResult, counting_attempts
@@ -322,20 +322,25 @@ def after_ingest(conn: Connection, attempt_ids: list[str], scope) -> None:
 
 
 def _touched_registrations(conn: Connection, scope) -> set[str]:
-    """The batch's registrations and every registration sharing an ID number with one of
-    them (``entrants.settle`` may have moved those into or out of a conflict)."""
-    touched = set(scope.new_rows) | set(scope.edited_rows)
+    """The registrations whose entrant or flags the batch may have changed: those it
+    edited, and every earlier one sharing an ID number with one it sent (``entrants.settle``
+    may have moved them into or out of a conflict). A registration new in this batch has
+    no earlier attempts: its attempts, all in the batch, are offered like the others."""
+    touched = set(scope.edited_rows)
     groups = set(scope.old_hashes)
     for row in (*scope.new_rows.values(), *scope.edited_rows.values()):
         if row["id_hash"]:
             groups.add((row["contest_id"], row["id_hash"]))
-    for contest_id, id_hash in sorted(groups):
-        touched |= set(
-            conn.execute(
-                select(_R.c.id).where(_R.c.contest_id == contest_id, _R.c.id_hash == id_hash)
-            ).scalars()
-        )
-    return touched
+    hashes = sorted({id_hash for _contest, id_hash in groups})
+    for start in range(0, len(hashes), CHUNK):
+        for row in conn.execute(
+            select(_R.c.id, _R.c.contest_id, _R.c.id_hash).where(
+                _R.c.id_hash.in_(hashes[start : start + CHUNK])
+            )
+        ):
+            if (row.contest_id, row.id_hash) in groups:
+                touched.add(row.id)
+    return touched - set(scope.new_rows)
 
 
 def _entrants_of(conn: Connection, registration_ids: set[str]) -> set[tuple[str, str]]:
@@ -380,15 +385,46 @@ def after_attempt_decision(conn: Connection, attempt_id: str) -> None:
 # --- reading a round ---------------------------------------------------------------------
 
 
-def round_rows(conn: Connection, contest_id: str, round_id: str, *columns) -> list:
-    """The round's rows (one per entrant, on the primary key's prefix), with ``columns``
-    of the counted attempt's registration (of this contest) and PC joined."""
+def true_figure(conn: Connection, contest_id: str, round_id: str, prediction: str) -> int | None:
+    """The figure the round's entrants predicted (``engine.ranking.true_figure``), counted
+    over the round's rows."""
+    if prediction not in ("full_score_count", "entrant_count"):
+        return None
+    full = case((and_(_B.c.max_score > 0, _B.c.score >= _B.c.max_score), 1), else_=0)
+    counted = func.sum(full) if prediction == "full_score_count" else func.count()
+    found = conn.execute(
+        select(counted).where(_B.c.contest_id == contest_id, _B.c.round_id == round_id)
+    ).scalar()
+    return int(found or 0)
+
+
+def prediction_gap(prediction: int | None, figure: int | None) -> int | None:
+    return None if prediction is None or figure is None else abs(prediction - figure)
+
+
+def round_rows(
+    conn: Connection, contest_id: str, round_id: str, figure: int | None, *columns
+) -> list:
+    """The round's rows (one per entrant, on the primary key's prefix) in ranking order,
+    with ``columns`` of the counted attempt's registration (of this contest) and PC joined.
+    The order is the engine's (``engine.ranking.rank``): higher score, then the prediction
+    closest to ``figure`` (none last), then the shorter time, the earlier instant, and the
+    entrant key as text (code points: byte order on PostgreSQL) among exact ties."""
     joined = _B.outerjoin(
         _R, and_(_R.c.id == _B.c.registration_id, _R.c.contest_id == _B.c.contest_id)
     ).outerjoin(db.devices, db.devices.c.id == _B.c.device_id)
+    order = [_B.c.score.desc()]
+    if figure is not None:
+        gap = case((_B.c.prediction.is_(None), None), else_=func.abs(_B.c.prediction - figure))
+        order.append(gap.asc().nulls_last())
+    entrant = (
+        _B.c.entrant_key.collate("C") if conn.dialect.name == "postgresql" else _B.c.entrant_key
+    )
+    order += [_B.c.duration_ms, _B.c.submitted_us, entrant]
     query = (
         select(_B, *columns)
         .select_from(joined)
         .where(_B.c.contest_id == contest_id, _B.c.round_id == round_id)
+        .order_by(*order)
     )
     return conn.execute(query).all()  # at once: a row at a time costs more than the query
