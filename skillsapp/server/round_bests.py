@@ -288,27 +288,22 @@ _KEY = ("contest_id", "round_id", "entrant_key")
 # --- the writers' hooks ------------------------------------------------------------------
 
 
-def _locked(conn: Connection, contests: Iterable[str], already: set[str]) -> None:
-    """Bump (and so lock) the generations of the contests not yet bumped in this
-    transaction: ``rankings.on_ingest`` bumps the contests a batch names."""
-    extra = sorted(set(contests) - already)
-    if extra:
-        rankings.bump(conn, extra)
-
-
 def after_ingest(conn: Connection, attempt_ids: list[str], scope) -> None:
     """Ingest's hook, in the batch's transaction after ``rankings.on_ingest``: offer the
     batch's new rankable attempts, and refresh the entrants of the registrations the batch
     touched (``scope``: the batch's ``entrants.BatchScope``, after ``store()``)."""
-    touched = _touched_registrations(conn, scope)
-    dirty = _entrants_of(conn, touched) if touched else set()
     rows: list = []
     for start in range(0, len(attempt_ids), CHUNK):
         chunk = attempt_ids[start : start + CHUNK]
         rows += conn.execute(_rankable_attempts().where(_A.c.id.in_(chunk))).all()
     named = {r["contest_id"] for r in (*scope.new_rows.values(), *scope.edited_rows.values())}
-    named |= {r.contest_id for r in rows}  # all bumped by ``rankings.on_ingest``
-    _locked(conn, {c for c, _k in dirty}, named)
+    named |= {r.contest_id for r in rows}  # all bumped (locked) by ``rankings.on_ingest``
+    touched = _touched_registrations(conn, scope)
+    dirty = _entrants_of(conn, touched) if touched else set()
+    extra = sorted({c for c, _k in dirty} - named)  # an edit moved a registration's contest
+    if extra:
+        rankings.bump(conn, extra)  # then read again, with no other writer of those between
+        dirty = _entrants_of(conn, touched)
     refresh(conn, dirty)
     offers: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
