@@ -422,4 +422,8 @@ def round_rows(
         .where(_B.c.contest_id == contest_id, _B.c.round_id == round_id)
         .order_by(*order)
     )
+    if (
+        conn.dialect.name == "postgresql"
+    ):  # the sort of wide rows stays in memory (this transaction)
+        conn.exec_driver_sql("SET LOCAL work_mem = '64MB'")
     return conn.execute(query).all()  # at once: a row at a time costs more than the query
