@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Engine,
@@ -237,6 +238,26 @@ ranking_generations = Table(
     Column("contest_id", String(100), primary_key=True),
     Column("generation", Integer, nullable=False),
 )
+# Step 013: per (contest, round, entrant) the attempt that counts and what a ranking sorts
+# and shows of it, kept up to date by every writer that can change it (round_bests.py).
+round_bests = Table(
+    "round_bests",
+    metadata,
+    Column("contest_id", String(100), primary_key=True),
+    Column("round_id", String(100), primary_key=True),
+    Column("entrant_key", String(100), primary_key=True),
+    Column("attempt_id", String(36), nullable=False),
+    Column("registration_id", String(36)),
+    Column("device_id", String(36), nullable=False),
+    Column("score", Float, nullable=False),  # the ranking's score (review.ranking_score)
+    Column("max_score", Float, nullable=False),
+    Column("duration_ms", Integer, nullable=False),
+    Column("submitted_at", String(40), nullable=False),
+    Column("submitted_us", BigInteger, nullable=False),  # the instant, microseconds since 1970
+    Column("prediction", Integer),
+    Column("flagged", Boolean, nullable=False),
+    Column("flag_reason", String(200)),
+)
 sign_in_failures = Table(  # one wrong sign-in: by which name, from which address
     "sign_in_failures",
     metadata,
@@ -264,6 +285,7 @@ _LATER_TABLES = {
     "entrant_reviews",
     "sign_in_failures",
     "sign_in_accounts",
+    "round_bests",
 }
 
 
@@ -438,6 +460,21 @@ def _step_012_ranking_generations(conn: Connection) -> None:
     )
 
 
+def _step_013_round_bests(conn: Connection) -> None:
+    """Each entrant's counting attempt per round (round_bests.py), filled from the
+    attempts already held, and the indexes its upkeep looks entrants up by."""
+    from skillsapp.server import round_bests as bests
+
+    round_bests.create(conn)
+    for statement in (
+        "CREATE INDEX IF NOT EXISTS ix_round_bests_registration ON round_bests (registration_id)",
+        "CREATE INDEX IF NOT EXISTS ix_registrations_entrant "
+        "ON registrations (contest_id, entrant_key)",
+    ):
+        conn.execute(text(statement))
+    bests.rebuild(conn)
+
+
 STEPS: list[tuple[str, Callable[[Connection], None]]] = [
     ("001_initial", _step_001_initial),
     ("002_indexes", _step_002_indexes),
@@ -447,6 +484,7 @@ STEPS: list[tuple[str, Callable[[Connection], None]]] = [
     ("006_entrant_scope_and_encryption", _step_006_entrant_scope_and_encryption),
     ("007_sign_in_guard", _step_007_sign_in_guard),
     ("012_ranking_generations", _step_012_ranking_generations),
+    ("013_round_bests", _step_013_round_bests),
 ]
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, func, select, update
 
-from skillsapp.server import db, rankings
+from skillsapp.server import db, rankings, round_bests
 from skillsapp.server.entrants import clear_attempt_flags
 from skillsapp.server.personal_data import vault_for
 from skillsapp.storage.ids import utc_now_iso
@@ -169,6 +169,7 @@ def decide(
         )
         clear_attempt_flags(conn, set(ids))
         rankings.bump(conn, [contest_id])  # who counts as whom changed (rankings.py)
+        round_bests.after_registrations_changed(conn, ids)
 
 
 def decisions(engine: Engine, commune: str | None = None, limit: int = 50) -> list[dict]:

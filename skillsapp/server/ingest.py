@@ -34,7 +34,7 @@ from skillsapp import json_codec
 from skillsapp.engine.draw import QuestionBank
 from skillsapp.engine.scoring import mark, score
 from skillsapp.models import Contest, Question
-from skillsapp.server import db, entrants, rankings
+from skillsapp.server import db, entrants, rankings, round_bests
 from skillsapp.server.claims import DeviceClaims, check_session_report
 from skillsapp.server.publish import load_all_questions, load_contest_versions, load_contests
 from skillsapp.server.verify import RecordProblem, Verified, check_limits, verify_attempt
@@ -404,4 +404,5 @@ class Ingestor:
             result.flagged += [a for a in scope.store() if a not in result.flagged]
             if result.accepted:  # rankings of the batch's contests are out of date
                 rankings.on_ingest(conn, records)
+                round_bests.after_ingest(conn, [r["id"] for r in new_rows["attempt"]], scope)
         return result

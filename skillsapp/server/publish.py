@@ -112,6 +112,9 @@ def publish_contest(engine: Engine, key: SigningKey, contest: Contest) -> None:
         )
         record_contest_version(conn, text, now)
         rankings.bump(conn, [contest.id])  # its rules may have changed (rankings.py)
+        from skillsapp.server import round_bests  # it reads the contests this module writes
+
+        round_bests.rebuild(conn, [contest.id])
 
 
 def record_contest_version(conn: Connection, data: str, published_at: str) -> str:

@@ -2,13 +2,9 @@
 
 Three things make a ranking view cheap with 100,000 attempts:
 
-* The database picks each entrant's counting attempt. For the ``best`` rule a window
-  function keeps, per entrant, the attempts with the top score and then the shortest
-  time (``RANK() OVER (PARTITION BY entrant ...)``, SQLite >= 3.25 and PostgreSQL); the
-  few exact ties left are settled by the engine's own rule (``counting_attempts``), so the
-  result is the engine's to the last tie-break. ``first`` and ``last`` compare instants
-  whose zones may differ, so for those every rankable attempt comes back and the engine
-  picks. Either way the engine's ``rank_round`` ranks what counts.
+* Each entrant's counting attempt is kept up to date by every writer, in its own
+  transaction (``round_bests.py``, schema step 013), so a view reads one row per entrant,
+  never every attempt; the engine's ``rank_round`` ranks those rows.
 * ID numbers and phones are opened only for the rows a report shows, and a masked report
   keeps a process-wide memo from the sealed value to its *masked* form (``001******345``):
   a sealed value always opens to the same text, so the memo is never wrong, and it never
@@ -34,19 +30,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, select, update
 from sqlalchemy.engine import Connection
 
 from skillsapp.engine.personal_numbers import mask_id_number, mask_phone
-from skillsapp.server import db, review
+from skillsapp.server import db
 from skillsapp.server.personal_data import Vault
 
 ALL = "*"  # the generation row that every contest's cache also depends on
 MEMO_LIMIT = 300_000  # masked values and people kept per process; then all dropped
 
-_A = db.attempts
-_R = db.registrations
-_D = db.devices
 _G = db.ranking_generations
 
 # --- generations -----------------------------------------------------------------------
@@ -154,46 +147,6 @@ def forget_all() -> None:
     """Drop this process's cached rankings (tests; the database stays the authority)."""
     with _cache_lock:
         _cache.clear()
-
-
-# --- the query -------------------------------------------------------------------------
-
-
-CANDIDATE_COLUMNS = (
-    _A.c.id,
-    _A.c.registration_id,
-    _A.c.device_id,
-    _A.c.max_score,
-    _A.c.duration_ms,
-    _A.c.submitted_at,
-    _A.c.prediction,
-    _A.c.flagged,
-    _A.c.flag_reason,
-)
-
-
-def candidates(conn: Connection, contest_id: str, round_id: str, counting: str):
-    """Rankable attempts of the round that may be an entrant's counting attempt
-    (``CANDIDATE_COLUMNS`` and ``ranked_score``). For ``best``, per registration (an
-    attempt without one stands alone) the top score at the shortest time, picked by the
-    database from the attempts table alone (its index ``ix_attempts_round_ranking``); an
-    entrant's best is among their registrations' bests, and the engine picks it. For
-    ``first`` and ``last`` every rankable attempt."""
-    where = (_A.c.contest_id == contest_id, _A.c.round_id == round_id, review.rankable())
-    columns = (*CANDIDATE_COLUMNS, review.ranking_score().label("ranked_score"))
-    if counting != "best":
-        return conn.execute(select(*columns).where(*where))
-    group = func.coalesce(_A.c.registration_id, _A.c.id)
-    if conn.dialect.name == "postgresql":  # bytes order: the same groups, a cheaper sort
-        group = group.collate("C")
-    place = func.rank().over(
-        partition_by=group,
-        order_by=(review.ranking_score().desc(), _A.c.duration_ms.asc()),
-    )
-    inner = select(*columns, place.label("place")).where(*where).subquery("candidates")
-    if conn.dialect.name == "postgresql":  # the window's sort stays in memory (this transaction)
-        conn.exec_driver_sql("SET LOCAL work_mem = '64MB'")
-    return conn.execute(select(*(inner.c[c.name] for c in columns)).where(inner.c.place == 1))
 
 
 # --- masked personal data --------------------------------------------------------------

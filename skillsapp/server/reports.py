@@ -27,15 +27,15 @@ from __future__ import annotations
 import datetime
 import functools
 import re
+from collections import namedtuple
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, select
 
-from skillsapp.engine.ranking import AttemptResult, rank_round
 from skillsapp.models import Contest, Round
 from skillsapp.reports import round_data as data
-from skillsapp.server import db, rankings, review
+from skillsapp.server import db, rankings, review, round_bests
 from skillsapp.server.personal_data import Vault, vault_for
 from skillsapp.server.publish import load_contests
 from skillsapp.storage.ids import parse_iso
@@ -65,12 +65,16 @@ class Person:
     complete: bool
 
 
-@dataclass(frozen=True)
+@dataclass
 class RankedRow:
+    """One ranked entrant. ``person`` is made from the stored registration when first
+    asked for: a page shows 500 of a province's rows, and a view computes them all (not
+    frozen: a frozen dataclass is slower to make, and a view makes 100,000 of them)."""
+
     rank: int
     entrant: str
     attempt_id: str
-    person: Person | None
+    source: object = field(repr=False, compare=False)  # what ``opener`` makes ``person`` from
     commune_code: str | None
     score: float
     max_score: float
@@ -80,6 +84,13 @@ class RankedRow:
     submitted_at: str
     flagged: bool
     flag_reason: str | None
+    opener: Callable[[object], Person | None] | None = field(
+        default=None, repr=False, compare=False
+    )
+
+    @functools.cached_property
+    def person(self) -> Person | None:
+        return None if self.opener is None else self.opener(self.source)
 
     @property
     def full_score(self) -> bool:
@@ -211,6 +222,12 @@ _REGISTRATION_COLUMNS = (
 )
 
 
+_REGISTRATION_NAMES = tuple(c.name for c in _REGISTRATION_COLUMNS)
+_REGISTRATION_ROW = namedtuple("_REGISTRATION_ROW", _REGISTRATION_NAMES)  # noqa: PYI024
+# Joined after a round's rows (whose own names overlap: entrant_key), then the PC's commune.
+_PREFIXED_COLUMNS = tuple(c.label(f"registration_{c.name}") for c in _REGISTRATION_COLUMNS)
+
+
 def find_round(engine: Engine, contest_id: str, round_id: str) -> tuple[Contest, Round]:
     contest = load_contests(engine).get(contest_id)
     if contest is None:
@@ -273,62 +290,64 @@ def load_round(
 
 
 def _rank(engine: Engine, conn, contest: Contest, round_: Round, unmasked: bool) -> _Ranked:
-    """Rank the round from the database: the database narrows each entrant's attempts to
-    the candidates for counting (``rankings.candidates``), the engine ranks them, and only
-    the counted rows' personal data is opened."""
+    """Rank the round from each entrant's counting attempt, kept up to date by every
+    writer (``round_bests.py``): one row per entrant, with the counted attempt's
+    registration and PC joined, read in the engine's ranking order (``round_rows``; the
+    true figure counted first); equal keys share a rank as in ``engine.ranking.rank``.
+    Personal data is opened only for the rows shown (``RankedRow.person``)."""
     rules = contest.rules
-    people = conn.execute(select(*_REGISTRATION_COLUMNS).where(_R.c.contest_id == contest.id)).all()
-    by_id = {p.reg_id: p for p in people}
-    results: list[AttemptResult] = []
-    details: dict[str, object] = {}
-    for row in rankings.candidates(conn, contest.id, round_.id, rules.counting):
-        registration = by_id.get(row.registration_id)
-        results.append(
-            AttemptResult(
-                row.id,
-                entrant_key(
-                    registration.entrant_key if registration else None,
-                    row.registration_id,
-                    row.id,
-                ),
-                float(row.ranked_score),
-                float(row.max_score),
-                int(row.duration_ms),
-                row.submitted_at,
-                row.prediction,
-            )
-        )
-        details[row.id] = row
-    ranked, figure = rank_round(results, rules.counting, rules.prediction)
-    device_communes = dict(conn.execute(select(_D.c.id, _D.c.commune_code)).all())
+    figure = round_bests.true_figure(conn, contest.id, round_.id, rules.prediction)
+    found = round_bests.round_rows(
+        conn,
+        contest.id,
+        round_.id,
+        figure,
+        *_PREFIXED_COLUMNS,
+        _D.c.commune_code.label("pc_commune"),
+    )
     awaiting = review.awaiting_count(engine, contest.id, round_.id)
     vault = vault_for(engine)
+
+    def opener(row) -> Person | None:
+        registration = _registration(row)
+        return _person(registration, vault, unmasked) if registration else None
+
     rows: list[RankedRow] = []
-    for item in ranked:
-        result = item.result
-        row = details[result.attempt_id]
-        registration = by_id.get(row.registration_id)
-        person = _person(registration, vault, unmasked) if registration else None
-        commune = registration.commune_code if registration else None
+    previous = None
+    place = 0
+    for position, row in enumerate(found, start=1):
+        gap = round_bests.prediction_gap(row.prediction, figure)
+        key = (row.score, gap, row.duration_ms, row.submitted_us)
+        if key != previous:  # equal on all four: the same rank ("1, 2, 2, 4")
+            place, previous = position, key
+        commune = row.registration_commune_code if row.registration_reg_id is not None else None
         rows.append(
             RankedRow(
-                item.rank,
-                result.entrant,
-                result.attempt_id,
-                person,
-                commune or device_communes.get(row.device_id),
-                result.score,
-                result.max_score,
-                result.prediction,
-                item.prediction_gap,
-                result.duration_ms,
-                result.submitted_at,
+                place,
+                row.entrant_key,
+                row.attempt_id,
+                row,
+                commune or row.pc_commune,
+                row.score,
+                row.max_score,
+                row.prediction,
+                gap,
+                row.duration_ms,
+                row.submitted_at,
                 bool(row.flagged),
                 row.flag_reason,
+                opener,
             )
         )
     communes = sorted({r.commune_code for r in rows if r.commune_code}, key=commune_name)
     return _Ranked(rows, figure, communes, awaiting)
+
+
+def _registration(row) -> tuple | None:
+    """The counted attempt's registration in a joined row (``_PREFIXED_COLUMNS``), as
+    ``_person`` reads (and memoises) it; None when the server has none."""
+    values = row[-len(_REGISTRATION_NAMES) - 1 : -1]
+    return _REGISTRATION_ROW(*values) if values[0] is not None else None
 
 
 def _entrants(engine: Engine, contest_id: str, report: ServerRound) -> dict[str, Person]:

@@ -161,6 +161,9 @@ def decide(engine: Engine, attempt_id: str, decision: str, reason: str, organise
         if done.rowcount == 1:  # the round's ranking changes (rankings.py)
             contest_id = conn.execute(select(_A.c.contest_id).where(_A.c.id == attempt_id))
             rankings.bump(conn, [contest_id.scalar_one()])
+            from skillsapp.server import round_bests  # it reads this module's rules
+
+            round_bests.after_attempt_decision(conn, attempt_id)
     if done.rowcount != 1:
         raise LookupError(attempt_id)
     return now

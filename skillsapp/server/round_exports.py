@@ -8,6 +8,8 @@ says how many await review, and the file names end in ``-chua-chot``."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +20,7 @@ from skillsapp import geography
 from skillsapp.engine.draw import layout_from_json
 from skillsapp.i18n import _
 from skillsapp.reports import round_data as data
-from skillsapp.reports.cells import date_or_text
+from skillsapp.reports.cells import csv_row, date_or_text
 from skillsapp.reports.round_csv import write_csv
 from skillsapp.reports.round_statistics import statistics_rows
 from skillsapp.reports.round_xlsx import write_sheet
@@ -67,18 +69,28 @@ def ranking_rows(report: ServerRound) -> Iterator[list]:
 
 
 def _ranked_rows(report: ServerRound) -> Iterator[list]:
+    # A province has a few hundred communes and many entrants submitting at one time
+    # (stored to the second): each is worked out once per export.
+    communes: dict[str | None, str] = {}
+    times: dict[str, object] = {}
     for row in report.rows:
         person = row.person
+        commune = communes.get(row.commune_code)
+        if commune is None:
+            commune = communes[row.commune_code] = data.commune_name(row.commune_code)
+        when = times.get(row.submitted_at)
+        if when is None:
+            when = times[row.submitted_at] = local_time(row.submitted_at)
         yield [
             row.rank,
             person.full_name if person else "",
-            data.commune_name(row.commune_code),
+            commune,
             row.score,
             row.max_score,
             row.prediction,
             row.prediction_gap if row.prediction_gap is not None else "",
             round(row.duration_ms / 1000, 1),
-            local_time(row.submitted_at),
+            when,
             _yes(bool(person and person.complete)),
             # Already as the report shows them: masked unless it is unmasked (reports.py).
             (person.id_number or "") if person else "",
@@ -273,6 +285,34 @@ def write_xlsx(engine: Engine, report: ServerRound, target: Path) -> Path:
         )
         book.save(partial)
     return target
+
+
+# Sheets made from the report in memory alone: streamed as they are written, since
+# nothing can fail half-way through and leave the download cut short.
+STREAMED_SHEETS = ("xep-hang", "theo-xa-phuong")
+STREAM_ROWS = 2000  # rows per chunk sent
+
+
+def csv_chunks(report: ServerRound, sheet: str) -> Iterator[bytes]:
+    """One of ``STREAMED_SHEETS`` as ``write_csv_sheet`` writes it (UTF-8 with a
+    byte-order mark, the same rows), in chunks of bytes for a streamed response."""
+    if sheet == "xep-hang":
+        headers, rows = ranking_headers(), ranking_rows(report)
+    elif sheet == "theo-xa-phuong":
+        headers, rows = [_(h) for h in data.COMMUNE_HEADERS], commune_rows(report)
+    else:
+        raise ValueError(sheet)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    writer.writerow(csv_row(headers))
+    for count, row in enumerate(rows, start=1):
+        writer.writerow(csv_row(row))
+        if count % STREAM_ROWS == 0:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
 
 
 def write_csv_sheet(engine: Engine, report: ServerRound, sheet: str, target: Path) -> Path:

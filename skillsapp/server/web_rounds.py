@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response, StreamingResponse
 from starlette.background import BackgroundTask
 
 from skillsapp.server import participation as participation_data
@@ -174,9 +174,18 @@ def _export(
                 "rows": len(report.rows),
             },
         )
+    stem = _file_stem(report)
+    if fmt == "csv" and sheet in round_exports.STREAMED_SHEETS:
+        return StreamingResponse(
+            round_exports.csv_chunks(report, sheet),
+            media_type="text/csv; charset=utf-8",
+            headers={
+                "Content-Disposition": f'attachment; filename="{stem}-{sheet}.csv"',
+                "Cache-Control": "no-store",
+            },
+        )
     folder = Path(tempfile.mkdtemp(prefix="kns-export-"))
     try:
-        stem = _file_stem(report)
         if fmt == "xlsx":
             path = round_exports.write_xlsx(services.engine, report, folder / f"{stem}.xlsx")
             media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
