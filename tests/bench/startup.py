@@ -1,6 +1,6 @@
 """Startup benchmark: skillsapp vs a bare PySide6 window, measured the same way.
 
-    python tests/bench/startup.py [--runs 7] [--verbose]
+    python tests/bench/startup.py [--runs 7] [--verbose] [--xvfb]
 
 Each run is a new process. The clock starts just before the process is spawned
 and stops when the process reports its first Paint event on stdout. Memory is the
@@ -14,6 +14,8 @@ Both processes run with compiled bytecode (a fresh cache filled by the untimed f
 as an installed copy does; ``--from-source`` keeps PYTHONDONTWRITEBYTECODE from the
 environment. Run it from the tree to measure (``python -m skillsapp`` takes ``skillsapp``
 from the working folder first).
+``--xvfb`` runs both on a virtual X screen (Xvfb, 1366x768, with openbox managing it, as a
+commune PC's desktop would) through Qt's xcb platform instead of offscreen.
 Not a test: it prints figures.
 """
 
@@ -27,7 +29,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass
+from pathlib import Path
 
 BARE_WINDOW = r"""
 import sys
@@ -144,8 +148,22 @@ def main() -> None:
         action="store_true",
         help="keep the environment's PYTHONDONTWRITEBYTECODE (compile skillsapp on every start)",
     )
+    parser.add_argument(
+        "--xvfb", action="store_true", help="on a virtual X screen with openbox, not offscreen"
+    )
     args = parser.parse_args()
-    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    with ExitStack() as stack:
+        env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+        if args.xvfb:
+            sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+            from tests.real_screen import x_screen
+
+            env = stack.enter_context(x_screen(1366, 768, window_manager=True))
+        run_all(args, env)
+
+
+def run_all(args: argparse.Namespace, env: dict[str, str]) -> None:
+    env = dict(env)
     env["SKILLSAPP_REPORT_FIRST_PAINT"] = "1"
     env["SKILLSAPP_BENCH_LINGER_S"] = str(LINGER_S)
     data = tempfile.mkdtemp(prefix="kns-bench-startup-")
