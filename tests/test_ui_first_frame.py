@@ -93,6 +93,8 @@ def _start(data: Path, probe: str = "") -> subprocess.CompletedProcess:
         "from skillsapp.cli import main\n"
         f"code = main(['--data-dir', {str(data)!r}, '--self-test'])\n"
         f"print('LOADED', sorted(m for m in {HEAVY!r} if m in sys.modules), flush=True)\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "print('ICON', not QApplication.instance().windowIcon().isNull(), flush=True)\n"
         "sys.exit(code)\n"
     )
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", SKILLSAPP_REPORT_FIRST_PAINT="1")
@@ -117,6 +119,7 @@ def test_a_normal_start_paints_in_order_and_leaves_heavy_modules_unloaded(tmp_pa
     assert order == list(_MARKERS), again.stdout
     assert "AT_FIRST_PAINT []" in lines, again.stdout
     assert "LOADED []" in lines, again.stdout
+    assert "ICON True" in lines, again.stdout  # set once the window is painted
 
 
 _MARKERS = ("FIRST_PAINT", "AT_FIRST_PAINT", "SHELL_PAINT", "READY", "SELF-TEST", "LOADED")
