@@ -123,3 +123,30 @@ def test_a_normal_start_paints_in_order_and_leaves_heavy_modules_unloaded(tmp_pa
 
 
 _MARKERS = ("FIRST_PAINT", "AT_FIRST_PAINT", "SHELL_PAINT", "READY", "SELF-TEST", "LOADED")
+
+
+def test_background_sync_on_a_pc_never_enrolled_loads_no_sync_client(tmp_path):
+    """Most commune PCs are never enrolled: the minute-by-minute check finds nothing due
+    without importing the runner's HTTP client and signing library."""
+    code = (
+        "import sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from skillsapp.storage import open_store\n"
+        "from skillsapp.ui.shell.app import prepare_context\n"
+        "from skillsapp.ui.sync.auto_sync import AutoSync\n"
+        "app = QApplication([])\n"
+        f"context = prepare_context({str(tmp_path)!r}, None, print)\n"
+        "context.set_store(open_store(context.paths))\n"
+        "auto = AutoSync(context)\n"
+        "print('TRIGGERED', auto.trigger())\n"
+        "print('LOADED', sorted(m for m in ('requests', 'urllib3', 'ssl', 'nacl', "
+        "'skillsapp.sync.runner', 'skillsapp.sync.client') if m in sys.modules))\n"
+        "context.store.close()\n"
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "TRIGGERED False" in result.stdout.splitlines()
+    assert "LOADED []" in result.stdout.splitlines(), result.stdout
