@@ -45,8 +45,11 @@ def peak_rss_kib() -> int:
 
 
 def report_memory(label: str) -> None:
-    """Print the peak memory, and with ``PYTHONTRACEMALLOC`` set, where Python's went."""
+    """Print the peak memory and the CPU time used so far (user and system, all threads: a
+    figure other processes on the machine barely change), and with ``PYTHONTRACEMALLOC`` set,
+    where Python's memory went."""
     print(f"{label}_PEAK_RSS_KIB {peak_rss_kib()}", flush=True)
+    print(f"{label}_CPU_MS {time.process_time() * 1000:.1f}", flush=True)
     import tracemalloc
 
     if tracemalloc.is_tracing():
