@@ -13,12 +13,11 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlite_utils import Database
-
 from skillsapp.engine.draw import Layout, layout_from_json, layout_to_json
 from skillsapp.engine.ranking import AttemptResult
 from skillsapp.errors import AppError
 from skillsapp.i18n import _
+from skillsapp.storage.connection import Database
 from skillsapp.storage.ids import new_id, parse_iso
 from skillsapp.storage.outbox import Outbox
 

@@ -12,8 +12,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from skillsapp.content.serialize import (
     contest_from_dict,
     contest_to_dict,
@@ -24,6 +22,7 @@ from skillsapp.content.serialize import (
 )
 from skillsapp.engine.draw import QuestionBank
 from skillsapp.models import Contest, Lesson, Pack, Question, Topic
+from skillsapp.storage.connection import Database
 from skillsapp.storage.ids import utc_now_iso
 
 

@@ -15,12 +15,11 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from skillsapp.errors import DatabaseTooNewError, DatabaseUnrecoverableError
 from skillsapp.i18n import _, format_datetime
 from skillsapp.paths import DataPaths
 from skillsapp.storage import backups, migrations
+from skillsapp.storage.connection import Database
 from skillsapp.storage.wal import check_wal
 
 log = logging.getLogger(__name__)
@@ -49,6 +48,7 @@ def connect(path: Path) -> Database:
     """
     conn = sqlite3.connect(str(path), timeout=10, check_same_thread=False)
     db = Database(conn)
+    conn.execute("PRAGMA recursive_triggers=on")  # as sqlite-utils sets it on a connection
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA foreign_keys=ON")

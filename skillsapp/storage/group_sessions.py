@@ -7,8 +7,7 @@ import datetime
 import json
 from dataclasses import dataclass, field
 
-from sqlite_utils import Database
-
+from skillsapp.storage.connection import Database
 from skillsapp.storage.ids import new_id, utc_now_iso
 from skillsapp.storage.outbox import Outbox
 

@@ -3,28 +3,104 @@
 Each step runs in its own transaction together with the record that it ran.
 Never edit a released step: add a new one.
 
->>> [m.name for m in MIGRATIONS._migrations][:2]
+>>> known_names()[:2]
 ['m001_initial', 'm002_indexes']
+
+A start with nothing to migrate (the usual one) only reads which steps ran, in plain SQL:
+sqlite-utils is imported when a step must actually run.
 """
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-MIGRATIONS = Migrations("skillsapp")
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
+
+# sqlite-utils' record of applied steps (its ``Migrations.migrations_table``).
+APPLIED_TABLE = "_sqlite_migrations"
+
+
+class Applied(NamedTuple):
+    name: str
+    applied_at: str
+
+
+class Step(NamedTuple):
+    name: str
+    fn: Callable[[Any], None]
+    transactional: bool
+
+
+class Steps:
+    """The steps of one migration set, registered like sqlite-utils' ``Migrations``
+    (``@MIGRATIONS(name="m005_...")``). Reading what ran is plain SQL; :meth:`apply` hands
+    the steps to sqlite-utils' ``Migrations``, which records them the same way."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.steps: list[Step] = []
+
+    def __call__(self, *, name: str | None = None, transactional: bool = True):
+        def inner(fn):
+            step_name = name or fn.__name__
+            if any(s.name == step_name for s in self.steps):
+                raise ValueError(
+                    f"Migration '{step_name}' is already registered in set '{self.name}'"
+                )
+            self.steps.append(Step(step_name, fn, transactional))
+            return fn
+
+        return inner
+
+    def applied(self, db) -> list[Applied]:
+        """The steps this database has run, in the order they ran (read-only)."""
+        exists = db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [APPLIED_TABLE]
+        ).fetchone()
+        if not exists:
+            return []
+        rows = db.execute(
+            f"SELECT name, applied_at FROM [{APPLIED_TABLE}] WHERE migration_set = ? "
+            "ORDER BY rowid",
+            [self.name],
+        ).fetchall()
+        return [Applied(name, applied_at) for name, applied_at in rows]
+
+    def pending(self, db) -> list[Step]:
+        done = {m.name for m in self.applied(db)}
+        return [s for s in self.steps if s.name not in done]
+
+    def migrations(self) -> Migrations:
+        """sqlite-utils' ``Migrations`` holding these steps (imports sqlite-utils)."""
+        from sqlite_utils.migrations import Migrations
+
+        real = Migrations(self.name)
+        for step in self.steps:
+            real(name=step.name, transactional=step.transactional)(step.fn)
+        return real
+
+    def apply(self, db, *, stop_before: str | Iterable[str] | None = None) -> None:
+        """Run the pending steps. ``db``: the app's connection or a sqlite-utils Database."""
+        utils = getattr(db, "utils", db)  # skillsapp.storage.connection.Database -> sqlite-utils
+        self.migrations().apply(utils, stop_before=stop_before)
+
+
+MIGRATIONS = Steps("skillsapp")
 
 
 def known_names() -> list[str]:
-    return [m.name for m in MIGRATIONS._migrations]
+    return [s.name for s in MIGRATIONS.steps]
 
 
-def schema_version(db: Database) -> int:
+def schema_version(db) -> int:
     """How many of our migrations the database has applied."""
     return len(MIGRATIONS.applied(db))
 
 
-def unknown_applied(db: Database) -> list[str]:
+def unknown_applied(db) -> list[str]:
     """Migrations recorded in the file that this version does not know (a newer app)."""
     known = set(known_names())
     return [m.name for m in MIGRATIONS.applied(db) if m.name not in known]

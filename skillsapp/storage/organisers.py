@@ -24,10 +24,9 @@ import json
 import os
 import secrets
 
-from sqlite_utils import Database
-
 from skillsapp.errors import ValidationError
 from skillsapp.i18n import _
+from skillsapp.storage.connection import Database
 from skillsapp.storage.ids import new_id, utc_now_iso
 
 # scrypt with these costs takes ~50 ms: slow for guessing, quick for one login.

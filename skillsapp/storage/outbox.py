@@ -11,8 +11,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlite_utils import Database
-
+from skillsapp.storage.connection import Database
 from skillsapp.storage.ids import utc_now_iso
 
 

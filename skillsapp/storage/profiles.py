@@ -12,10 +12,9 @@ import os
 import unicodedata
 from dataclasses import dataclass
 
-from sqlite_utils import Database
-
 from skillsapp.errors import ValidationError
 from skillsapp.i18n import _
+from skillsapp.storage.connection import Database
 from skillsapp.storage.ids import new_id, utc_now_iso
 from skillsapp.storage.outbox import Outbox
 from skillsapp.text import fold  # also imported from here: "lan" finds "Lân" and "Lan"

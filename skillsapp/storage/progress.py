@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from sqlite_utils import Database
-
 from skillsapp.engine.review import ReviewState
+from skillsapp.storage.connection import Database
 from skillsapp.storage.ids import new_id, parse_iso, utc_now_iso
 from skillsapp.storage.outbox import Outbox
 

@@ -13,10 +13,9 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlite_utils import Database
-
 from skillsapp.errors import AppError, ValidationError
 from skillsapp.i18n import _
+from skillsapp.storage.connection import Database
 from skillsapp.storage.ids import new_id, utc_now_iso
 from skillsapp.storage.outbox import Outbox
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from skillsapp.paths import DataPaths
 from skillsapp.storage.attempts import Attempts
+from skillsapp.storage.connection import Database
 from skillsapp.storage.content_index import ContentIndex
 from skillsapp.storage.database import OpenNotice, open_database
 from skillsapp.storage.group_sessions import GroupSessions

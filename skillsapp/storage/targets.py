@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlite_utils import Database
-
+from skillsapp.storage.connection import Database
 from skillsapp.storage.ids import new_id, utc_now_iso
 
 PROGRAMME_COMPLETED = "programme_completed"

@@ -26,6 +26,7 @@ from skillsapp.i18n import _
 from skillsapp.json_codec import Raw
 from skillsapp.storage.ids import parse_iso
 from skillsapp.sync.client import AUTH, NOT_ENROLLED, ServerClient, SyncError
+from skillsapp.sync.enrolment import SERVER_STATE, server_settings  # noqa: F401 - also used from here
 from skillsapp.sync.signing import (
     enrol_proof_data,
     new_private_key,
@@ -36,7 +37,6 @@ from skillsapp.sync.signing import (
     verify,
 )
 
-SERVER_STATE = "server"
 STATUS_STATE = "sync_status"
 BATCH_SIZE = 500
 HEALTHY_INTERVAL_S = 300  # after a good sync, look again in 5 minutes
@@ -54,11 +54,6 @@ def device_key(store) -> SigningKey:
             {"key": "private_key", "value": private_key_text(key)}, pk="key"
         )
     return key
-
-
-def server_settings(store) -> dict | None:
-    value = store.get_state(SERVER_STATE)
-    return value if isinstance(value, dict) and value.get("token") else None
 
 
 def clean_server_url(text: str) -> str:

@@ -19,8 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-# The smallest height of anything a resident clicks or taps, in pixels (WCAG 2.5.5 asks 44).
-MIN_TARGET = 44
+from skillsapp.ui.common.sizes import MIN_TARGET  # noqa: F401 - screens import it from here
 
 
 def heading(text: str, level: int = 1) -> QLabel:

@@ -2,6 +2,12 @@
 
 It opens maximised the first time and where it was left after that, never larger than the
 screen; its minimum size fits a 1024×768 screen at every text size.
+
+At start the window can show itself before its navigation and areas exist
+(``MainWindow(context, shell=False)``: the app's name and "Opening your data…"), so the first
+frame is on screen sooner; :meth:`MainWindow.build_shell` adds them right after. The
+navigation module (and PySide6's ``Qt`` namespace, whose ~90 enums take ~25 ms to build) is
+imported only then.
 """
 
 from __future__ import annotations
@@ -9,9 +15,10 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QRect, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtCore import QByteArray, QRect, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -24,10 +31,21 @@ from PySide6.QtWidgets import (
 
 from skillsapp.i18n import _
 from skillsapp.ui.shell.context import AppContext
-from skillsapp.ui.shell.navigation import AREAS, Area, NavigationBar, shortcut_for
-from skillsapp.ui.shell.theme import palette_for
+
+if TYPE_CHECKING:
+    from skillsapp.ui.shell.navigation import AREAS, Area  # noqa: F401 - re-exported below
 
 __all__ = ["AREAS", "Area", "MainWindow", "PageFactory", "default_pages"]
+
+
+def __getattr__(name: str):
+    """``AREAS`` and ``Area`` come from the navigation module, imported when first asked."""
+    if name in ("AREAS", "Area"):
+        from skillsapp.ui.shell import navigation
+
+        return getattr(navigation, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 PageFactory = Callable[[AppContext], QWidget]
 # Room left for what a window manager draws around a restored window, in px.
@@ -101,6 +119,26 @@ class AreaStack(QWidget):
         return self._current
 
 
+def opening_frame() -> QWidget:
+    """What the window shows until its navigation and areas are built: the app's name and
+    a line saying the data is being opened, centred (stretches, not Qt's alignment enums)."""
+    frame = QWidget()
+    row = QHBoxLayout(frame)
+    column = QVBoxLayout()
+    row.addStretch(1)
+    row.addLayout(column)
+    row.addStretch(1)
+    title = QLabel(_("Kỹ Năng Số"))
+    title.setObjectName("title")
+    note = QLabel(_("Opening your data…"))
+    note.setObjectName("muted")
+    column.addStretch(1)
+    column.addWidget(title)
+    column.addWidget(note)
+    column.addStretch(2)
+    return frame
+
+
 def fit_into(rect: QRect, available: QRect) -> QRect:
     """``rect`` made no larger than ``available`` and moved inside it."""
     width = min(rect.width(), available.width())
@@ -113,7 +151,9 @@ def fit_into(rect: QRect, available: QRect) -> QRect:
 class MainWindow(QMainWindow):
     area_shown = Signal(str)  # the key of the area just shown
 
-    def __init__(self, context: AppContext, pages: dict[str, PageFactory] | None = None) -> None:
+    def __init__(
+        self, context: AppContext, pages: dict[str, PageFactory] | None = None, shell: bool = True
+    ) -> None:
         super().__init__()
         self.context = context
         self.setWindowTitle(_("Kỹ Năng Số"))
@@ -124,7 +164,22 @@ class MainWindow(QMainWindow):
         # False while the window is replaced by a new one (language change): no question,
         # no saved geometry.
         self.ask_on_close = True
+        self.shell_built = False
+        if shell:
+            self.build_shell()
+        else:
+            self.setCentralWidget(opening_frame())
 
+    def build_shell(self) -> None:
+        """The navigation rail and the area stack, showing Home (once per window)."""
+        if self.shell_built:
+            return
+        self.shell_built = True
+        from PySide6.QtGui import QKeySequence, QShortcut
+
+        from skillsapp.ui.shell.navigation import AREAS, NavigationBar, shortcut_for
+
+        context = self.context
         central = QWidget()
         row = QHBoxLayout(central)
         row.setContentsMargins(0, 0, 0, 0)
@@ -163,12 +218,15 @@ class MainWindow(QMainWindow):
         self.fit_navigation()
         self.update_staff_areas()
         self.show_area("home")
+        if self.isVisible():  # built after the opening frame: shown now, not on a queued call
+            central.show()
 
     # --- size and place -----------------------------------------------------------------
 
     def fit_navigation(self) -> None:
         """Refit the navigation rail after the text size changed."""
-        self.nav.fit()
+        if self.shell_built:
+            self.nav.fit()
 
     def available_area(self) -> QRect:
         screen = self.screen() or QGuiApplication.primaryScreen()
@@ -226,7 +284,11 @@ class MainWindow(QMainWindow):
 
     def load_icons(self) -> None:
         """Add the icons once the window is on screen: qtawesome takes ~0.1 s to load."""
+        if not self.shell_built:
+            return
         from skillsapp.ui.shell.icons import icon
+        from skillsapp.ui.shell.navigation import AREAS
+        from skillsapp.ui.shell.theme import palette_for
 
         palette = palette_for(self.context.settings.high_contrast)
         colour = palette.text
@@ -239,6 +301,10 @@ class MainWindow(QMainWindow):
 
     def update_staff_areas(self) -> None:
         """Show Quản lý and Đồng bộ (and their Alt keys) only when staff areas are on."""
+        if not self.shell_built:
+            return
+        from skillsapp.ui.shell.navigation import AREAS
+
         visible = self.context.staff_areas_visible()
         self.nav.set_staff_visible(visible)
         for area in AREAS:
@@ -251,6 +317,8 @@ class MainWindow(QMainWindow):
     def page(self, key: str) -> QWidget:
         if key not in self._pages:
             factory = self._factories.get(key)
+            from skillsapp.ui.shell.navigation import AREAS
+
             if factory is not None:
                 widget = factory(self.context)
             else:
@@ -261,6 +329,8 @@ class MainWindow(QMainWindow):
         return self._pages[key]
 
     def area_visible(self, key: str) -> bool:
+        from skillsapp.ui.shell.navigation import AREAS
+
         area = next((a for a in AREAS if a.key == key), None)
         return area is None or not area.staff or self.context.staff_areas_visible()
 
@@ -312,6 +382,8 @@ class MainWindow(QMainWindow):
         AboutDialog(self.context, self).exec()
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        from PySide6.QtCore import Qt
+
         if event.key() == Qt.Key.Key_F1:
             self.open_about()
             return

@@ -182,7 +182,10 @@ class NavigationBar(QScrollArea):
             for level in self.LEVELS:
                 self._set_level(level)
                 self._heights.append(self.inner.sizeHint().height())
-        room = self.viewport().height()
+        # The viewport's height (no horizontal bar, no viewport margins), read without
+        # viewport(): that returns a private Qt class, and looking it up makes PySide6 build
+        # every QtWidgets class and its enums (~15 ms before the first paint).
+        room = self.contentsRect().height()
         self._set_level(next((n for n, h in enumerate(self._heights) if h <= room), 2))
         # When even the compact rail must scroll, keep the labels whole beside the scroll bar.
         scrolls = self._heights[self.level] > room

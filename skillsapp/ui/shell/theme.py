@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from skillsapp.ui.common.widgets import MIN_TARGET
+from skillsapp.ui.common.sizes import MIN_TARGET
 
 BASE_POINT_SIZE = 12.0
 SCROLL_BAR = 20  # px: wide enough for an unsteady hand to grab (at least 16)

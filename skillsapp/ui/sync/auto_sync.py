@@ -23,7 +23,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from skillsapp.sync.runner import status, sync_now
+from skillsapp.sync.enrolment import enrolled
 from skillsapp.ui.shell.context import AppContext
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,8 @@ def sync_work(
     """
 
     def work(_progress: Callable[[str], None]) -> Any:
+        from skillsapp.sync.runner import sync_now
+
         if not _one_sync.acquire(blocking=wait):
             return SKIPPED
         try:
@@ -106,6 +108,11 @@ class AutoSync(QObject):
         store = self.context.store
         if self.stopped or self.running or store is None:
             return False
+        # Not enrolled: nothing is due, and the runner (requests, PyNaCl) stays unloaded.
+        if not enrolled(store):
+            return False
+        from skillsapp.sync.runner import status
+
         now = self.context.now()
         if not status(store).due(now):
             return False
