@@ -101,7 +101,11 @@ class Database:
             else:
                 conn.execute(f"RELEASE SAVEPOINT {savepoint};")
         else:
-            conn.execute("BEGIN")
+            # IMMEDIATE: the write lock is taken (waiting up to the busy timeout) before the
+            # block reads anything. A deferred BEGIN that reads first and writes after fails at
+            # once with "database is locked" if another connection (the bundled content's
+            # install, a sync) wrote in between: SQLite cannot wait for that case.
+            conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self
             except BaseException:
