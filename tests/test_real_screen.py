@@ -91,7 +91,7 @@ def test_a_new_resident_gets_started_with_keys_alone(
         try:
             window = app_window(env)
             # The store opens after the first paint: wait until the home screen can save.
-            wait_for(lambda: (data_dir / "skillsapp.db").exists(), "the database")
+            wait_for(lambda: app.ready.wait(0.1), "the app to be ready")
             # Nobody gives it the keyboard (no window manager in one case): the app asks.
             wait_for(lambda: xdotool(env, "getwindowfocus") == window, "the keyboard")
             xdotool(env, "key", "Return")  # "Tôi là người mới" has the focus
@@ -110,7 +110,12 @@ def test_a_new_resident_gets_started_with_keys_alone(
             wait_for(lambda: xdotool(env, "getwindowfocus") == window, "the form again")
             assert saved_profiles(data_dir) == []  # nothing saved by Enter in a picker
             xdotool(env, "key", "shift+Tab", "Return")  # back in the name: Enter saves
-            saved = wait_for(lambda: saved_profiles(data_dir), "the profile to be saved")
+            try:
+                saved = wait_for(lambda: saved_profiles(data_dir), "the profile to be saved")
+            except AssertionError:
+                screenshot(env, tmp_path / "not-saved.png")  # what the resident saw
+                print("".join(app.output))
+                raise
             screenshot(env, tmp_path / "after.png")
             assert saved == [("Lan Anh", 1962)]
         finally:
