@@ -129,3 +129,42 @@ def test_a_control_character_a_pc_sent_does_not_break_the_excel_file(tmp_path):
     sheet = load_workbook(tmp_path / "thu.xlsx")["Thử"]
     assert [c.value for c in sheet["A"][1:]] == ["An=1", "'=1+1", "#N/A"]
     assert all(c.data_type == "s" for c in sheet["A"])
+
+
+def test_only_the_named_text_columns_are_checked_and_they_are_made_safe(tmp_path):
+    book = Workbook(write_only=True)
+    moment = cells.ExcelDateTime(2026, 12, 8, 9, 5)
+    rows = [
+        ["=1+1", 1.5, moment, "A, C", cells.ExcelDate(1980, 1, 2)],
+        ("An\x01=1", -2, moment, "B", "2030-13-45"),  # a tuple, as a caller may give
+        ["#N/A", None, moment, "", datetime.date(1981, 3, 4)],
+        ["+84912345678"],  # shorter than the named columns
+        ["=1+1", 0, datetime.datetime(2026, 12, 8, 10, 0), "D", ""],  # a text seen before
+    ]
+    written = cells.write_sheet(
+        book, "Thử", ["Tên", "Điểm", "Nộp lúc", "Đáp án", "Ngày sinh"], rows, None, [0, 4]
+    )
+    assert written == len(rows)
+    book.save(tmp_path / "thu.xlsx")
+    assert_no_formula_cells(tmp_path / "thu.xlsx")
+    sheet = load_workbook(tmp_path / "thu.xlsx")["Thử"]
+    assert [c.value for c in sheet["A"][1:]] == ["'=1+1", "An=1", "#N/A", "'+84912345678", "'=1+1"]
+    assert all(c.data_type == "s" for c in sheet["A"])
+    assert [sheet.cell(r, 2).value for r in range(2, 7)] == [1.5, -2, None, None, 0]
+    submitted = [sheet.cell(r, 3) for r in (2, 3, 4)]
+    assert {c.number_format for c in submitted} == {"dd/mm/yyyy hh:mm"}
+    assert submitted[0].value == datetime.datetime(2026, 12, 8, 9, 5)
+    born = [sheet.cell(r, 5) for r in (2, 4)]
+    assert [c.value for c in born] == [datetime.datetime(1980, 1, 2), datetime.datetime(1981, 3, 4)]
+    assert {c.number_format for c in born} == {"dd/mm/yyyy"}
+    assert sheet["E3"].value == "2030-13-45"
+
+
+def test_excel_dates_are_plain_dates_and_times_everywhere_else():
+    moment = cells.ExcelDateTime.fromisoformat("2026-12-08T02:05:00+00:00")
+    local = (moment - moment.utcoffset()).replace(tzinfo=None) + datetime.timedelta(hours=7)
+    assert type(local) is cells.ExcelDateTime  # arithmetic keeps the type
+    assert local == datetime.datetime(2026, 12, 8, 9, 5) and str(local) == "2026-12-08 09:05:00"
+    assert cells.csv_row([local]) == [datetime.datetime(2026, 12, 8, 9, 5)]
+    assert type(cells.date_or_text("1980-01-02")) is cells.ExcelDate
+    assert type(cells.date_or_text(datetime.date(1980, 1, 2))) is cells.ExcelDate

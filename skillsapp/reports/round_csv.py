@@ -9,8 +9,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from skillsapp.i18n import _
+from skillsapp.reports import round_attempts, round_statistics
 from skillsapp.reports import round_data as data
-from skillsapp.reports import round_statistics
 from skillsapp.reports.cells import csv_row
 from skillsapp.reports.files import export_target
 
@@ -44,7 +44,11 @@ def write_round_csv(
             [_(h) for h in data.QUESTION_HEADERS],
             lambda: round_statistics.question_rows(store, report),
         ),
-        ("bai-lam", [_(h) for h in data.ANSWER_HEADERS], lambda: data.answer_rows(store, report)),
+        (
+            "bai-lam",
+            [_(h) for h in data.ANSWER_HEADERS],
+            lambda: round_attempts.answer_rows(store, report),
+        ),
     ]
     for suffix, headers, rows in parts:
         say(_("Writing {name}…").format(name=f"{stem}-{suffix}.csv"))

@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import datetime
 import functools
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from skillsapp import geography
 from skillsapp.engine.personal_numbers import mask_id_number, mask_phone
-from skillsapp.engine.statistics import AnsweredQuestion, AttemptAnswers, StatisticsBuilder
+from skillsapp.engine.statistics import AnsweredQuestion, AttemptAnswers
 from skillsapp.errors import AppError
 from skillsapp.i18n import N_, _
 from skillsapp.models import Contest, Round
-from skillsapp.reports.cells import date_or_text
+from skillsapp.reports.cells import ExcelDateTime, date_or_text
 from skillsapp.storage import round_standings
 from skillsapp.storage.round_standings import RankedEntry, Standing
 
@@ -121,6 +120,9 @@ RANKING_HEADERS = (
     N_("Phone"),
 )
 
+# The columns of the ranking that hold text a PC wrote (name, commune, ID number, phone).
+RANKING_TEXT_COLUMNS = (1, 2, 10, 11)
+
 
 def shown_id(value: str | None, unmasked: bool) -> str:
     """An ID number as an export shows it: masked unless asked for (``001******345``)."""
@@ -167,6 +169,9 @@ ENTRANT_HEADERS = (
     N_("Eligible for a prize"),
 )
 
+# The entrants' columns that hold text a PC wrote (all but the province and "yes"/"no").
+ENTRANT_TEXT_COLUMNS = (0, 1, 2, 3, 5, 6, 7)
+
 
 def entrant_rows(report: RoundReport) -> Iterator[list]:
     for person in report.store.registrations.iter_contest(report.contest.id):
@@ -202,21 +207,6 @@ def commune_rows(report: RoundReport) -> Iterator[list]:
         yield [name, int(count), int(full), round(total / count, 2)]
 
 
-def _attempt_cursor(store, report: RoundReport):
-    return store.db.execute(
-        # The index on (contest_id, round_id, submitted_at, id) gives this order without
-        # sorting the joined rows: the answers stream, however many attempts there are.
-        "SELECT a.id, a.registration_id, a.started_at, a.submitted_at, a.score, a.max_score, a.duration_ms, "
-        "a.prediction, a.layout, ans.question_id, ans.chosen, ans.mark, ans.answered_at, ans.elapsed_ms, "
-        "r.full_name, r.commune_code "
-        "FROM attempts a LEFT JOIN answers ans ON ans.attempt_id = a.id "
-        "LEFT JOIN registrations r ON r.id = a.registration_id "
-        "WHERE a.contest_id = ? AND a.round_id = ? AND a.kind = 'contest' AND a.status = 'submitted' "
-        "ORDER BY a.submitted_at, a.id",
-        [report.contest.id, report.round.id],
-    )
-
-
 @dataclass
 class AttemptWithAnswers:
     id: str
@@ -233,44 +223,7 @@ class AttemptWithAnswers:
     commune_code: str | None = None
 
 
-def iter_attempts(store, report: RoundReport) -> Iterator[AttemptWithAnswers]:
-    """Attempts one at a time, each with its answers, streamed from one query."""
-    current: AttemptWithAnswers | None = None
-    for row in _attempt_cursor(store, report):
-        if current is None or current.id != row[0]:
-            if current is not None:
-                yield current
-            current = AttemptWithAnswers(
-                row[0],
-                row[1] or "",
-                row[2],
-                row[3],
-                float(row[4] or 0),
-                float(row[5] or 0),
-                int(row[6] or 0),
-                row[7],
-                [entry[0] for entry in json.loads(row[8] or "[]")],
-                {},
-                row[14] or "",
-                row[15],
-            )
-        if row[9] is not None:
-            current.answers[row[9]] = (_chosen(row[10]), row[11], row[12], row[13])
-    if current is not None:
-        yield current
-
-
-_CHOSEN: dict[str, list[int]] = {}
 _LETTERS: dict[tuple[int, ...], str] = {}
-
-
-def _chosen(raw: str) -> list[int]:
-    """Decode a stored choice; there are only a few dozen distinct ones, so remember them
-    (an export of 100,000 attempts decodes 3 million)."""
-    found = _CHOSEN.get(raw)
-    if found is None:
-        found = _CHOSEN[raw] = json.loads(raw)
-    return found
 
 
 def letters(chosen: list[int]) -> str:
@@ -304,32 +257,6 @@ def attempt_headers(report: RoundReport) -> list[str]:
     return base
 
 
-def attempt_rows(
-    store, report: RoundReport, statistics: StatisticsBuilder | None = None
-) -> Iterator[list]:
-    """One row per attempt; for each question in the order shown: its id, the options
-    chosen (letters in the question's own order) and the mark. With ``statistics``, each
-    attempt is also added to them as it passes (one read of the answers for both)."""
-    for attempt in iter_attempts(store, report):
-        if statistics is not None:
-            statistics.add(answered_of(attempt))
-        row: list = [
-            attempt.id,
-            attempt.full_name,
-            commune_name(attempt.commune_code),
-            _local(attempt.started_at),
-            _local(attempt.submitted_at),
-            attempt.score,
-            attempt.max_score,
-            round(attempt.duration_ms / 1000, 1),
-            attempt.prediction,
-        ]
-        for qid in attempt.question_ids:
-            chosen, mark, _when, _elapsed = attempt.answers.get(qid, ([], 0.0, "", None))
-            row += [qid, letters(chosen), mark if mark is not None else 0.0]
-        yield row
-
-
 ANSWER_HEADERS = (
     N_("Attempt"),
     N_("Full name"),
@@ -340,23 +267,6 @@ ANSWER_HEADERS = (
     N_("Answered at"),
     N_("Seconds on the question"),
 )
-
-
-def answer_rows(store, report: RoundReport) -> Iterator[list]:
-    """One row per answer (long format, for CSV where there is no row limit)."""
-    for attempt in iter_attempts(store, report):
-        for position, qid in enumerate(attempt.question_ids, start=1):
-            chosen, mark, when, elapsed = attempt.answers.get(qid, ([], 0.0, "", None))
-            yield [
-                attempt.id,
-                attempt.full_name,
-                position,
-                qid,
-                letters(chosen),
-                mark if mark is not None else 0.0,
-                _local(when) if when else "",
-                round(elapsed / 1000, 1) if elapsed is not None else "",
-            ]
 
 
 QUESTION_HEADERS = (
@@ -391,7 +301,7 @@ _LOCAL_OFFSET = datetime.datetime.now().astimezone().utcoffset() or datetime.tim
 def _local(iso: str) -> datetime.datetime:
     """A stored UTC time as the PC's local wall-clock time (Excel cells have no zone).
     Vietnam has no daylight saving, so one offset serves the whole export."""
-    moment = datetime.datetime.fromisoformat(iso)
+    moment = ExcelDateTime.fromisoformat(iso)
     if moment.tzinfo is not None:
         moment = (moment - (moment.utcoffset() or datetime.timedelta(0))).replace(tzinfo=None)
     return moment + _LOCAL_OFFSET

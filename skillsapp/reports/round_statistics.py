@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 
 from skillsapp.engine.statistics import StatisticsBuilder, question_statistics
-from skillsapp.reports.round_data import RoundReport, answered_of, iter_attempts
+from skillsapp.reports.round_attempts import iter_attempts
+from skillsapp.reports.round_data import RoundReport, answered_of
 
 
 def statistics_rows(

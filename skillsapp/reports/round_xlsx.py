@@ -15,8 +15,8 @@ from openpyxl import Workbook
 
 from skillsapp.engine.statistics import StatisticsBuilder
 from skillsapp.i18n import _
+from skillsapp.reports import round_attempts, round_statistics
 from skillsapp.reports import round_data as data
-from skillsapp.reports import round_statistics
 from skillsapp.reports.cells import write_sheet
 from skillsapp.reports.files import export_target
 
@@ -30,7 +30,12 @@ def write_round_xlsx(
     book = Workbook(write_only=True)
     with export_target(target) as partial:
         write_sheet(
-            book, _("Ranking"), [_(h) for h in data.RANKING_HEADERS], data.ranking_rows(report), say
+            book,
+            _("Ranking"),
+            [_(h) for h in data.RANKING_HEADERS],
+            data.ranking_rows(report),
+            say,
+            data.RANKING_TEXT_COLUMNS,
         )
         write_sheet(
             book,
@@ -38,6 +43,7 @@ def write_round_xlsx(
             [_(h) for h in data.ENTRANT_HEADERS],
             data.entrant_rows(report),
             say,
+            data.ENTRANT_TEXT_COLUMNS,
         )
         write_sheet(
             book,
@@ -47,8 +53,15 @@ def write_round_xlsx(
             say,
         )
         statistics = StatisticsBuilder()
-        attempts = data.attempt_rows(store, report, statistics)
-        write_sheet(book, _("Attempts"), data.attempt_headers(report), attempts, say)
+        attempts = round_attempts.attempt_rows(store, report, statistics)
+        write_sheet(
+            book,
+            _("Attempts"),
+            data.attempt_headers(report),
+            attempts,
+            say,
+            round_attempts.attempt_text_columns(report),
+        )
         for _beyond_the_sheet in attempts:  # past Excel's row limit: still counted below
             pass
         write_sheet(

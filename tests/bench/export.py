@@ -10,7 +10,12 @@ times and measures peak memory of:
   beforehand (target: <= 1.3x its time, memory that does not grow with rows);
 * the whole workbook (ranking, entrants, communes, questions, attempts) beside a bare
   openpyxl write-only loop writing the same sheets' rows, prepared beforehand;
-* our CSV of every answer beside a bare csv.writer loop of the same rows.
+* our CSV of every answer beside a bare csv.writer loop of the same rows (and, with
+  ``--answers-xlsx``, beside a bare openpyxl loop of them);
+* the peak memory of the whole CSV export (five files) and of the PDF report, which
+  must not grow with the round either.
+``--data DIR`` keeps the built stores in DIR and reuses them on the next run (building
+100,000 attempts takes minutes); ``--sizes 25000,100000`` measures exactly those sizes; ``--parts book`` only the workbook.
 Run it from the repository root with the checkout on the path (``PYTHONPATH=.``) when
 measuring a working copy other than the installed one.
 Not a test: it prints figures.
@@ -22,7 +27,9 @@ import argparse
 import csv
 import datetime
 import json
+import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -140,6 +147,11 @@ def child(kind: str, folder: Path, target: Path) -> None:
     from openpyxl import Workbook
 
     from skillsapp.reports import round_data
+
+    try:
+        from skillsapp.reports import round_attempts
+    except ImportError:  # a checkout from before it, for a before/after comparison
+        round_attempts = round_data
     from skillsapp.reports.round_csv import write_csv
     from skillsapp.reports.round_xlsx import write_sheet
     from skillsapp.storage import open_store
@@ -150,6 +162,7 @@ def child(kind: str, folder: Path, target: Path) -> None:
     if kind == "bare-book":
         sheets = [(headers, list(rows)) for headers, rows in book_sheets(store, report)]
         started = time.perf_counter()  # the rows of every sheet prepared beforehand, not timed
+        cpu = time.process_time()
         book = Workbook(write_only=True)
         for index, (headers, rows) in enumerate(sheets):
             sheet = book.create_sheet(f"Sheet {index}")
@@ -157,18 +170,28 @@ def child(kind: str, folder: Path, target: Path) -> None:
             for row in rows:
                 sheet.append(row)
         book.save(target)
+    elif kind == "ours-csv-all":
+        from skillsapp.reports.round_csv import write_round_csv
+
+        started, cpu = time.perf_counter(), time.process_time()
+        write_round_csv(store, report, target.parent, target.stem)
+    elif kind == "ours-pdf":
+        from skillsapp.reports.round_pdf import write_round_pdf
+
+        started, cpu = time.perf_counter(), time.process_time()
+        write_round_pdf(store, report, target, now.date())
     elif kind == "ours-book":
         from skillsapp.reports.round_xlsx import write_round_xlsx
 
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         write_round_xlsx(store, report, target)
     elif kind.startswith("bare"):
         rows = list(
-            round_data.attempt_rows(store, report)
+            round_attempts.attempt_rows(store, report)
             if kind == "bare-xlsx"
-            else round_data.answer_rows(store, report)
+            else round_attempts.answer_rows(store, report)
         )  # prepared beforehand, not timed
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         if kind in ("bare-xlsx", "bare-xlsx-answers"):
             book = Workbook(write_only=True)
             sheet = book.create_sheet("Bài làm")
@@ -186,24 +209,29 @@ def child(kind: str, folder: Path, target: Path) -> None:
                 writer.writerow(round_data.ANSWER_HEADERS)
                 writer.writerows(rows)
     else:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         if kind == "ours-xlsx":
             book = Workbook(write_only=True)
             write_sheet(
                 book,
                 "Bài làm",
                 round_data.attempt_headers(report),
-                round_data.attempt_rows(store, report),
+                round_attempts.attempt_rows(store, report),
                 lambda _m: None,
+                *(
+                    [round_attempts.attempt_text_columns(report)]
+                    if hasattr(round_attempts, "attempt_text_columns")
+                    else []
+                ),
             )
             book.save(target)
         else:
             write_csv(
-                target, list(round_data.ANSWER_HEADERS), round_data.answer_rows(store, report)
+                target, list(round_data.ANSWER_HEADERS), round_attempts.answer_rows(store, report)
             )
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": elapsed, "peak_mib": peak, "ranked": report.entrants}))
+    print(json.dumps({"seconds": elapsed, "cpu": cpu, "peak_mib": peak, "ranked": report.entrants}))
 
 
 def book_sheets(store, report):
@@ -211,12 +239,17 @@ def book_sheets(store, report):
     from skillsapp.reports import round_data as data
     from skillsapp.reports import round_statistics
 
+    try:
+        from skillsapp.reports import round_attempts
+    except ImportError:  # a checkout from before it
+        round_attempts = data
+
     return [
         (list(data.RANKING_HEADERS), data.ranking_rows(report)),
         (list(data.ENTRANT_HEADERS), data.entrant_rows(report)),
         (list(data.COMMUNE_HEADERS), data.commune_rows(report)),
         (list(data.QUESTION_HEADERS), round_statistics.question_rows(store, report)),
-        (data.attempt_headers(report), data.attempt_rows(store, report)),
+        (data.attempt_headers(report), round_attempts.attempt_rows(store, report)),
     ]
 
 
@@ -230,47 +263,88 @@ def measure(kind: str, folder: Path, work: Path) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def cpu_ratio(ours: dict, bare: dict) -> str:
+    """CPU seconds beside the wall-clock ones: on a shared machine they vary far less."""
+    return (
+        f"; CPU {ours['cpu']:.1f} s vs {bare['cpu']:.1f} s, ratio {ours['cpu'] / bare['cpu']:.2f}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--attempts", type=int, default=100_000)
+    parser.add_argument("--sizes", help="comma-separated sizes (default: a quarter, and all)")
+    parser.add_argument("--data", type=Path, help="keep the built stores here and reuse them")
+    parser.add_argument(
+        "--parts", default="attempts,book,csv", help="what to measure: attempts,book,csv"
+    )
+    parser.add_argument(
+        "--answers-xlsx",
+        action="store_true",
+        help="also time a bare openpyxl loop of the CSV's rows (one per answer; very slow)",
+    )
     parser.add_argument("--child", nargs=3)
     args = parser.parse_args()
     if args.child:
         child(args.child[0], Path(args.child[1]), Path(args.child[2]))
         return
     work = Path(tempfile.mkdtemp(prefix="kns-bench-export-"))
-    sizes = sorted({args.attempts // 4, args.attempts})
+    parts = set(args.parts.split(","))
+    sizes = (
+        [int(n) for n in args.sizes.split(",")]
+        if args.sizes
+        else sorted({args.attempts // 4, args.attempts})
+    )
     for size in sizes:
-        folder = work / f"data-{size}"
+        folder = (args.data or work) / f"data-{size}"
+        built = folder / "built"
         started = time.perf_counter()
-        build(folder, size)
+        if not built.exists():
+            if folder.exists():
+                shutil.rmtree(folder)  # an interrupted build
+            build(folder, size)
+            built.write_text("ok")
         print(
             f"--- {size:,} attempts x 30 answers (built in {time.perf_counter() - started:.0f} s)"
+            f"; load average {os.getloadavg()[0]:.1f}"
         )
-        ours, bare = measure("ours-xlsx", folder, work), measure("bare-xlsx", folder, work)
-        print(
-            f"Excel, one row per attempt: ours {ours['seconds']:.1f} s, peak {ours['peak_mib']:.0f} MiB | "
-            f"bare openpyxl loop {bare['seconds']:.1f} s, peak {bare['peak_mib']:.0f} MiB | "
-            f"ratio {ours['seconds'] / bare['seconds']:.2f} (target <= 1.3)"
-        )
-        ours, bare = measure("ours-book", folder, work), measure("bare-book", folder, work)
-        print(
-            f"Excel, the whole workbook (ranking, entrants, communes, questions, attempts): "
-            f"ours {ours['seconds']:.1f} s, peak {ours['peak_mib']:.0f} MiB | bare openpyxl loop "
-            f"{bare['seconds']:.1f} s, peak {bare['peak_mib']:.0f} MiB | ratio "
-            f"{ours['seconds'] / bare['seconds']:.2f} (target <= 1.3, ours <= 150 MiB)"
-        )
-        ours = measure("ours-csv", folder, work)
-        bare_xlsx, bare_csv = (
-            measure("bare-xlsx-answers", folder, work),
-            measure("bare-csv", folder, work),
-        )
-        print(
-            f"CSV, one row per answer: ours {ours['seconds']:.1f} s, peak {ours['peak_mib']:.0f} MiB | "
-            f"bare openpyxl loop of the same rows {bare_xlsx['seconds']:.1f} s "
-            f"(ratio {ours['seconds'] / bare_xlsx['seconds']:.2f}) | bare csv.writer {bare_csv['seconds']:.1f} s "
-            f"(ratio {ours['seconds'] / bare_csv['seconds']:.2f})"
-        )
+        if "attempts" in parts:
+            ours, bare = measure("ours-xlsx", folder, work), measure("bare-xlsx", folder, work)
+            print(
+                f"Excel, one row per attempt: ours {ours['seconds']:.1f} s, peak {ours['peak_mib']:.0f} MiB | "
+                f"bare openpyxl loop {bare['seconds']:.1f} s, peak {bare['peak_mib']:.0f} MiB | "
+                f"ratio {ours['seconds'] / bare['seconds']:.2f} (target <= 1.3){cpu_ratio(ours, bare)}"
+            )
+        if "book" in parts:
+            ours, bare = measure("ours-book", folder, work), measure("bare-book", folder, work)
+            print(
+                f"Excel, the whole workbook (ranking, entrants, communes, questions, attempts): "
+                f"ours {ours['seconds']:.1f} s, peak {ours['peak_mib']:.0f} MiB | bare openpyxl loop "
+                f"{bare['seconds']:.1f} s, peak {bare['peak_mib']:.0f} MiB | ratio "
+                f"{ours['seconds'] / bare['seconds']:.2f} (target <= 1.3, ours <= 150 MiB)"
+                f"{cpu_ratio(ours, bare)}"
+            )
+        if "csv" in parts:
+            ours, bare_csv = measure("ours-csv", folder, work), measure("bare-csv", folder, work)
+            line = (
+                f"CSV, one row per answer: ours {ours['seconds']:.1f} s, peak {ours['peak_mib']:.0f} MiB | "
+                f"bare csv.writer {bare_csv['seconds']:.1f} s, peak {bare_csv['peak_mib']:.0f} MiB "
+                f"(ratio {ours['seconds'] / bare_csv['seconds']:.2f})"
+            )
+            if args.answers_xlsx:  # 30 rows per attempt through openpyxl: very slow
+                bare_xlsx = measure("bare-xlsx-answers", folder, work)
+                line += (
+                    f" | bare openpyxl loop of the same rows {bare_xlsx['seconds']:.1f} s "
+                    f"(ratio {ours['seconds'] / bare_xlsx['seconds']:.2f})"
+                )
+            print(line)
+            every_csv = measure("ours-csv-all", folder, work)
+            pdf = measure("ours-pdf", folder, work)
+            print(
+                f"CSV, the five files: ours {every_csv['seconds']:.1f} s, peak {every_csv['peak_mib']:.0f} MiB | "
+                f"PDF report: {pdf['seconds']:.1f} s, peak {pdf['peak_mib']:.0f} MiB"
+            )
+        print(f"(load average now {os.getloadavg()[0]:.1f})")
     print(
         "memory: compare 'ours' peaks between the two sizes; the bare loops hold every row in memory"
     )
