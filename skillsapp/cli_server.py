@@ -89,7 +89,7 @@ def run_serve(args: argparse.Namespace) -> int:
         os.environ["SKILLSAPP_DATABASE_URL"] = args.database_url
     # The server reads X-Forwarded-For itself, only from SKILLSAPP_TRUSTED_PROXIES
     # (skillsapp.server.sign_in_guard); uvicorn's own reading would trust any local caller.
-    if args.workers > 1:
+    if args.workers > 1:  # each worker process tunes its collector in app_from_env
         uvicorn.run(
             "skillsapp.server.app:app_from_env",
             factory=True,
@@ -99,8 +99,12 @@ def run_serve(args: argparse.Namespace) -> int:
             proxy_headers=False,
         )
     else:
+        from skillsapp.server import gc_settings
+
+        app = create_app(services.config, services)
+        gc_settings.tune()
         uvicorn.run(
-            create_app(services.config, services),
+            app,
             host=args.host,
             port=args.port,
             proxy_headers=False,

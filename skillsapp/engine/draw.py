@@ -56,6 +56,15 @@ class DrawError(AppError):
         )
 
 
+@dataclass(frozen=True)
+class QuotaUnits:
+    """A quota's draw units when nothing is left out, with the ids and groups they hold."""
+
+    units: list[tuple[str, ...]]
+    ids: frozenset[str]
+    groups: frozenset[str]
+
+
 class QuestionBank:
     """Questions indexed by topic and difficulty, built once, drawn from many times
     (the server verifies thousands of draws from one bank: pools and quota matches
@@ -66,6 +75,7 @@ class QuestionBank:
         self._groups: dict[tuple[str, str], list[str]] = {}
         self._pools: dict[tuple[tuple[str, ...], tuple[str, ...]], QuestionBank] = {}
         self._matches: dict[Quota, tuple[str, ...]] = {}
+        self._units: dict[Quota, QuotaUnits] = {}
         for question in sorted(questions, key=lambda q: q.id):
             self.by_id[question.id] = question
             self._groups.setdefault((question.topic, question.difficulty), []).append(question.id)
@@ -90,6 +100,19 @@ class QuestionBank:
         if quota not in self._matches:
             self._matches[quota] = tuple(self._matching(quota))
         return list(self._matches[quota])
+
+    def quota_units(self, quota: Quota) -> QuotaUnits:
+        """The draw units of all the questions a quota may draw from (remembered)."""
+        found = self._units.get(quota)
+        if found is None:
+            ids = self.matching(quota)
+            found = QuotaUnits(
+                draw_units(ids, self),
+                frozenset(ids),
+                frozenset(self.by_id[qid].exclusive for qid in ids),
+            )
+            self._units[quota] = found
+        return found
 
     def _matching(self, quota: Quota) -> list[str]:
         found: list[str] = []
@@ -186,12 +209,18 @@ def draw_v2(bank: QuestionBank, rules: ContestRules, seed: int) -> Layout:
     taken: set[str] = set()
     used_groups: set[str] = set()
     for quota in quotas:
-        candidates = [
-            qid
-            for qid in pool.matching(quota)
-            if qid not in taken and pool.by_id[qid].exclusive not in used_groups
-        ]
-        units = draw_units(candidates, pool)
+        whole = pool.quota_units(quota)
+        if taken.isdisjoint(whole.ids) and used_groups.isdisjoint(whole.groups):
+            # The usual case (quotas on different topics): nothing of this quota's pool was
+            # drawn yet, so its units are the remembered ones (the server draws thousands).
+            units = whole.units
+        else:
+            candidates = [
+                qid
+                for qid in pool.matching(quota)
+                if qid not in taken and pool.by_id[qid].exclusive not in used_groups
+            ]
+            units = draw_units(candidates, pool)
         if len(units) < quota.count:
             raise _too_few(quota, len(units))
         for unit in rng.sample(units, quota.count):

@@ -177,5 +177,9 @@ def create_app(config: ServerConfig, services: Services | None = None) -> FastAP
 
 def app_from_env() -> FastAPI:
     """For ``uvicorn --factory`` with several worker processes sharing one database."""
+    from skillsapp.server import gc_settings
+
     config = ServerConfig.from_env()
-    return create_app(config)
+    app = create_app(config)
+    gc_settings.tune()
+    return app

@@ -32,10 +32,10 @@ from sqlalchemy.engine import Connection
 
 from skillsapp import json_codec
 from skillsapp.engine.draw import QuestionBank
-from skillsapp.engine.scoring import mark, score
 from skillsapp.models import Contest, Question
-from skillsapp.server import db, entrants, rankings, round_bests
+from skillsapp.server import answer_rows, db, entrants, rankings, round_bests
 from skillsapp.server.claims import DeviceClaims, check_session_report
+from skillsapp.server.insert_rows import insert_ignore_rows
 from skillsapp.server.publish import load_all_questions, load_contest_versions, load_contests
 from skillsapp.server.verify import RecordProblem, Verified, check_limits, verify_attempt
 from skillsapp.storage.ids import parse_iso, utc_now, utc_now_iso
@@ -60,30 +60,11 @@ class IngestResult:
 def insert_ignore(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """INSERT, skipping rows whose primary key exists (a concurrent retry got there first).
 
-    Written at the driver level (an executemany on SQLite, one ``unnest`` of arrays on
-    PostgreSQL): SQLAlchemy's per-row processing costs more than the database itself for a
-    batch of 15,000 answers.
+    Dicts of the same keys; see :mod:`skillsapp.server.insert_rows` for tuples.
     """
-    if not rows:
-        return
-    columns = list(rows[0])
-    key = ", ".join(c.name for c in table.primary_key.columns)
-    names = ", ".join(columns)
-    if conn.dialect.name == "postgresql":
-        # One statement per table, each column sent as one array: a pipelined executemany
-        # of 15,000 answers spent a fifth of the server's time talking to PostgreSQL.
-        arrays = ", ".join(
-            f"%s::{table.c[c].type.compile(dialect=conn.dialect)}[]" for c in columns
-        )
-        sql = (
-            f"INSERT INTO {table.name} ({names}) SELECT * FROM unnest({arrays}) "
-            f"ON CONFLICT ({key}) DO NOTHING"
-        )
-        conn.exec_driver_sql(sql, tuple([row[c] for row in rows] for c in columns))
-    else:
-        marks = ", ".join("?" for _ in columns)
-        sql = f"INSERT OR IGNORE INTO {table.name} ({names}) VALUES ({marks})"
-        conn.exec_driver_sql(sql, [tuple(row[c] for c in columns) for row in rows])
+    if rows:
+        columns = tuple(rows[0])
+        insert_ignore_rows(conn, table, columns, [tuple(row[c] for c in columns) for row in rows])
 
 
 def _require(payload: dict, name: str, kind: type | tuple[type, ...]) -> Any:
@@ -135,11 +116,6 @@ def _check_row(table: Table, row: dict[str, Any]) -> None:
             )
 
 
-def _chosen_text(chosen: list[int]) -> str:
-    """The chosen option indexes as stored: what ``json.dumps(sorted(chosen))`` writes."""
-    return "[" + ", ".join(str(i) for i in sorted(chosen)) + "]"
-
-
 def _instant(payload: dict, name: str) -> str:
     value = _require(payload, name, str)
     try:
@@ -159,6 +135,7 @@ class Ingestor:
         self._versions: dict[str, dict[str, Contest]] | None = None
         self._bank: QuestionBank | None = None
         self._bank_at = 0.0
+        self.marks = answer_rows.AnswerMarks()
 
     def bank(self) -> QuestionBank:
         """The server's questions, cached for a minute: verifying an attempt is then one draw."""
@@ -189,7 +166,7 @@ class Ingestor:
 
     def _attempt(
         self, payload: dict, device_id: str, now: datetime.datetime, offset: datetime.timedelta
-    ) -> tuple[dict, list[dict], Verified]:
+    ) -> tuple[dict, list[answer_rows.AnswerRow], Verified]:
         contest_id = _require(payload, "contest_id", str)
         versions = self.contest_versions().get(contest_id)
         if versions is None:
@@ -202,8 +179,8 @@ class Ingestor:
         rules = checked.contest.rules
         device_score = float(_require(payload, "score", (int, float)))
         max_score = float(_require(payload, "max_score", (int, float)))
-        server_score, server_max = score(
-            checked.layout, checked.answers, checked.questions, rules.partial_credit
+        answers, server_score, server_max = self.marks.rows(
+            payload["id"], payload["answers"], checked, rules.partial_credit
         )
         flags = list(checked.flags)
         if abs(server_score - device_score) > 1e-6 or abs(server_max - max_score) > 1e-6:
@@ -212,23 +189,6 @@ class Ingestor:
             shown += [f"{v:g}".replace(".", ",") for v in (server_score, server_max)]
             flags.insert(
                 0, "Máy tính báo {}/{} điểm nhưng máy chủ chấm lại được {}/{} điểm.".format(*shown)
-            )
-        answer_rows = []
-        for item in payload["answers"]:
-            qid = item["question_id"]
-            device_answer_id = item.get("id")
-            answer_rows.append(
-                {
-                    "attempt_id": payload["id"],
-                    "question_id": qid,
-                    "device_answer_id": device_answer_id
-                    if isinstance(device_answer_id, str) and len(device_answer_id) <= 36
-                    else None,
-                    "chosen": _chosen_text(checked.answers[qid]),
-                    "mark": mark(
-                        checked.questions[qid], checked.answers[qid], rules.partial_credit
-                    ),
-                }
             )
         prediction = payload.get("prediction")
         if prediction is not None and (
@@ -257,7 +217,7 @@ class Ingestor:
             "draw_version": checked.draw_version,
             "contest_version": checked.contest_version,
         }
-        return row, answer_rows, checked
+        return row, answers, checked
 
     def _earlier_starts(self, conn: Connection, records: list[dict]) -> dict[tuple, list]:
         """Start times of the attempts the server holds, per (registration, contest, round),
@@ -340,7 +300,7 @@ class Ingestor:
                         owners[found.id] = found.device_id
             scope = entrants.BatchScope(conn, device_id, records)
             new_rows: dict[str, list[dict]] = {kind: [] for kind in _TABLES}
-            new_answers: list[dict] = []
+            new_answers: list[answer_rows.AnswerRow] = []
             seen: set[str] = set()
             for record in records:
                 rid, kind, payload = record["id"], record["type"], record["payload"]
@@ -367,7 +327,7 @@ class Ingestor:
                     if payload.get("device_id") not in (None, device_id):
                         raise RecordProblem("Bản ghi ghi tên một máy khác.", "other_device_record")
                     if kind == "attempt":
-                        row, answer_rows, checked = self._attempt(
+                        row, answers, checked = self._attempt(
                             payload, device_id, now, device_offset
                         )
                         scope.check_attempt(row)
@@ -375,11 +335,10 @@ class Ingestor:
                         earlier = starts.get(key, [])
                         check_limits(checked.contest, checked.round, checked.started_at, earlier)
                         _check_row(db.attempts, row)
-                        for answer in answer_rows:
-                            _check_row(db.answers, answer)
+                        answer_rows.check_rows(answers)
                         if row["registration_id"] is not None:
                             starts.setdefault(key, []).append(checked.started_at)
-                        new_answers.extend(answer_rows)
+                        new_answers.extend(answers)
                         if row["flagged"]:
                             result.flagged.append(rid)
                     elif kind == "registration":
@@ -400,7 +359,7 @@ class Ingestor:
                 result.accepted.append(rid)
             for kind, rows in new_rows.items():
                 insert_ignore(conn, _TABLES[kind], rows)
-            insert_ignore(conn, db.answers, new_answers)
+            insert_ignore_rows(conn, db.answers, answer_rows.COLUMNS, new_answers)
             result.flagged += [a for a in scope.store() if a not in result.flagged]
             if result.accepted:  # rankings of the batch's contests are out of date
                 rankings.on_ingest(conn, records)
