@@ -168,3 +168,21 @@ def test_excel_dates_are_plain_dates_and_times_everywhere_else():
     assert cells.csv_row([local]) == [datetime.datetime(2026, 12, 8, 9, 5)]
     assert type(cells.date_or_text("1980-01-02")) is cells.ExcelDate
     assert type(cells.date_or_text(datetime.date(1980, 1, 2))) is cells.ExcelDate
+
+
+def test_a_text_where_a_number_belongs_is_made_safe_too(tmp_path):
+    """A damaged or forged database can hold text in a column the export names as numbers
+    (a prediction "=HYPERLINK(…)"), or a row longer than the headers: no formula, no crash."""
+    book = Workbook(write_only=True)
+    rows = [
+        ["An", '=HYPERLINK("http://x")', 3],
+        ["Bình", 2, "\x02@SUM(A1)", "=1+1"],  # a control character; a cell past the headers
+    ]
+    written = cells.write_sheet(book, "Thử", ["Tên", "Dự đoán", "Điểm"], rows, None, [0])
+    assert written == 2
+    book.save(tmp_path / "thu.xlsx")
+    assert_no_formula_cells(tmp_path / "thu.xlsx")
+    sheet = load_workbook(tmp_path / "thu.xlsx")["Thử"]
+    assert sheet["B2"].value == '\'=HYPERLINK("http://x")'
+    assert (sheet["C3"].value, sheet["D3"].value) == ("'@SUM(A1)", "'=1+1")
+    assert (sheet["B3"].value, sheet["C2"].value) == (2, 3)

@@ -248,6 +248,10 @@ def write_sheet(
     sheet = book.create_sheet(title=title[:31])
     by_type = _formats_by_type(sheet)
     checked = sorted(set(text_columns)) if text_columns is not None and by_type else None
+    # The other columns should hold numbers and the app's own short texts; a text found
+    # there anyway (a damaged or forged database) is made safe too, found by a type test.
+    skip = set(checked or ())
+    unchecked = [i for i in range(len(headers)) if i not in skip]
     stream: Iterator[list] = iter(rows)
     sample = list(itertools.islice(stream, SAMPLE_ROWS))
     widths = column_widths(headers, sample)
@@ -292,6 +296,10 @@ def write_sheet(
                 if value is not None:
                     safe = known(value) if type(value) is str else None
                     row[index] = cell_of(value) if safe is None else safe
+            for index in [i for i in unchecked if i < width and type(row[i]) is str]:
+                row[index] = cell_of(row[index])
+            for index in range(len(headers), width):  # beyond the headers: all checked
+                row[index] = cell_of(row[index])
             append(row)
         count += 1
         if count % 10_000 == 0:
