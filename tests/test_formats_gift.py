@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import unicodedata
 
@@ -436,6 +437,7 @@ def questions(draw) -> Question:
         id=draw(ids), topic=draw(topics), difficulty=draw(st.sampled_from(["easy", "medium", "hard"])),
         text=draw(texts), explanation=draw(maybe_texts), title=draw(maybe_texts),
         image=draw(st.one_of(st.none(), st.from_regex(r"images/[a-z0-9-]{1,12}\.(png|jpg)", fullmatch=True))),
+        exclusive=draw(st.one_of(st.just(""), topics)),
     )  # fmt: skip
     if draw(st.integers(0, 5)) == 0:
         correct = (draw(st.integers(0, 1)),)
@@ -505,9 +507,41 @@ def test_the_bundled_pack_exported_to_gift_reads_back_the_same(tmp_path):
     by_id = {q.id: q for q in back.imported}
     for question in pack.questions:
         again = by_id[question.id]
-        assert (again.topic, again.text, again.options, again.correct) == (
-            question.topic,
-            question.text,
-            question.options,
-            question.correct,
+        assert again == dataclasses.replace(question, pack_id=""), question.id
+    # The pack's exclusive groups (questions that ask the same thing) come back with it.
+    assert (
+        {q.id: q.exclusive for q in back.imported if q.exclusive}
+        == {q.id: q.exclusive for q in pack.questions if q.exclusive}
+        != {}
+    )
+
+
+def test_a_gift_file_imported_into_a_pack_keeps_its_exclusive_groups(tmp_path):
+    from content_helpers import copy_example
+
+    from skillsapp.content.importer import import_into_pack
+    from skillsapp.content.pack import read_pack
+
+    pack_dir = copy_example(tmp_path)
+    topic = read_pack(pack_dir).pack.topics[0].id
+    source = tmp_path / "otp.gift"
+    source.write_text(
+        "// id: otp-hoi-1\n// exclusive: ma-otp\n// image: images/mat-khau.svg\nMã OTP có được đọc cho người khác không? {~Có =Không}\n\n"
+        "// id: otp-hoi-2\n// exclusive: ma-otp\nCó nên gửi mã OTP qua Zalo cho người lạ không? {~Có =Không}\n\n"
+        "// id: otp-hoi-3\n// exclusive: Mã OTP\nCâu ba? {=A ~B}\n",
+        encoding="utf-8",
+    )
+    outcome = import_into_pack(source, pack_dir, topic=topic)
+    assert [q.id for q in outcome.report.imported] == ["otp-hoi-1", "otp-hoi-2"]
+    assert outcome.report.skipped == [
+        (
+            12,  # the question under the comment
+            "the exclusive group “Mã OTP” cannot be used: use lower-case letters, digits "
+            "and hyphens, such as ma-otp, or leave it empty",
         )
+    ]
+    by_id = {q.id: q for q in read_pack(pack_dir).pack.questions}
+    assert (by_id["otp-hoi-1"].exclusive, by_id["otp-hoi-2"].exclusive) == ("ma-otp", "ma-otp")
+    # The picture's path is from the pack's root in GIFT, from questions/ in the pack file.
+    assert by_id["otp-hoi-1"].image == "images/mat-khau.svg"
+    assert "image: ../images/mat-khau.svg" in outcome.written_to.read_text(encoding="utf-8")

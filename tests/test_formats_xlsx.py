@@ -18,6 +18,7 @@ from skillsapp.models import Question
 EXPECTED_HEADERS = [
     "Mã câu hỏi", "Chủ đề", "Mức độ", "Câu hỏi", "Phương án A", "Phương án B", "Phương án C",
     "Phương án D", "Phương án E", "Phương án F", "Đáp án đúng", "Giải thích", "Hình ảnh", "Tiêu đề",
+    "Nhóm loại trừ",
 ]  # fmt: skip
 
 
@@ -67,7 +68,7 @@ def test_template_sheet_headers_and_layout(tmp_path):
     assert all(cell.font.b for cell in sheet[1])
     assert sheet.freeze_panes == "A2"
     assert sheet.column_dimensions["D"].width >= 40  # the question column is wide
-    assert all(sheet.column_dimensions[c].width for c in "ABCDEFGHIJKLMN")
+    assert all(sheet.column_dimensions[c].width for c in "ABCDEFGHIJKLMNO")
 
 
 def test_template_offers_a_difficulty_list(tmp_path):
@@ -245,6 +246,35 @@ def test_a_file_that_is_not_excel_raises_content_error(tmp_path):
     assert error.value.detail == "this is not an Excel (.xlsx) file, or it is damaged"
 
 
+# --- Exclusive groups ---------------------------------------------------------------------------
+
+
+def test_an_exclusive_group_is_read_and_a_bad_one_skips_the_row_with_its_number(tmp_path):
+    path = sheet_file(
+        tmp_path,
+        [
+            row("Mã OTP là gì?", **{"Nhóm loại trừ": "ma-otp"}),
+            row("Hai?", **{"Nhóm loại trừ": "Mã OTP"}),
+        ],
+    )
+    report = read(path)
+    assert [q.exclusive for q in report.imported] == ["ma-otp"]
+    assert report.skipped == [
+        (
+            3,
+            "the exclusive group “Mã OTP” cannot be used: use lower-case letters, digits "
+            "and hyphens, such as ma-otp, or leave it empty",
+        )
+    ]
+
+
+def test_a_workbook_from_before_the_group_column_still_reads(tmp_path):
+    old_headers = EXPECTED_HEADERS[:-1]
+    path = sheet_file(tmp_path, [row()[:-1]], headers=old_headers)
+    (question,) = read(path).imported
+    assert (question.text, question.exclusive) == ("Câu hỏi?", "")
+
+
 # --- Round trips ------------------------------------------------------------------------------
 
 
@@ -303,6 +333,11 @@ def questions(draw) -> Question:
             st.one_of(st.none(), st.from_regex(r"images/[a-z0-9-]{1,12}\.png", fullmatch=True))
         ),
         title=draw(maybe_texts),
+        exclusive=draw(
+            st.one_of(
+                st.just(""), st.from_regex(r"[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,2}", fullmatch=True)
+            )
+        ),
     )
 
 

@@ -79,6 +79,8 @@ def question_to_yaml(question: Question) -> dict:
     if question.option_feedback and any(question.option_feedback):
         entry["feedback"] = list(question.option_feedback)
     entry["explanation"] = question.explanation
+    if question.exclusive:
+        entry["exclusive"] = question.exclusive
     if question.image:
         # Question files live in questions/; the model keeps paths from the pack root.
         entry["image"] = posixpath.relpath(question.image, "questions")

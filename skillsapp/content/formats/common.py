@@ -52,6 +52,20 @@ def stable_id(id_prefix: str, text: str, options: Iterable[str]) -> str:
     return f"{id_prefix}-{digest.hexdigest()[:10]}"
 
 
+def checked_group(value: str) -> str:
+    """An exclusive group given in a file (questions that ask the same thing), or "" when
+    none was given; a bad name skips the question."""
+    value = clean(value)
+    if value and not ID_PATTERN.match(value):
+        raise SkipQuestion(
+            _(
+                "the exclusive group “{group}” cannot be used: use lower-case letters, digits "
+                "and hyphens, such as ma-otp, or leave it empty"
+            ).format(group=value)
+        )
+    return value
+
+
 def checked_id(value: str) -> str:
     """An id given in a file, or "" when none was given; a bad one skips the question."""
     value = clean(value)

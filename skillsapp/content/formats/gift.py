@@ -10,13 +10,14 @@ Read: multiple choice (``=right ~wrong``, or several right answers weighted
 Matching, numerical, short-answer, essay and description questions are listed
 in the report's ``skipped`` with their first line, as are broken questions.
 
-GIFT has no place for our id, difficulty and image, so ``write_gift`` puts
-them in comment lines right before the question, and :func:`parse_gift` reads
-them back (Moodle ignores them)::
+GIFT has no place for our id, difficulty, image and exclusive group, so
+``write_gift`` puts them in comment lines right before the question, and
+:func:`parse_gift` reads them back (Moodle ignores them)::
 
     // id: lua-dao-01
     // difficulty: easy
     // image: images/tin-nhan.png
+    // exclusive: ma-otp
 
 Weights ``write_gift`` writes, so that ``parse_gift(write_gift([q]))`` gives back ``[q]``:
 
@@ -55,6 +56,7 @@ from skillsapp.content.formats.common import (
     SkipQuestion,
     add_imported,
     check_choices,
+    checked_group,
     checked_id,
     clean,
     parse_difficulty,
@@ -68,7 +70,7 @@ TRUE_FALSE_OPTIONS = ("Đúng", "Sai")
 MISSING_WORD = "_____"
 
 _ESCAPE = re.compile(r"\\([\\~=#{}:n])")
-_META = re.compile(r"^//\s*(id|difficulty|image)\s*:(.*)$", re.IGNORECASE)
+_META = re.compile(r"^//\s*(id|difficulty|image|exclusive)\s*:(.*)$", re.IGNORECASE)
 FORMAT_PREFIX = re.compile(r"\[(?:moodle|html|plain|markdown)\]")
 WEIGHT_PREFIX = re.compile(r"%(-?\d+(?:\.\d*)?)%")
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
@@ -286,6 +288,7 @@ def _read_question(block: _Block, topic: str, id_prefix: str, default_difficulty
         kind=kind,
         weights=weights,
         option_feedback=feedback if any(feedback) else (),
+        exclusive=checked_group(meta.get("exclusive", "")),
     )
 
 

@@ -68,6 +68,8 @@ def _write_question(question: Question) -> str:
     lines = [f"// id: {question.id}", f"// difficulty: {question.difficulty}"]
     if question.image:
         lines.append(f"// image: {question.image}")
+    if question.exclusive:
+        lines.append(f"// exclusive: {question.exclusive}")
     head = f"::{_escape(question.title)}::" if question.title else ""
     head += _protect(_escape(question.text), at_line_start=not question.title)
     explanation = _protect(_escape(question.explanation)) if question.explanation else ""

@@ -2,13 +2,14 @@
 
 One sheet, "Câu hỏi", one question per row under a header row::
 
-    Mã câu hỏi | Chủ đề | Mức độ | Câu hỏi | Phương án A … F | Đáp án đúng | Giải thích | Hình ảnh | Tiêu đề
+    Mã câu hỏi | Chủ đề | Mức độ | Câu hỏi | Phương án A … F | Đáp án đúng | Giải thích | Hình ảnh
+    | Tiêu đề | Nhóm loại trừ
 
 Mức độ is Dễ / Trung bình / Khó (easy/medium/hard also read). Đáp án đúng is
 letters: ``B`` or ``A, C``. An empty Mã câu hỏi gets a stable generated id; an
 empty Chủ đề gets the default topic (a name such as "Lừa đảo" becomes
 ``lua-dao``). A second sheet, "Hướng dẫn", tells group leaders how to fill
-each column.
+each column. A workbook from before the Nhóm loại trừ column still reads (no group).
 
 Round trip: :func:`read_xlsx` gives back exactly what :func:`write_xlsx` wrote
 for choice questions without weights and per-option feedback. The sheet has no
@@ -44,6 +45,7 @@ from skillsapp.content.formats.common import (
     SkipQuestion,
     add_imported,
     check_choices,
+    checked_group,
     checked_id,
     clean,
     parse_difficulty,
@@ -61,9 +63,10 @@ GUIDE_SHEET = "Hướng dẫn"
 ID, TOPIC, DIFFICULTY, TEXT = "Mã câu hỏi", "Chủ đề", "Mức độ", "Câu hỏi"
 OPTIONS = tuple(f"Phương án {letter}" for letter in LETTERS[:MAX_OPTIONS])
 ANSWER, EXPLANATION, IMAGE, TITLE = "Đáp án đúng", "Giải thích", "Hình ảnh", "Tiêu đề"
-HEADERS = (ID, TOPIC, DIFFICULTY, TEXT, *OPTIONS, ANSWER, EXPLANATION, IMAGE, TITLE)
+EXCLUSIVE = "Nhóm loại trừ"
+HEADERS = (ID, TOPIC, DIFFICULTY, TEXT, *OPTIONS, ANSWER, EXPLANATION, IMAGE, TITLE, EXCLUSIVE)
 REQUIRED = (TEXT, OPTIONS[0], OPTIONS[1], ANSWER)
-_WIDTHS = (16, 16, 13, 50, 24, 24, 24, 24, 24, 24, 13, 45, 28, 24)
+_WIDTHS = (16, 16, 13, 50, 24, 24, 24, 24, 24, 24, 13, 45, 28, 24, 18)
 
 _GUIDE = (
     (
@@ -103,6 +106,12 @@ _GUIDE = (
         "Không bắt buộc. Đường dẫn tới ảnh trong gói nội dung, ví dụ: images/tin-nhan-gia.png.",
     ),
     (TITLE, "Không bắt buộc. Tên ngắn của câu hỏi để dễ tìm trong danh sách."),
+    (
+        EXCLUSIVE,
+        "Không bắt buộc. Những câu hỏi cùng hỏi một điều thì ghi cùng một tên nhóm (chữ thường "
+        "không dấu, chữ số và dấu gạch ngang, ví dụ: ma-otp); một bài thi không bao giờ có hai "
+        "câu cùng nhóm.",
+    ),
     (),
     ("Câu hỏi Đúng/Sai: ghi Phương án A là «Đúng», Phương án B là «Sai».",),
     (
@@ -148,6 +157,7 @@ def _row(sheet: Any, question: Question) -> list[WriteOnlyCell | None]:
         question.explanation,
         question.image or "",
         question.title,
+        question.exclusive,
     ]
     # Empty cells stay truly empty (None), so Excel shows them as blank.
     return [_cell(sheet, value) if value else None for value in values]
@@ -227,6 +237,7 @@ def _read_row(
         explanation=values[EXPLANATION],
         image=values[IMAGE] or None,
         title=values[TITLE],
+        exclusive=checked_group(values[EXCLUSIVE]),
     )
 
 
