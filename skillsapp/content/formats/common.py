@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from skillsapp.content.question_file import ID_PATTERN, LETTERS
 from skillsapp.i18n import _
@@ -52,31 +52,35 @@ def stable_id(id_prefix: str, text: str, options: Iterable[str]) -> str:
     return f"{id_prefix}-{digest.hexdigest()[:10]}"
 
 
-def checked_group(value: str) -> str:
-    """An exclusive group given in a file (questions that ask the same thing), or "" when
-    none was given; a bad name skips the question."""
+def _checked_name(value: str, refusal: Callable[[str], str]) -> str:
+    """A name given in a file (an id, a group), or "" when none was given; one that is not
+    lower-case letters, digits and hyphens skips the question with ``refusal(name)``."""
     value = clean(value)
     if value and not ID_PATTERN.match(value):
-        raise SkipQuestion(
-            _(
-                "the exclusive group “{group}” cannot be used: use lower-case letters, digits "
-                "and hyphens, such as ma-otp, or leave it empty"
-            ).format(group=value)
-        )
+        raise SkipQuestion(refusal(value))
     return value
+
+
+def checked_group(value: str) -> str:
+    """An exclusive group (questions that ask the same thing) given in a file."""
+    return _checked_name(
+        value,
+        lambda group: _(
+            "the exclusive group “{group}” cannot be used: use lower-case letters, digits "
+            "and hyphens, such as ma-otp, or leave it empty"
+        ).format(group=group),
+    )
 
 
 def checked_id(value: str) -> str:
-    """An id given in a file, or "" when none was given; a bad one skips the question."""
-    value = clean(value)
-    if value and not ID_PATTERN.match(value):
-        raise SkipQuestion(
-            _(
-                "the id “{id}” cannot be used: use lower-case letters, digits and hyphens, "
-                "or leave it empty"
-            ).format(id=value)
-        )
-    return value
+    """A question's id given in a file."""
+    return _checked_name(
+        value,
+        lambda given: _(
+            "the id “{id}” cannot be used: use lower-case letters, digits and hyphens, "
+            "or leave it empty"
+        ).format(id=given),
+    )
 
 
 _DIFFICULTY_NAMES = {
