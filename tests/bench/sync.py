@@ -283,10 +283,14 @@ def fill_outbox(store, bank: QuestionBank, count: int, seed: int, version: str) 
                         "question_id": qid,
                         "chosen": chosen,
                         "mark": mark(bank.by_id[qid], chosen),
-                        "answered_at": now.isoformat(),
+                        # inside the attempt: an answer timed outside it flags the attempt,
+                        # and a flagged attempt is never offered to the round's ranking
+                        "answered_at": (
+                            started + datetime.timedelta(seconds=20 * (i + 1))
+                        ).isoformat(),
                         "elapsed_ms": 20_000,
                     }
-                    for qid, chosen in answers.items()
+                    for i, (qid, chosen) in enumerate(answers.items())
                 ],
             }
             store.outbox.queue("attempt", attempt_id, payload)
