@@ -2,7 +2,9 @@
 character a text array literal would have to escape, numbers at the 32-bit limits, floats
 that only round-trip exactly in full precision, and NULLs (a whole column of them too),
 are stored exactly as given; a row whose key is already held is skipped and the held row
-kept. On SQLite and PostgreSQL (binary arrays there)."""
+kept. On SQLite and PostgreSQL (binary arrays there). On PostgreSQL, ``copy_rows`` (binary
+COPY) stores random answer rows exactly too, and the attempts INSERT returns the ids it
+stored and only those."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ pytest.importorskip("sqlalchemy")
 from sqlalchemy import select  # noqa: E402
 
 from skillsapp.server import answer_rows, db  # noqa: E402
-from skillsapp.server.insert_rows import insert_ignore_rows  # noqa: E402
+from skillsapp.server.insert_rows import copy_rows, insert_ignore_rows  # noqa: E402
 
 # Characters a PostgreSQL array literal quotes or escapes, and some that need UTF-8.
 AWKWARD = "\"\\{},; \t\n\r'NULL[]:()ệếđữ€𝄞🇻🇳"
@@ -135,3 +137,33 @@ def test_random_rows_are_stored_exactly_and_held_keys_are_skipped(backend, tmp_p
     assert {row[0] for row in stored} == {row[0] for row in expected}
     assert stored == expected
     assert stored_answers == set(answers)
+
+
+@pytest.mark.skipif("postgresql" not in BACKENDS, reason="needs SKILLSAPP_TEST_POSTGRES_URL")
+def test_copy_stores_random_answers_exactly_and_returning_names_the_stored(tmp_path):
+    rng = random.Random(15)
+    attempts = [_attempt(rng, nulls=False) for _ in range(60)]
+    answers = {
+        (attempt[0], _text(rng, 100)): rng.choice([None, _text(rng, 36)])
+        for attempt in attempts[:40]  # the answers of the attempts stored first
+        for _ in range(5)
+    }
+    rows = [
+        (a, q, d, _text(rng, 40), rng.choice([None, _float(rng)])) for (a, q), d in answers.items()
+    ]
+    with _engine("postgresql", tmp_path) as engine:
+        with engine.begin() as conn:
+            stored = insert_ignore_rows(
+                conn, db.attempts, ATTEMPT_COLUMNS, attempts[:40], returning="id"
+            )
+            copy_rows(conn, db.answers, answer_rows.COLUMNS, rows)
+        with engine.begin() as conn:
+            again = insert_ignore_rows(
+                conn, db.attempts, ATTEMPT_COLUMNS, attempts[20:], returning="id"
+            )
+        with engine.connect() as conn:
+            columns = (db.answers.c[n] for n in answer_rows.COLUMNS)
+            held = {tuple(row) for row in conn.execute(select(*columns))}
+    assert sorted(stored) == sorted(a[0] for a in attempts[:40])
+    assert sorted(again) == sorted(a[0] for a in attempts[40:])
+    assert held == set(rows)
