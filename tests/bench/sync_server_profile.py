@@ -14,7 +14,9 @@ Prints the CPU seconds of the whole handling, then per stage (wall seconds), the
 profile. ``--statements`` adds, per SQL statement (its first words), how many times it ran
 and its wall seconds as the driver saw them (sending, the database's work, the answer),
 the commits' seconds, and on PostgreSQL the CPU seconds of the server's backend processes
-that served this process (from /proc). Not a test: it prints figures.
+that served this process (from /proc); a ``COPY`` sent through the driver's own
+connection (the answers, on PostgreSQL) is not among the statements, its time is in
+``ingest`` and its server work in the backends' CPU. Not a test: it prints figures.
 """
 
 from __future__ import annotations
