@@ -70,7 +70,7 @@ def insert_ignore_rows(
         result = conn.exec_driver_sql(
             sql, tuple(list(values) for values in zip(*rows, strict=True))
         )
-        return result.scalars().all() if returning else None
+        return list(result.scalars()) if returning else None
     conn.exec_driver_sql(sql, rows)
     return None
 
@@ -98,7 +98,9 @@ def copy_rows(
     if not rows:
         return
     types = [_copy_type(table, c) for c in columns]
-    cursor = conn.connection.dbapi_connection.cursor()
+    driver = conn.connection.dbapi_connection
+    assert driver is not None  # a connection in use has its driver connection
+    cursor = driver.cursor()
     try:
         sql = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
         with cursor.copy(sql) as copy:
