@@ -35,7 +35,7 @@ from skillsapp.engine.draw import QuestionBank
 from skillsapp.models import Contest, Question
 from skillsapp.server import answer_rows, db, entrants, rankings, round_bests
 from skillsapp.server.claims import DeviceClaims, check_session_report
-from skillsapp.server.insert_rows import insert_ignore_rows
+from skillsapp.server.insert_rows import copy_rows, insert_ignore_rows
 from skillsapp.server.publish import load_all_questions, load_contest_versions, load_contests
 from skillsapp.server.verify import RecordProblem, Verified, check_limits, verify_attempt
 from skillsapp.storage.ids import parse_iso, utc_now, utc_now_iso
@@ -65,6 +65,24 @@ def insert_ignore(conn: Connection, table: Table, rows: list[dict[str, Any]]) ->
     if rows:
         columns = tuple(rows[0])
         insert_ignore_rows(conn, table, columns, [tuple(row[c] for c in columns) for row in rows])
+
+
+def _store_attempts(
+    conn: Connection, rows: list[dict[str, Any]], answers: list[answer_rows.AnswerRow]
+) -> None:
+    """Store the batch's new attempts, then the answers of those this transaction stored.
+    On PostgreSQL the answers go by COPY (``insert_rows.copy_rows``): an attempt this
+    INSERT stored (RETURNING) was not held, so none of its answers can be (they reference
+    it) and none comes twice (``verify`` refuses a question answered twice); an attempt a
+    concurrent retry stored first keeps the answers that retry stored with it."""
+    if conn.dialect.name != "postgresql" or not rows:
+        insert_ignore(conn, db.attempts, rows)
+        insert_ignore_rows(conn, db.answers, answer_rows.COLUMNS, answers)
+        return
+    columns = tuple(rows[0])
+    values = [tuple(row[c] for c in columns) for row in rows]
+    stored = set(insert_ignore_rows(conn, db.attempts, columns, values, returning="id") or ())
+    copy_rows(conn, db.answers, answer_rows.COLUMNS, [a for a in answers if a[0] in stored])
 
 
 def _require(payload: dict, name: str, kind: type | tuple[type, ...]) -> Any:
@@ -358,8 +376,9 @@ class Ingestor:
                 seen.add(rid)
                 result.accepted.append(rid)
             for kind, rows in new_rows.items():
-                insert_ignore(conn, _TABLES[kind], rows)
-            insert_ignore_rows(conn, db.answers, answer_rows.COLUMNS, new_answers)
+                if kind != "attempt":
+                    insert_ignore(conn, _TABLES[kind], rows)
+            _store_attempts(conn, new_rows["attempt"], new_answers)
             result.flagged += [a for a in scope.store() if a not in result.flagged]
             if result.accepted:  # rankings of the batch's contests are out of date
                 rankings.on_ingest(conn, records)

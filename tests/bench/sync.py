@@ -283,10 +283,14 @@ def fill_outbox(store, bank: QuestionBank, count: int, seed: int, version: str) 
                         "question_id": qid,
                         "chosen": chosen,
                         "mark": mark(bank.by_id[qid], chosen),
-                        "answered_at": now.isoformat(),
+                        # inside the attempt: an answer timed outside it flags the attempt,
+                        # and a flagged attempt is never offered to the round's ranking
+                        "answered_at": (
+                            started + datetime.timedelta(seconds=20 * (i + 1))
+                        ).isoformat(),
                         "elapsed_ms": 20_000,
                     }
-                    for qid, chosen in answers.items()
+                    for i, (qid, chosen) in enumerate(answers.items())
                 ],
             }
             store.outbox.queue("attempt", attempt_id, payload)
@@ -366,7 +370,8 @@ def cpu_seconds(pid: int) -> float:
 
 
 def postgres_cpu_seconds() -> float:
-    """CPU time of all PostgreSQL server processes on this machine (0 if none are visible)."""
+    """CPU time of all PostgreSQL server processes on this machine (0 if none are visible):
+    on a shared machine this counts other people's databases too; see ``BackendCpu``."""
     total = 0.0
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -378,13 +383,67 @@ def postgres_cpu_seconds() -> float:
     return total
 
 
+def _process_start(pid: int) -> str:
+    """When a process started (clock ticks since boot; "" if gone): tells a pid reused."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[19]
+    except OSError:
+        return ""
+
+
+class BackendCpu:
+    """CPU seconds of the PostgreSQL backends serving one database (the bench server's),
+    from /proc: the backends present at ``start`` from their CPU then, those that appear
+    later from zero. A backend that ends before ``stop`` is not counted (the server's pool
+    keeps its connections, so none should)."""
+
+    def __init__(self, database_url: str) -> None:
+        from sqlalchemy import create_engine
+        from sqlalchemy.pool import NullPool
+
+        self.engine = create_engine(database_url, poolclass=NullPool)
+        self.before: dict[int, tuple[str, float]] = {}
+
+    def _pids(self) -> list[int]:
+        from sqlalchemy import text
+
+        with self.engine.connect() as conn:
+            return list(
+                conn.execute(
+                    text(
+                        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                        "AND pid <> pg_backend_pid()"
+                    )
+                ).scalars()
+            )
+
+    def start(self) -> None:
+        self.before = {pid: (_process_start(pid), cpu_seconds(pid)) for pid in self._pids()}
+
+    def stop(self) -> float:
+        total = 0.0
+        for pid in self._pids():
+            started, before = self.before.get(pid, ("", 0.0))
+            if started and started != _process_start(pid):
+                before = 0.0  # the pid was reused by a new backend
+            total += cpu_seconds(pid) - before
+        return total
+
+
 CPU: dict[str, float] = {}  # the last one_pc's CPU seconds per side
 
 
 def one_pc(
-    work: Path, name: str, url: str, code: str, bank: QuestionBank, server_pid: int | None = None
+    work: Path,
+    name: str,
+    url: str,
+    code: str,
+    bank: QuestionBank,
+    server_pid: int | None = None,
+    database_url: str = "",
 ) -> tuple[float, list]:
-    """Sync 10,000 attempts from one PC; returns the seconds and the payloads sent."""
+    """Sync 10,000 attempts from one PC; returns the seconds and the payloads sent.
+    ``database_url``: the server's PostgreSQL database, whose backends' CPU is measured."""
     one = make_pc(work, name, url, code, bank, 10_000, 1)
     payloads = [
         item.payload
@@ -394,6 +453,9 @@ def one_pc(
     client = ServerClient(url, one.get_state("server")["token"], timeout=(5, 120))
     profiler = cProfile.Profile() if PROFILE["on"] and name == "pc-mot" else None
     spy = start_py_spy(work, server_pid) if profiler else None
+    backends = BackendCpu(database_url) if database_url.startswith("postgresql") else None
+    if backends:
+        backends.start()
     cpu = (time.process_time(), cpu_seconds(server_pid or 0), postgres_cpu_seconds())
     started = time.perf_counter()
     report = SyncReport()
@@ -407,7 +469,10 @@ def one_pc(
         client=time.process_time() - cpu[0],
         server=cpu_seconds(server_pid or 0) - cpu[1],
         postgres=postgres_cpu_seconds() - cpu[2],
+        backends=backends.stop() if backends else 0.0,
     )
+    if backends:
+        backends.engine.dispose()
     if profiler:
         print_client_profile(profiler, elapsed)
         print_server_profile(spy)
@@ -495,14 +560,16 @@ def bench(backend: str, database_url: str, workers: int, plain_url: str = "") ->
     plain_work.mkdir()
     process, url, codes = run_server(plain_work, work / "pack", plain_url, workers, verify=False)
     try:
-        without, _payloads = one_pc(work, "pc-khong-kiem", url, codes[0], bank, process.pid)
+        without, _payloads = one_pc(
+            work, "pc-khong-kiem", url, codes[0], bank, process.pid, plain_url
+        )
         cpu_without = dict(CPU)
     finally:
         process.terminate()
         process.wait(timeout=30)
     process, url, codes = run_server(work, work / "pack", database_url, workers)
     try:
-        elapsed, payloads = one_pc(work, "pc-mot", url, codes[0], bank, process.pid)
+        elapsed, payloads = one_pc(work, "pc-mot", url, codes[0], bank, process.pid, database_url)
         cost = verify_cost(work, bank, payloads)
         print(
             f"[{backend}] one PC, 10,000 attempts x 30 answers (+1,000 registrations): "
@@ -517,8 +584,10 @@ def bench(backend: str, database_url: str, workers: int, plain_url: str = "") ->
             f"{CPU['client']:.1f} / {cpu_without['client']:.1f}, server "
             f"{CPU['server']:.1f} / {cpu_without['server']:.1f}"
             + (
-                f", PostgreSQL {CPU['postgres']:.1f} / {cpu_without['postgres']:.1f}"
-                " (all of the machine's PostgreSQL processes)"
+                f", PostgreSQL backends of the server's database "
+                f"{CPU['backends']:.1f} / {cpu_without['backends']:.1f} (all of the machine's "
+                f"PostgreSQL processes, other people's work included: "
+                f"{CPU['postgres']:.1f} / {cpu_without['postgres']:.1f})"
                 if backend == "postgresql"
                 else ""
             )

@@ -3,6 +3,7 @@
     python tests/bench/sync_server_profile.py                 # SQLite, stage times
     python tests/bench/sync_server_profile.py --profile       # also cProfile's top functions
     python tests/bench/sync_server_profile.py --postgres URL  # a PostgreSQL database URL
+    python tests/bench/sync_server_profile.py --statements    # also time per SQL statement
 
 The same PC payloads as ``tests/bench/sync.py`` (its pack and ``fill_outbox``), cut into
 the client's batches and handled as the ``/batches`` route handles them (orjson parse,
@@ -10,7 +11,12 @@ the pydantic batch model, ``Ingestor.ingest`` with verification), without HTTP, 
 cProfile sees the server's work (``py-spy`` is not installed here). cProfile counts CPU
 time (``time.process_time``) so other work on the machine does not move the shares.
 Prints the CPU seconds of the whole handling, then per stage (wall seconds), then the
-profile. Not a test: it prints figures.
+profile. ``--statements`` adds, per SQL statement (its first words), how many times it ran
+and its wall seconds as the driver saw them (sending, the database's work, the answer),
+the commits' seconds, and on PostgreSQL the CPU seconds of the server's backend processes
+that served this process (from /proc); a ``COPY`` sent through the driver's own
+connection (the answers, on PostgreSQL) is not among the statements, its time is in
+``ingest`` and its server work in the backends' CPU. Not a test: it prints figures.
 """
 
 from __future__ import annotations
@@ -18,12 +24,15 @@ from __future__ import annotations
 import argparse
 import cProfile
 import datetime
+import os
 import pstats
 import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
+
+from sqlalchemy import event
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import sync  # noqa: E402
@@ -40,11 +49,73 @@ from skillsapp.sync.runner import BATCH_SIZE  # noqa: E402
 from skillsapp.sync.signing import new_private_key, public_key_text  # noqa: E402
 
 
+def _started(pid: int) -> str:
+    """When a process started (clock ticks since boot; "" if it is gone), to tell it from a
+    later process given the same pid."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[19]
+    except OSError:
+        return ""
+
+
+def watch_statements(engine) -> dict:
+    """Count and time every statement and commit on ``engine``; note the PostgreSQL
+    backends' process ids and their CPU seconds now."""
+    timings: dict = {"statements": {}, "commit": [0, 0.0], "backends": {}}
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before(conn, _cursor, _statement, _parameters, _context, _many):  # noqa: ANN001
+        conn.info["kns_started"] = time.perf_counter()
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _after(conn, _cursor, statement, _parameters, _context, many):  # noqa: ANN001
+        seconds = time.perf_counter() - conn.info.pop("kns_started")
+        name = " ".join(statement.split()[:4])[:60] + (" (many)" if many else "")
+        entry = timings["statements"].setdefault(name, [0, 0.0])
+        entry[0] += 1
+        entry[1] += seconds
+        if engine.dialect.name == "postgresql":
+            pid = conn.connection.dbapi_connection.info.backend_pid
+            if pid not in timings["backends"]:
+                timings["backends"][pid] = (_started(pid), sync.cpu_seconds(pid))
+
+    original = engine.dialect.do_commit
+
+    def timed_commit(dbapi_connection):  # noqa: ANN001
+        started = time.perf_counter()
+        original(dbapi_connection)
+        timings["commit"][0] += 1
+        timings["commit"][1] += time.perf_counter() - started
+
+    engine.dialect.do_commit = timed_commit
+    return timings
+
+
+def print_statements(engine, timings: dict) -> None:
+    print("SQL statements (count, wall seconds as the driver saw them), by seconds:")
+    rows = sorted(timings["statements"].items(), key=lambda item: -item[1][1])
+    for name, (count, seconds) in rows:
+        print(f"  {count:6d} {seconds:7.2f}  {name}")
+    print(f"  {timings['commit'][0]:6d} {timings['commit'][1]:7.2f}  COMMIT")
+    if timings["backends"]:
+        # a backend that ended (its pid may now be another process's) is not counted
+        used = sum(
+            sync.cpu_seconds(pid) - before
+            for pid, (started, before) in timings["backends"].items()
+            if _started(pid) == started
+        )
+        print(
+            f"PostgreSQL backend CPU seconds (user + system, {len(timings['backends'])} "
+            f"backend(s) of this process, from their first statement): {used:.2f}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--postgres", default="", help="a database URL (default: SQLite)")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--attempts", type=int, default=10_000)
+    parser.add_argument("--statements", action="store_true")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="kns-bench-sync-profile-"))
     bank = QuestionBank(sync.write_pack(work / "pack"))
@@ -90,6 +161,7 @@ def main() -> None:
 
     ingest.verify_attempt = timed_verify
     gc_settings.tune()  # as `skillsapp serve` does
+    timings = watch_statements(services.engine) if args.statements else None
     profiler = cProfile.Profile(time.process_time) if args.profile else None
     cpu, wall = time.process_time(), time.perf_counter()
     if profiler:
@@ -111,10 +183,13 @@ def main() -> None:
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     print(
         f"{len(bodies)} batches, {sum(map(len, bodies)) / 1e6:.1f} MB: server handling "
-        f"{cpu:.2f} CPU s, {wall:.2f} s wall; stage wall seconds:"
+        f"{cpu:.2f} CPU s, {wall:.2f} s wall (load average {os.getloadavg()[0]:.1f} on "
+        f"{os.cpu_count()} cores); stage wall seconds:"
     )
     for name, seconds in stages.items():
         print(f"  {name:28s} {seconds:6.2f}")
+    if timings:
+        print_statements(services.engine, timings)
     if profiler:
         for order in ("tottime", "cumulative"):
             print(f"top functions by {order} (CPU seconds, under cProfile):")
