@@ -24,7 +24,7 @@ from skillsapp.reports.cells import csv_row, date_or_text
 from skillsapp.reports.round_csv import write_csv
 from skillsapp.reports.round_statistics import statistics_rows
 from skillsapp.reports.round_xlsx import write_sheet
-from skillsapp.server import db, review
+from skillsapp.server import db, review, round_ranks
 from skillsapp.server.publish import load_questions
 from skillsapp.server.reports import (
     FLAG_HEADER,
@@ -97,6 +97,54 @@ def _ranked_rows(report: ServerRound) -> Iterator[list]:
             (person.phone or "") if person else "",
             f"Đã chấp nhận sau xem xét. {flag_text(row.flag_reason)}" if row.flagged else "",
         ]
+
+
+def ranked_rows_from_sql(engine: Engine, report: ServerRound) -> Iterator[list]:
+    """``ranking_rows`` of a report without rows (``round_ranks.load_head``): the same
+    cells, read ranked from the database (``round_ranks.ranking_lines``), so a view after
+    a change costs one query and the writing."""
+    communes: dict[str | None, str] = {}
+    times: dict[str, object] = {}
+    for (
+        rank,
+        name,
+        code,
+        score,
+        max_score,
+        prediction,
+        gap,
+        duration_ms,
+        submitted_at,
+        complete,
+        id_number,
+        phone,
+        flagged,
+        reason,
+    ) in round_ranks.ranking_lines(engine, report):
+        commune = communes.get(code)
+        if commune is None:
+            commune = communes[code] = data.commune_name(code)
+        when = times.get(submitted_at)
+        if when is None:
+            when = times[submitted_at] = local_time(submitted_at)
+        yield [
+            rank,
+            name,
+            commune,
+            score,
+            max_score,
+            prediction,
+            gap if gap is not None else "",
+            round(duration_ms / 1000, 1),
+            when,
+            _yes(complete),
+            id_number,
+            phone,
+            f"Đã chấp nhận sau xem xét. {flag_text(reason)}" if flagged else "",
+        ]
+    if not report.final:
+        yield []
+        yield [not_final_note(report)]
 
 
 def entrant_rows(report: ServerRound) -> Iterator[list]:
@@ -293,11 +341,14 @@ STREAMED_SHEETS = ("xep-hang", "theo-xa-phuong")
 STREAM_ROWS = 2000  # rows per chunk sent
 
 
-def csv_chunks(report: ServerRound, sheet: str) -> Iterator[bytes]:
+def csv_chunks(report: ServerRound, sheet: str, engine: Engine | None = None) -> Iterator[bytes]:
     """One of ``STREAMED_SHEETS`` as ``write_csv_sheet`` writes it (UTF-8 with a
-    byte-order mark, the same rows), in chunks of bytes for a streamed response."""
+    byte-order mark, the same rows), in chunks of bytes for a streamed response. Given
+    ``engine``, the ranking is read ranked from the database (``ranked_rows_from_sql``)
+    instead of from ``report.rows``."""
     if sheet == "xep-hang":
-        headers, rows = ranking_headers(), ranking_rows(report)
+        rows = ranking_rows(report) if engine is None else ranked_rows_from_sql(engine, report)
+        headers = ranking_headers()
     elif sheet == "theo-xa-phuong":
         headers, rows = [_(h) for h in data.COMMUNE_HEADERS], commune_rows(report)
     else:
