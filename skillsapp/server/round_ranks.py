@@ -47,21 +47,24 @@ _R = db.registrations
 _D = db.devices
 
 
-def _figure(contest_id: str, round_id: str, prediction: str):
-    """The true figure of the round's rows (``round_bests.true_figure``) as a one-row CTE,
-    or None when the contest asks no prediction."""
-    counted: Any
+def _totals(contest_id: str, round_id: str, prediction: str):
+    """One row: ``total``, the round's rows, and ``figure``, its true figure
+    (``round_bests.true_figure``; NULL when the contest asks no prediction)."""
+    figure: Any
     if prediction == "full_score_count":
         full = case((and_(_B.c.max_score > 0, _B.c.score >= _B.c.max_score), 1), else_=0)
-        counted = func.coalesce(func.sum(full), 0)
+        figure = func.coalesce(func.sum(full), 0)
     elif prediction == "entrant_count":
-        counted = func.count()
+        figure = func.count()
     else:
-        return None
+        figure = literal_column("NULL")
+    # Materialised: counted once, never inlined into the window's scan (PostgreSQL, with
+    # no statistics yet, would otherwise count it again for every row).
     return (
-        select(counted.label("figure"))
+        select(func.count().label("total"), figure.label("figure"))
         .where(_B.c.contest_id == contest_id, _B.c.round_id == round_id)
-        .cte("true_figure")
+        .cte("round_totals")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
     )
 
 
@@ -70,30 +73,26 @@ def _entrant_order(dialect: str, column):
 
 
 def ranked(conn: Connection, contest: Contest, round_id: str):
-    """The round's entrants (``entrant_key``) with their province-wide ``place``, ``total``
+    """The round's rows (``round_bests``) with their province-wide ``place``, ``total``
     (entrants ranked) and ``figure`` (the true figure, None without a prediction), as a
-    subquery of the ranking keys only: the window sorts narrow rows, and only the rows
-    wanted are then joined to the rest of theirs (``_joined``)."""
-    figure = _figure(contest.id, round_id, contest.rules.prediction)
+    subquery. The rows go through the window whole: joining them back to the table
+    afterwards depends on the planner's statistics, which a freshly filled table lacks."""
+    totals = _totals(contest.id, round_id, contest.rules.prediction)
     order: list[Any] = [_B.c.score.desc()]
-    source: Any = _B
-    figure_column: Any = literal_column("NULL")
-    if figure is not None:
+    if contest.rules.prediction in ("full_score_count", "entrant_count"):
         gap = case(
-            (_B.c.prediction.is_(None), None), else_=func.abs(_B.c.prediction - figure.c.figure)
+            (_B.c.prediction.is_(None), None), else_=func.abs(_B.c.prediction - totals.c.figure)
         )
         order.append(gap.asc().nulls_last())
-        source = _B.join(figure, true())
-        figure_column = figure.c.figure
     order += [_B.c.duration_ms, _B.c.submitted_us]
     return (
         select(
-            _B.c.entrant_key.label("ranked_key"),
+            _B,
             func.rank().over(order_by=order).label("place"),
-            func.count().over().label("total"),
-            figure_column.label("figure"),
+            totals.c.total,
+            totals.c.figure,
         )
-        .select_from(source)
+        .select_from(_B.join(totals, true()))
         .where(_B.c.contest_id == contest.id, _B.c.round_id == round_id)
         .subquery("ranked")
     )
@@ -104,21 +103,11 @@ def _commune():
     return func.coalesce(func.nullif(_R.c.commune_code, ""), _D.c.commune_code)
 
 
-def _joined(keys, contest_id: str, round_id: str):
-    """``keys`` (rows with ``ranked_key``) joined to their round_bests row, its registration
-    (of this contest) and its PC."""
-    return (
-        keys.join(
-            _B,
-            and_(
-                _B.c.contest_id == contest_id,
-                _B.c.round_id == round_id,
-                _B.c.entrant_key == keys.c.ranked_key,
-            ),
-        )
-        .outerjoin(_R, and_(_R.c.id == _B.c.registration_id, _R.c.contest_id == _B.c.contest_id))
-        .outerjoin(_D, _D.c.id == _B.c.device_id)
-    )
+def _joined(rows):
+    """``rows`` (round_bests rows) joined to their registration (of this contest) and PC."""
+    return rows.outerjoin(
+        _R, and_(_R.c.id == rows.c.registration_id, _R.c.contest_id == rows.c.contest_id)
+    ).outerjoin(_D, _D.c.id == rows.c.device_id)
 
 
 def ranked_rows(
@@ -129,16 +118,18 @@ def ranked_rows(
     *columns,
     offset: int = 0,
     limit: int | None = None,
+    fields=None,
 ):
     """The round's rows in ranking order with ``place``, ``total``, ``figure``, ``commune``
     and ``columns`` (of the registration and PC joined), narrowed to ``commune`` (ranks
-    stay province-wide; ``shown_total`` then counts the commune's rows), from ``offset``."""
+    stay province-wide; ``shown_total`` then counts the commune's rows), from ``offset``.
+    ``fields(ranked, commune)``, if given, picks the ranked row's columns instead."""
     inner = ranked(conn, contest, round_id)
     dialect = conn.dialect.name
     if not commune and limit is not None:  # only the page's rows are joined
         inner = (
             select(inner)
-            .order_by(inner.c.place, _entrant_order(dialect, inner.c.ranked_key))
+            .order_by(inner.c.place, _entrant_order(dialect, inner.c.entrant_key))
             .offset(offset)
             .limit(limit)
             .subquery("shown")
@@ -146,10 +137,15 @@ def ranked_rows(
         offset, limit = 0, None
     where = _commune()
     shown_total = func.count().over() if commune else inner.c.total
+    picked = (
+        fields(inner, where)
+        if fields
+        else (inner, where.label("commune"), shown_total.label("shown_total"))
+    )
     query = (
-        select(_B, inner, where.label("commune"), shown_total.label("shown_total"), *columns)
-        .select_from(_joined(inner, contest.id, round_id))
-        .order_by(inner.c.place, _entrant_order(dialect, inner.c.ranked_key))
+        select(*picked, *columns)
+        .select_from(_joined(inner))
+        .order_by(inner.c.place, _entrant_order(dialect, inner.c.entrant_key))
         .offset(offset)
     )
     if commune:
@@ -163,13 +159,10 @@ def ranked_rows(
 
 def communes(conn: Connection, contest_id: str, round_id: str) -> list[str]:
     """The communes of the round's ranked entrants, in the order the page lists them."""
-    joined = _B.outerjoin(
-        _R, and_(_R.c.id == _B.c.registration_id, _R.c.contest_id == _B.c.contest_id)
-    ).outerjoin(_D, _D.c.id == _B.c.device_id)
     query = (
         select(_commune())
         .distinct()
-        .select_from(joined)
+        .select_from(_joined(_B))
         .where(_B.c.contest_id == contest_id, _B.c.round_id == round_id)
     )
     found = conn.execute(query).scalars()
@@ -259,9 +252,7 @@ def _counts(conn: Connection, contest: Contest, round_id: str, commune: str | No
     shown = total
     if commune:
         shown = conn.execute(
-            select(func.count())
-            .select_from(_joined(inner, contest.id, round_id))
-            .where(_commune() == commune)
+            select(func.count()).select_from(_joined(inner)).where(_commune() == commune)
         ).scalar()
     return figure, int(total or 0), int(shown or 0)
 
@@ -302,43 +293,81 @@ def _masked(vault, masked: str | None, sealed: str | None, kind: str) -> str:
     return rankings.masked(vault, sealed, kind) or ""
 
 
+def _csv_fields(ranked, commune) -> tuple:
+    return (
+        ranked.c.place,
+        commune,
+        ranked.c.score,
+        ranked.c.max_score,
+        ranked.c.prediction,
+        ranked.c.figure,
+        ranked.c.duration_ms,
+        ranked.c.submitted_at,
+        ranked.c.flagged,
+        ranked.c.flag_reason,
+    )
+
+
 def ranking_lines(engine: Engine, report: ServerRound) -> Iterator[tuple]:
     """Every row of the report's (narrowed) ranking, read ranked from the database in one
     statement, as (rank, full name, commune, score, max score, prediction, gap, duration
     ms, submitted at, complete, ID number, phone, flagged, flag reason); the ID number and
-    phone masked unless the report is unmasked (``reports._make``)."""
+    phone masked unless the report is unmasked (``reports._make``). Rows are unpacked as
+    tuples: 29,000 rows of attribute look-ups cost more than the query."""
     vault = vault_for(engine)
     unmasked = report.unmasked
     with engine.begin() as conn:
         found = ranked_rows(
-            conn, report.contest, report.round.id, report.commune, *_CSV_COLUMNS
+            conn,
+            report.contest,
+            report.round.id,
+            report.commune,
+            *_CSV_COLUMNS,
+            fields=_csv_fields,
         ).all()
-    for row in found:
-        figure = row.figure
-        gap = None if row.prediction is None or figure is None else abs(row.prediction - figure)
-        if row.reg_id is None:
-            name, complete, id_number, phone = "", False, "", ""
+    for (
+        place,
+        commune,
+        score,
+        max_score,
+        prediction,
+        figure,
+        duration_ms,
+        submitted_at,
+        flagged,
+        flag_reason,
+        reg_id,
+        full_name,
+        complete,
+        id_sealed,
+        phone_sealed,
+        id_masked,
+        phone_masked,
+    ) in found:
+        gap = None if prediction is None or figure is None else abs(prediction - figure)
+        if reg_id is None:
+            full_name, complete, id_number, phone = "", False, "", ""
         elif unmasked:
-            name, complete = row.full_name, bool(row.complete)
-            id_number = vault.open(row.id_number_sealed) or ""
-            phone = vault.open(row.phone_sealed) or ""
+            complete = bool(complete)
+            id_number = vault.open(id_sealed) or ""
+            phone = vault.open(phone_sealed) or ""
         else:
-            name, complete = row.full_name, bool(row.complete)
-            id_number = _masked(vault, row.id_number_masked, row.id_number_sealed, "id")
-            phone = _masked(vault, row.phone_masked, row.phone_sealed, "phone")
+            complete = bool(complete)
+            id_number = _masked(vault, id_masked, id_sealed, "id")
+            phone = _masked(vault, phone_masked, phone_sealed, "phone")
         yield (
-            row.place,
-            name,
-            row.commune,
-            row.score,
-            row.max_score,
-            row.prediction,
+            place,
+            full_name,
+            commune,
+            score,
+            max_score,
+            prediction,
             gap,
-            row.duration_ms,
-            row.submitted_at,
+            duration_ms,
+            submitted_at,
             complete,
             id_number,
             phone,
-            bool(row.flagged),
-            row.flag_reason,
+            bool(flagged),
+            flag_reason,
         )
