@@ -6,7 +6,7 @@ window function over the engine's keys (``engine.ranking.rank``): higher score, 
 prediction closest to the true figure (none last), the shorter time, the earlier instant;
 rows equal on all four share a rank (``rank()``: "1, 2, 2, 4"), listed by entrant key as
 text (code points: byte order on PostgreSQL). The true figure is counted in the same
-statement (a scalar subquery), so ranks, gaps and the figure always come from one
+statement (a materialised CTE), so ranks, gaps and the figure always come from one
 snapshot of the table. Only the rows asked for are then joined to their registration and
 PC: a page of ``PAGE_SIZE`` rows, or every row for the CSV, streamed as it is written.
 
@@ -242,17 +242,16 @@ def load_page(
 
 
 def _counts(conn: Connection, contest: Contest, round_id: str, commune: str | None):
-    inner = ranked(conn, contest, round_id)
-    figure, total = conn.execute(select(inner.c.figure, inner.c.total).limit(1)).first() or (
-        None,
-        0,
-    )
-    if figure is None and contest.rules.prediction in ("full_score_count", "entrant_count"):
-        figure = 0
+    """(true figure, entrants ranked, entrants in ``commune``) without ranking anyone."""
+    totals = _totals(contest.id, round_id, contest.rules.prediction)
+    total, figure = conn.execute(select(totals.c.total, totals.c.figure)).one()
     shown = total
     if commune:
         shown = conn.execute(
-            select(func.count()).select_from(_joined(inner)).where(_commune() == commune)
+            select(func.count())
+            .select_from(_joined(_B))
+            .where(_B.c.contest_id == contest.id, _B.c.round_id == round_id)
+            .where(_commune() == commune)
         ).scalar()
     return figure, int(total or 0), int(shown or 0)
 
