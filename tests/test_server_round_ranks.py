@@ -16,6 +16,7 @@ import uuid
 
 import pytest
 from server_helpers import BACKENDS, live_server
+from sqlalchemy import update
 from web_helpers import signed_in
 
 pytest.importorskip("fastapi")
@@ -285,3 +286,44 @@ def test_a_synced_registration_is_stored_with_its_masked_forms(province_server, 
         assert row.id_number_masked == masked_form(vault.open(row.id_number_sealed), "id")
         assert row.phone_masked == masked_form(vault.open(row.phone_sealed), "phone")
     assert (rows[0].id_number_masked, rows[0].phone_masked) == ("001******345", "091****678")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_first_page_is_reused_until_the_ranking_changes(backend, tmp_path, monkeypatch):
+    with live_server(tmp_path, backend) as live:
+        from content_helpers import BUNDLED
+
+        from skillsapp.server.publish import publish_pack
+
+        engine = live.services.engine
+        publish_pack(engine, live.services.key, live.services.config.packs_dir, BUNDLED)
+        _random_round(engine, seed=19)
+        calls = []
+        original = round_ranks.ranked_rows
+
+        def counted(*args, **kwargs):
+            calls.append(kwargs.get("offset", 0))
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(round_ranks, "ranked_rows", counted)
+        rankings.forget_all()
+        first = round_ranks.load_page(engine, CONTEST, ROUND)
+        assert round_ranks.load_page(engine, CONTEST, ROUND) is first and len(calls) == 1
+        round_ranks.load_page(engine, CONTEST, ROUND, page=2)
+        round_ranks.load_page(engine, CONTEST, ROUND, commune=COMMUNES[0])
+        round_ranks.load_page(engine, CONTEST, ROUND, unmasked=True)
+        assert len(calls) == 4  # other pages, a commune and unmasked are read afresh
+        with engine.begin() as conn:  # an organiser accepts an attempt awaiting review
+            waiting = conn.execute(
+                update(db.attempts)
+                .where(db.attempts.c.flagged, db.attempts.c.review_status.is_(None))
+                .values(review_status="accepted")
+            ).rowcount
+            assert waiting > 0
+            rankings.bump(conn, [CONTEST])
+            round_bests.rebuild(conn, [CONTEST])
+        again = round_ranks.load_page(engine, CONTEST, ROUND)
+        assert again is not first and len(calls) == 5
+        assert first.final is False and again.final is True
+        whole = server_reports.load_round(engine, CONTEST, ROUND)
+        assert [_shown(r) for r in again.rows] == [_shown(r) for r in whole.rows[:500]]

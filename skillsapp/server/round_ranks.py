@@ -207,7 +207,28 @@ def load_page(
 ) -> ServerRound:
     """Page ``page`` (from 1) of the round's ranking, ``PAGE_SIZE`` rows, narrowed to
     ``commune``: ``rows`` holds that page only, ``shown_total`` how many rows the whole
-    (narrowed) ranking has, ``first`` the position of the page's first row."""
+    (narrowed) ranking has, ``first`` the position of the page's first row. The first
+    page of the whole province (masked), which organisers refresh, is kept per process
+    while the contest's ranking generation stays the same (``rankings.cached``, as the
+    whole ranking is); every other page is read afresh."""
+    if commune or page != 1 or unmasked:
+        return _load_page(engine, contest_id, round_id, commune, page, unmasked)
+    return rankings.cached(
+        engine,
+        contest_id,
+        f"{round_id}\x00first page",  # its own entry, beside the whole ranking's
+        lambda _conn: _load_page(engine, contest_id, round_id, None, 1, False),
+    )
+
+
+def _load_page(
+    engine: Engine,
+    contest_id: str,
+    round_id: str,
+    commune: str | None,
+    page: int,
+    unmasked: bool,
+) -> ServerRound:
     contest, round_, awaiting, here = _head(engine, contest_id, round_id, commune)
     vault = vault_for(engine)
 
