@@ -293,6 +293,7 @@ def test_an_older_database_gains_the_review_columns(tmp_path):
     db.migrate(engine)
     with engine.begin() as conn:  # as a database made before step 005 looks
         conn.execute(text("DROP INDEX ix_attempts_round_ranking"))  # step 012's, on the columns
+        conn.execute(text("DROP INDEX ix_attempts_awaiting"))  # step 014's, on review_status
         for name in ("review_status", "reviewed_by", "reviewed_at", "review_reason"):
             conn.execute(text(f"ALTER TABLE attempts DROP COLUMN {name}"))
         conn.execute(text("DELETE FROM schema_steps WHERE name = '005_attempt_review'"))

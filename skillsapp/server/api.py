@@ -185,6 +185,7 @@ def enrol(body: EnrolRequest, request: Request) -> EnrolResponse:
         403: {"description": "revoked"},
         409: {"description": "clock skew"},
         413: {"description": "too large"},
+        503: {"description": "busy: sent again after Retry-After"},
     },
 )
 def receive_batch(
@@ -204,7 +205,8 @@ def receive_batch(
         )
     # Plain dicts without model_dump(): copying every nested payload cost more than storing it.
     records = [{"type": r.type, "id": r.id, "payload": r.payload} for r in batch.records]
-    result = svc.ingestor.ingest(device.id, records, device_offset=sent_at - now)
+    with svc.ingest_gate.turn():  # a few batches at a time: pages stay quick (ingest_gate.py)
+        result = svc.ingestor.ingest(device.id, records, device_offset=sent_at - now)
     svc.accounts.touch(device.id)
     return BatchResult(
         accepted=result.accepted,

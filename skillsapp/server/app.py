@@ -19,6 +19,7 @@ from skillsapp.server.config import ServerConfig
 from skillsapp.server.errors import ApiError
 from skillsapp.server.failures import FailureGuard
 from skillsapp.server.ingest import Ingestor
+from skillsapp.server.ingest_gate import IngestGate
 from skillsapp.server.keys import load_or_create_key
 from skillsapp.sync.signing import public_key_text
 
@@ -33,6 +34,11 @@ class Services:
     ingestor: Ingestor
     key: object
     public_key: str
+    ingest_gate: IngestGate | None = None  # made from ``config`` when not given
+
+    def __post_init__(self) -> None:
+        if self.ingest_gate is None:
+            self.ingest_gate = IngestGate(self.config.ingest_at_once, self.config.ingest_wait_s)
 
     @property
     def clock(self) -> Callable[[], datetime.datetime]:
@@ -149,7 +155,9 @@ def create_app(config: ServerConfig, services: Services | None = None) -> FastAP
 
     @app.exception_handler(ApiError)
     async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
-        return JSONResponse(exc.body(), status_code=exc.status)
+        retry = exc.extra.get("retry_after_s")
+        headers = {"Retry-After": str(retry)} if retry is not None else None
+        return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def bad_shape(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -17,6 +17,10 @@ class ServerConfig:
     session_hours: int = 12
     # Reverse proxies whose X-Forwarded-For is believed (see sign_in_guard); none by default.
     trusted_proxies: tuple[str, ...] = ()
+    # Batches one server process ingests at once, and how long another waits for its turn
+    # before a 503 (ingest_gate.py); SKILLSAPP_INGEST_AT_ONCE sets the first.
+    ingest_at_once: int = 2
+    ingest_wait_s: float = 20.0
 
     @property
     def db_url(self) -> str:
@@ -38,4 +42,5 @@ class ServerConfig:
             folder,
             database_url or os.environ.get("SKILLSAPP_DATABASE_URL", ""),
             trusted_proxies=tuple(p.strip() for p in proxies.split(",") if p.strip()),
+            ingest_at_once=int(os.environ.get("SKILLSAPP_INGEST_AT_ONCE") or 2),
         )

@@ -141,6 +141,10 @@ registrations = Table(
     Column("flagged", Boolean, nullable=False, default=False),
     Column("flag_reason", String(200)),
     Column("review", String(10)),  # None | pending | same | apart
+    # Step 014: the masked forms (``001******345``), written with the sealed values, so a
+    # masked export never opens every sealed value (rankings.masked_form).
+    Column("id_number_masked", String(120)),
+    Column("phone_masked", String(120)),
 )
 attempts = Table(
     "attempts",
@@ -475,6 +479,53 @@ def _step_013_round_bests(conn: Connection) -> None:
     bests.rebuild(conn)
 
 
+def _step_014_round_views(conn: Connection) -> None:
+    """What a round page and a ranking export read without a pass over every entrant
+    (round_ranks.py): each registration's masked ID number and phone beside the sealed
+    ones (filled here for the rows held, by opening them once: the same forms a view made
+    by opening them, ``rankings.masked_form``), and an index of the attempts awaiting
+    review only (a few among 100,000; every view counts them first, which read the round's
+    whole index before). The index predicate is written as each database's queries spell
+    ``review.awaiting_review()``, so that the planner can use it."""
+    from skillsapp.server.personal_data import vault_for
+    from skillsapp.server.rankings import masked_form
+
+    present = {c["name"] for c in inspect(conn).get_columns("registrations")}
+    for name in ("id_number_masked", "phone_masked"):
+        if name not in present:
+            conn.execute(text(f"ALTER TABLE registrations ADD COLUMN {name} VARCHAR(120)"))
+    rows = conn.execute(
+        text(
+            "SELECT id, id_number_sealed, phone_sealed FROM registrations WHERE "
+            "(id_number_sealed IS NOT NULL AND id_number_masked IS NULL) OR "
+            "(phone_sealed IS NOT NULL AND phone_masked IS NULL)"
+        )
+    ).all()
+    if rows:
+        vault = vault_for(conn)
+        conn.execute(
+            text(
+                "UPDATE registrations SET id_number_masked = :id_masked, "
+                "phone_masked = :phone_masked WHERE id = :id"
+            ),
+            [
+                {
+                    "id": row.id,
+                    "id_masked": masked_form(vault.open(row.id_number_sealed), "id"),
+                    "phone_masked": masked_form(vault.open(row.phone_sealed), "phone"),
+                }
+                for row in rows
+            ],
+        )
+    flagged = "flagged" if conn.dialect.name == "postgresql" else "flagged = 1"
+    conn.execute(
+        text(
+            "CREATE INDEX IF NOT EXISTS ix_attempts_awaiting ON attempts (contest_id, round_id) "
+            f"WHERE {flagged} AND review_status IS NULL"
+        )
+    )
+
+
 STEPS: list[tuple[str, Callable[[Connection], None]]] = [
     ("001_initial", _step_001_initial),
     ("002_indexes", _step_002_indexes),
@@ -485,6 +536,7 @@ STEPS: list[tuple[str, Callable[[Connection], None]]] = [
     ("007_sign_in_guard", _step_007_sign_in_guard),
     ("012_ranking_generations", _step_012_ranking_generations),
     ("013_round_bests", _step_013_round_bests),
+    ("014_round_views", _step_014_round_views),
 ]
 
 

@@ -38,6 +38,7 @@ from skillsapp import geography
 from skillsapp.engine.personal_numbers import check_id_number, normalise_phone
 from skillsapp.server import db
 from skillsapp.server.personal_data import Vault, vault_for
+from skillsapp.server.rankings import masked_form
 from skillsapp.storage.ids import utc_now_iso
 
 ENTRANT_FLAG = (
@@ -250,6 +251,9 @@ class BatchScope:
             "date_of_birth": fields.date_of_birth,
             "id_number_sealed": self.vault.seal(fields.id_number),
             "phone_sealed": self.vault.seal(fields.phone),
+            # What masked reports show, so they need not open the sealed values.
+            "id_number_masked": masked_form(fields.id_number, "id"),
+            "phone_masked": masked_form(fields.phone, "phone"),
             "id_hash": self.vault.match_hash(fields.id_number),
             "province_code": fields.province_code,
             "commune_code": fields.commune_code,

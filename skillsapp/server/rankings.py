@@ -178,7 +178,15 @@ def masked(vault: Vault, sealed: str | None, kind: str) -> str | None:
 
 
 def _open_masked(vault: Vault, sealed: str, kind: str) -> str:
-    value = vault.open(sealed) or ""
+    return masked_form(vault.open(sealed), kind) or ""
+
+
+def masked_form(value: str | None, kind: str) -> str | None:
+    """What a masked report shows of an ID number (``kind`` "id") or a phone ("phone"):
+    None for none, "" for an empty one. Stored beside the sealed value when it is written
+    (``registrations.id_number_masked``, ``phone_masked``; schema step 014)."""
+    if value is None:
+        return None
     if not value:
         return ""
     return mask_id_number(value) if kind == "id" else mask_phone(value)

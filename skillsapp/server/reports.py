@@ -113,6 +113,11 @@ class ServerRound:
     awaiting_review: int = 0  # flagged attempts of the round not yet decided (province-wide)
     awaiting_here: int = 0  # of those, the ones in ``commune`` (all of them when no commune)
     load_entrants: Callable[[ServerRound], dict[str, Person]] | None = None
+    # A page of the ranking read ranked from the database (``round_ranks.py``): ``rows``
+    # then holds only that page, from position ``first``; ``shown_total`` counts the rows
+    # of the whole ranking (narrowed to ``commune``). None: ``rows`` holds them all.
+    shown_total: int | None = None
+    first: int = 0
 
     @functools.cached_property
     def entrants(self) -> dict[str, Person]:

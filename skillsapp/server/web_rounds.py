@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, Response, StreamingResponse
 from starlette.background import BackgroundTask
 
 from skillsapp.server import participation as participation_data
 from skillsapp.server import reports as server_reports
-from skillsapp.server import review, round_exports
+from skillsapp.server import review, round_exports, round_ranks
 from skillsapp.server.errors import ApiError
 from skillsapp.server.publish import load_contests
 from skillsapp.server.transfer import import_transfer, read_limited
@@ -68,7 +68,9 @@ def _round_or_refusal(
     round_id: str,
     commune: str | None,
     unmasked: bool = False,
+    load=server_reports.load_round,
 ):
+    """The report ``load`` makes for the visitor's commune scope, or the refusal page."""
     scope, refusal = commune_scope(visit, commune)
     if refusal is not None:
         return None, refusal
@@ -77,9 +79,7 @@ def _round_or_refusal(
             visit, 400, "Mã xã, phường phải có đúng 5 chữ số.", title="Yêu cầu không hợp lệ"
         )
     try:
-        report = server_reports.load_round(
-            server_services(request).engine, contest_id, round_id, scope, unmasked
-        )
+        report = load(server_services(request).engine, contest_id, round_id, scope, unmasked)
     except server_reports.RoundNotFound as exc:
         return None, refuse(visit, 404, str(exc), title="Không tìm thấy")
     return report, None
@@ -87,9 +87,17 @@ def _round_or_refusal(
 
 @router.get("/rounds/{contest_id}/{round_id}", response_class=HTMLResponse)
 def round_ranking(
-    request: Request, contest_id: str, round_id: str, visit: Signed, commune: str | None = None
+    request: Request,
+    contest_id: str,
+    round_id: str,
+    visit: Signed,
+    commune: str | None = None,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
 ):
-    report, refusal = _round_or_refusal(request, visit, contest_id, round_id, commune)
+    def load(engine, contest_id, round_id, scope, unmasked):
+        return round_ranks.load_page(engine, contest_id, round_id, scope, page, unmasked)
+
+    report, refusal = _round_or_refusal(request, visit, contest_id, round_id, commune, load=load)
     if refusal is not None:
         return refusal
     query = f"?commune={quote(report.commune)}" if report.commune and visit.is_province else ""
@@ -103,6 +111,11 @@ def round_ranking(
         sheets=CSV_SHEET_TITLES,
         flag_text=server_reports.flag_text,
         now=utc_now(),
+        page_number=page,
+        page_size=round_ranks.PAGE_SIZE,
+        page_query=f"&commune={quote(report.commune)}"
+        if report.commune and visit.is_province
+        else "",
     )
 
 
@@ -155,8 +168,16 @@ def _export(
             + ".",
             title="Yêu cầu không hợp lệ",
         )
+    # The ranking CSV is read ranked from the database as it is written (round_ranks.py).
+    from_sql = fmt == "csv" and sheet == "xep-hang"
     report, refusal = _round_or_refusal(
-        request, visit, contest_id, round_id, commune, wants_unmasked
+        request,
+        visit,
+        contest_id,
+        round_id,
+        commune,
+        wants_unmasked,
+        load=round_ranks.load_head if from_sql else server_reports.load_round,
     )
     if refusal is not None:
         return refusal
@@ -171,13 +192,13 @@ def _export(
                 "format": fmt,
                 "sheet": sheet or None,
                 "commune": report.commune,
-                "rows": len(report.rows),
+                "rows": report.shown_total if from_sql else len(report.rows),
             },
         )
     stem = _file_stem(report)
     if fmt == "csv" and sheet in round_exports.STREAMED_SHEETS:
         return StreamingResponse(
-            round_exports.csv_chunks(report, sheet),
+            round_exports.csv_chunks(report, sheet, services.engine if from_sql else None),
             media_type="text/csv; charset=utf-8",
             headers={
                 "Content-Disposition": f'attachment; filename="{stem}-{sheet}.csv"',

@@ -40,7 +40,7 @@ from skillsapp.server.app import build_services
 from skillsapp.server.config import ServerConfig
 from skillsapp.server.publish import publish_pack
 from skillsapp.storage import open_store
-from skillsapp.sync.client import ServerClient
+from skillsapp.sync.client import BUSY, ServerClient, SyncError
 from skillsapp.sync.runner import enrol
 
 PASSWORD = "mat-khau-tuan-thi"
@@ -88,17 +88,47 @@ def _view(session: requests.Session, url: str, name: str) -> str:
     return f"{seconds * 1000:5.0f} ms ({size:,} bytes)"
 
 
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its children alive now (the uvicorn
+    workers), from /proc; 0 where /proc is not there."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total = 0.0
+    try:
+        names = os.listdir("/proc")
+    except OSError:
+        return 0.0
+    for name in names:
+        if not name.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{name}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(name) == pid or int(fields[1]) == pid:  # fields[1]: the parent's pid
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def _load() -> str:
+    return "load average " + " ".join(f"{v:.2f}" for v in os.getloadavg())
+
+
 def _quiet_views(label: str, engine, session: requests.Session, url: str) -> None:
+    """Each view timed on a quiet server: the first, then three times each a view after a
+    change and an unchanged one (the machine is shared: three samples show the noise)."""
     for name in ("round page", "ranking CSV"):
         first = _view(session, url, name)
-        with engine.begin() as conn:  # what every ingest does: the rankings are out of date
-            rankings.bump(conn, [sync.CONTEST])
-        changed = _view(session, url, name)
-        unchanged = _view(session, url, name)
+        changed, unchanged = [], []
+        for _ in range(3):
+            with engine.begin() as conn:  # what every ingest does: the rankings are out of date
+                rankings.bump(conn, [sync.CONTEST])
+            changed.append(_view(session, url, name).split(" (")[0].strip())
+            unchanged.append(_view(session, url, name).split(" (")[0].strip())
         health, _status, _size = _timed(session, f"{url}/api/v1/health")
         print(
-            f"[{label}] quiet {name:<12} first view {first}; after a change {changed}; "
-            f"unchanged {unchanged} (target <= 500 ms; health {health * 1000:.0f} ms)"
+            f"[{label}] quiet {name:<12} first view {first}; after a change "
+            f"{', '.join(changed)}; unchanged {', '.join(unchanged)} (target <= 500 ms; "
+            f"health {health * 1000:.0f} ms; {_load()})"
         )
 
 
@@ -113,6 +143,7 @@ class _Load:
         self.csv: list[float] = []
         self.health: list[float] = []
         self.devices_done = 0.0  # when the last PC's last post ended (perf_counter)
+        self.busy = 0  # 503 answers (server busy): sent again after Retry-After, not errors
 
     def error(self, text: str) -> None:
         with self.lock:
@@ -128,6 +159,24 @@ def _device(url: str, token: str, records: list[dict], batch: int, deadline: flo
         began = time.perf_counter()
         try:
             answer = client.send_batch(chunk, datetime.datetime.now(datetime.UTC))
+        except SyncError as exc:
+            if exc.kind != BUSY:
+                load.error(f"batch: {type(exc).__name__} {exc}")
+                continue
+            # The server asked the PC to come back later: the app waits at least that long
+            # (sync.runner), then sends the same batch again. Counted apart from errors.
+            with load.lock:
+                load.busy += 1
+            wait = min(exc.retry_after_s or 60, deadline - time.perf_counter())
+            if wait > 0:
+                time.sleep(wait)  # the PC's own wait before it sends again
+            if time.perf_counter() >= deadline:
+                return
+            try:
+                answer = client.send_batch(chunk, datetime.datetime.now(datetime.UTC))
+            except Exception as again:  # counted and shown below
+                load.error(f"batch (sent again): {type(again).__name__} {again}")
+                continue
         except Exception as exc:  # counted and shown below
             load.error(f"batch: {type(exc).__name__} {exc}")
             continue
@@ -221,7 +270,7 @@ def _bench_one(
             f"[{label}] round_bests rebuilt from the attempts: {kept:,} entrants in "
             f"{time.perf_counter() - started:.1f} s"
         )
-        with serve(config.data_dir, database_url, workers) as url:
+        with serve(config.data_dir, database_url, workers) as (url, server_pid):
             session = _sign_in(url)
             _quiet_views(label, services.engine, session, url)
             started = time.perf_counter()
@@ -241,6 +290,8 @@ def _bench_one(
                 f"in {time.perf_counter() - started:.0f} s"
             )
             load = _Load()
+            print(f"[{label}] load starts: {_load()}")
+            cpu_before = _cpu_seconds(server_pid), time.process_time()
             deadline = time.perf_counter() + seconds
             threads = [
                 threading.Thread(
@@ -255,6 +306,8 @@ def _bench_one(
             for thread in threads:
                 thread.join()
             elapsed = load.devices_done - began  # posts started before the deadline end later
+            server_cpu = _cpu_seconds(server_pid) - cpu_before[0]
+            client_cpu = time.process_time() - cpu_before[1]
             print(
                 f"[{label}] {devices} PCs for {elapsed:.0f} s ({workers} server workers, "
                 f"{batch} records a post): ingest {load.attempts / elapsed:.0f} attempts/s "
@@ -265,7 +318,15 @@ def _bench_one(
             print(f"[{label}]   round page    {_percentiles(load.page)} (target p99 <= 1 s)")
             print(f"[{label}]   ranking CSV   {_percentiles(load.csv)} (target p99 <= 1 s)")
             print(f"[{label}]   health (bare) {_percentiles(load.health)}")
+            print(
+                f"[{label}]   503 busy answers: {load.busy} (each batch sent again after "
+                "Retry-After, as the app does; not counted as errors)"
+            )
             print(f"[{label}]   errors: {len(load.errors)} (target 0)")
+            print(
+                f"[{label}]   CPU during the load: server {server_cpu:.0f} s, PCs and organiser "
+                f"{client_cpu:.0f} s, over {elapsed:.0f} s on {os.cpu_count()} CPUs; {_load()}"
+            )
             for text in load.errors[:5]:
                 print(f"[{label}]     {text}")
         services.engine.dispose()

@@ -50,6 +50,7 @@ from skillsapp.server.app import build_services
 from skillsapp.server.config import ServerConfig
 from skillsapp.server.ingest import insert_ignore
 from skillsapp.server.personal_data import vault_for
+from skillsapp.server.rankings import masked_form
 
 CONTEST = "tim-hieu-chuyen-doi-so-2026"
 FEED = "/api/v1/open-data/participation"
@@ -109,6 +110,9 @@ def load_province(
                 "date_of_birth": "1980-01-01",
                 "id_number_sealed": vault.seal(f"{index:012d}"),
                 "phone_sealed": vault.seal(f"09{index:08d}"),
+                # and their masked forms beside them, as ingest writes them (schema step 014)
+                "id_number_masked": masked_form(f"{index:012d}", "id"),
+                "phone_masked": masked_form(f"09{index:08d}", "phone"),
                 "id_hash": id_hash,
                 "entrant_key": f"id:{id_hash}",
                 "updated_at": now,
@@ -199,8 +203,9 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(server_dir: Path, database_url: str, workers: int = 1) -> Iterator[str]:
-    """``skillsapp serve`` in its own process (``workers`` uvicorn workers); yields its URL."""
+def serve(server_dir: Path, database_url: str, workers: int = 1) -> Iterator[tuple[str, int]]:
+    """``skillsapp serve`` in its own process (``workers`` uvicorn workers); yields its URL
+    and the process id."""
     port = _free_port()
     command = [sys.executable, "-m", "skillsapp", "serve", "--server-dir", str(server_dir)]
     if database_url:
@@ -221,7 +226,7 @@ def serve(server_dir: Path, database_url: str, workers: int = 1) -> Iterator[str
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise RuntimeError("the server did not start") from None
                 time.sleep(0.1)  # waiting for the server process to listen
-        yield url
+        yield url, process.pid
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -294,7 +299,7 @@ def _bench_one(label: str, database_url: str, attempts: int, clients: int, secon
             f"in {time.perf_counter() - started:.1f} s"
         )
         services.engine.dispose()
-        with serve(config.data_dir, database_url) as url:
+        with serve(config.data_dir, database_url) as (url, _pid):
             started = time.perf_counter()
             first = requests.get(f"{url}{FEED}.json", timeout=300)
             cold = time.perf_counter() - started
