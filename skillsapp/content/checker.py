@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from skillsapp.content.gc_pause import collection_paused
 from skillsapp.content.pack import PackReadResult
 from skillsapp.content.problems import Problem
 from skillsapp.content.quality import check_quality
@@ -249,4 +250,5 @@ def check_pack(
     (:mod:`skillsapp.content.read_cache`)."""
     from skillsapp.content.read_cache import read_pack_once
 
-    return check_read_pack(read_pack_once(root, cache), strict, quality)
+    with collection_paused():
+        return check_read_pack(read_pack_once(root, cache), strict, quality)
