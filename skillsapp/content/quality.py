@@ -155,7 +155,9 @@ class QualityCheck:
                 return
 
     def address(self, file: str, line: int, texts: Iterable[str], what: str) -> None:
-        found = sorted({form for text in texts for form in address_forms(text)})
+        # One search over the texts joined by line breaks: a form of address is two words
+        # joined by a space, so no match spans two texts.
+        found = sorted(set(address_forms("\n".join(texts))))
         if found:
             self.problems.warning(
                 file,
