@@ -20,7 +20,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from skillsapp.content.contest_pools import check_contest_pools
-from skillsapp.content.duplicates import MAX_PAIRS, near_duplicates
+from skillsapp.content.duplicate_helper import SearchHelper
+from skillsapp.content.duplicates import MAX_PAIRS, near_duplicates, search_input
 from skillsapp.content.pack import PackReadResult
 from skillsapp.content.problems import Problems
 from skillsapp.content.reading import MAX_LESSON_WORDS, word_count
@@ -64,13 +65,18 @@ def _question_texts(question: Question) -> Iterable[str]:
 
 
 class QualityCheck:
-    def __init__(self, read: PackReadResult, problems: Problems) -> None:
+    def __init__(
+        self, read: PackReadResult, problems: Problems, helper: SearchHelper | None = None
+    ) -> None:
         self.read = read
         self.problems = problems
         self.root = Path(read.pack.root)
         self.by_id = {q.id: q for q in read.pack.questions}
+        self.helper = helper
 
     def run(self) -> None:
+        if self.helper is not None:  # it searches while the rules below run here
+            self.helper.send(*search_input(self.read.pack.questions), MAX_PAIRS)
         by_file: dict[str, list[str]] = defaultdict(list)
         for question in self.read.pack.questions:
             by_file[self.read.question_at[question.id][0]].append(question.id)
@@ -169,7 +175,8 @@ class QualityCheck:
             )
 
     def duplicates(self) -> None:
-        pairs = near_duplicates(self.read.pack.questions, MAX_PAIRS)
+        found = self.helper.receive() if self.helper is not None else None
+        pairs = near_duplicates(self.read.pack.questions, MAX_PAIRS, found)
         if len(pairs) > MAX_PAIRS:
             file, line = self.read.question_at[pairs[-1].first.id]
             self.problems.warning(
@@ -237,6 +244,9 @@ class QualityCheck:
             self.address(file, number, [visible], what)
 
 
-def check_quality(read: PackReadResult, problems: Problems) -> None:
-    """Add every item-quality warning for the pack ``read`` to ``problems``."""
-    QualityCheck(read, problems).run()
+def check_quality(
+    read: PackReadResult, problems: Problems, helper: SearchHelper | None = None
+) -> None:
+    """Add every item-quality warning for the pack ``read`` to ``problems``; the
+    near-duplicate search runs in ``helper`` when there is one."""
+    QualityCheck(read, problems, helper).run()

@@ -1,0 +1,84 @@
+"""The near-duplicate search in a helper process finds exactly what the search in the
+checking process finds, and a helper that fails changes nothing but the time."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from skillsapp.content import duplicate_helper
+from skillsapp.content.checker import check_pack
+from skillsapp.content.duplicate_helper import SearchHelper, start_helper
+from skillsapp.content.duplicates import pair_indexes, stem
+
+sys.path.insert(0, str(Path(__file__).parent / "bench"))
+from content import bank_stems, write_pack  # noqa: E402  (the benchmark's bank)
+
+
+@pytest.fixture(scope="module")
+def bank():
+    texts, groups = bank_stems(3_000, seed=5)
+    return [stem(text) for text in texts], groups
+
+
+def _searched(stems, groups, limit):
+    helper = SearchHelper()
+    try:
+        helper.send(stems, groups, limit)
+        return helper.receive()
+    finally:
+        helper.close()
+
+
+def test_helper_finds_every_pair_the_process_finds(bank):
+    stems, groups = bank
+    expected = pair_indexes(stems, groups, limit=len(stems) ** 2)
+    assert len(expected) > 30  # a bank with many pairs, and more in groups (left out)
+    assert len(pair_indexes(stems, [""] * len(stems), limit=len(stems) ** 2)) > len(expected)
+    assert _searched(stems, groups, len(stems) ** 2) == expected
+
+
+def test_helper_stops_where_the_process_stops(bank):
+    stems, groups = bank
+    expected = pair_indexes(stems, groups, limit=20)
+    assert len(expected) == 21
+    assert _searched(stems, groups, 20) == expected
+
+
+def _findings(report):
+    return [(p.severity, p.file, p.line, p.message) for p in report.problems]
+
+
+@pytest.fixture(scope="module")
+def big_pack(tmp_path_factory):
+    return write_pack(tmp_path_factory.mktemp("bank") / "pack", 1_500)
+
+
+def test_check_with_a_helper_reports_what_check_without_one_reports(big_pack, monkeypatch):
+    monkeypatch.setattr(duplicate_helper, "MIN_QUESTION_BYTES", 1_000)
+    answers = []
+    receive = SearchHelper.receive
+
+    def spy(self):
+        answers.append(receive(self))
+        return answers[-1]
+
+    monkeypatch.setattr(SearchHelper, "receive", spy)
+    alone = check_pack(big_pack)
+    helped = check_pack(big_pack, parallel=True)
+    assert answers and answers[0] is not None  # the helper answered
+    assert len(answers[0]) > 10
+    assert _findings(helped) == _findings(alone)
+
+
+def test_a_failing_helper_changes_nothing_but_the_time(big_pack, monkeypatch):
+    monkeypatch.setattr(duplicate_helper, "MIN_QUESTION_BYTES", 1_000)
+    monkeypatch.setattr(SearchHelper, "command", (sys.executable, "-c", "import sys; sys.exit(3)"))
+    assert _findings(check_pack(big_pack, parallel=True)) == _findings(check_pack(big_pack))
+
+
+def test_no_helper_for_a_small_bank(tmp_path):
+    small = write_pack(tmp_path / "pack", 200)
+    assert start_helper(small) is None
