@@ -12,6 +12,7 @@ from skillsapp.content import duplicate_helper
 from skillsapp.content.checker import check_pack
 from skillsapp.content.duplicate_helper import SearchHelper, start_helper
 from skillsapp.content.duplicates import pair_indexes, stem
+from skillsapp.models import Question
 
 sys.path.insert(0, str(Path(__file__).parent / "bench"))
 from content import bank_stems, write_pack  # noqa: E402  (the benchmark's bank)
@@ -20,31 +21,36 @@ from content import bank_stems, write_pack  # noqa: E402  (the benchmark's bank)
 @pytest.fixture(scope="module")
 def bank():
     texts, groups = bank_stems(3_000, seed=5)
-    return [stem(text) for text in texts], groups
+    return [
+        Question(f"q-{n}", "t", "easy", text, ("A", "B"), (0,), "…", exclusive=group)
+        for n, (text, group) in enumerate(zip(texts, groups, strict=True))
+    ]
 
 
-def _searched(stems, groups, limit):
+def _searched(questions, limit):
     helper = SearchHelper()
     try:
-        helper.send(stems, groups, limit)
+        helper.send(questions, limit)
         return helper.receive()
     finally:
         helper.close()
 
 
 def test_helper_finds_every_pair_the_process_finds(bank):
-    stems, groups = bank
-    expected = pair_indexes(stems, groups, limit=len(stems) ** 2)
+    stems = [stem(q.text) for q in bank]
+    groups = [q.exclusive for q in bank]
+    everything = len(bank) ** 2
+    expected = pair_indexes(stems, groups, limit=everything)
     assert len(expected) > 30  # a bank with many pairs, and more in groups (left out)
-    assert len(pair_indexes(stems, [""] * len(stems), limit=len(stems) ** 2)) > len(expected)
-    assert _searched(stems, groups, len(stems) ** 2) == expected
+    assert len(pair_indexes(stems, [""] * len(stems), limit=everything)) > len(expected)
+    assert _searched(bank, everything) == expected
 
 
 def test_helper_stops_where_the_process_stops(bank):
-    stems, groups = bank
-    expected = pair_indexes(stems, groups, limit=20)
+    stems = [stem(q.text) for q in bank]
+    expected = pair_indexes(stems, [q.exclusive for q in bank], limit=20)
     assert len(expected) == 21
-    assert _searched(stems, groups, 20) == expected
+    assert _searched(bank, 20) == expected
 
 
 def _findings(report):

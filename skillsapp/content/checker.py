@@ -15,10 +15,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from skillsapp.content.duplicate_helper import SearchHelper, start_helper
+from skillsapp.content.duplicates import MAX_PAIRS
 from skillsapp.content.gc_pause import collection_paused
 from skillsapp.content.pack import PackReadResult
 from skillsapp.content.problems import Problem
-from skillsapp.content.quality import check_quality
 from skillsapp.i18n import _, ngettext
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".svg"}
@@ -237,6 +237,9 @@ def check_read_pack(
                     ),
                 )
     if quality:
+        # Imported here: installing (no quality rules) does not need the rules' modules.
+        from skillsapp.content.quality import check_quality
+
         check_quality(read, problems, helper)
     if strict:
         problems.items = [
@@ -262,9 +265,15 @@ def check_pack(
     from skillsapp.content.read_cache import read_pack_once
 
     helper = start_helper(root) if quality and parallel else None
+
+    def hand_over(read: PackReadResult) -> None:
+        if helper is not None:  # it searches while this process goes on
+            helper.send(read.pack.questions, MAX_PAIRS)
+
     try:
         with collection_paused():
-            return check_read_pack(read_pack_once(root, cache), strict, quality, helper)
+            read = read_pack_once(root, cache, hand_over)
+            return check_read_pack(read, strict, quality, helper)
     finally:
         if helper is not None:
             helper.close()

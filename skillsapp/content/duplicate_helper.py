@@ -2,15 +2,16 @@
 machine with two cores it runs while the first reads the pack and runs the other rules.
 
 The helper is started before the pack is read (a Python process takes a moment to
-start and import rapidfuzz), gets the stems and ``exclusive`` groups as JSON on its
-standard input, and answers with :func:`~skillsapp.content.duplicates.pair_indexes` as
-JSON on its standard output: the very function the first process would run, so the
-findings are the same. If anything goes wrong (no helper could start, it failed, its
+start and import rapidfuzz), gets the question texts and ``exclusive`` groups as JSON on
+its standard input as soon as the pack is read (before the first process writes its read
+cache and runs the other rules), and answers with
+:func:`~skillsapp.content.duplicates.pair_indexes` of their stems as JSON on its standard
+output: the very functions the first process would run, so the findings are the same. If anything goes wrong (no helper could start, it failed, its
 answer cannot be read), the caller runs the search itself. A small pack, a machine with
 one core or a frozen build (no ``python -m``) does not start one.
 
 >>> helper = start_helper(Path("pack"))        # doctest: +SKIP
->>> helper.send(stems, groups, 100)            # doctest: +SKIP
+>>> helper.send(questions, 100)                # doctest: +SKIP
 >>> helper.receive()                           # doctest: +SKIP
 [(12, 4051, 93.5), ...]
 """
@@ -21,9 +22,11 @@ import logging
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from skillsapp import json_codec
+from skillsapp.models import Question
 
 log = logging.getLogger(__name__)
 
@@ -46,13 +49,17 @@ class SearchHelper:
         )
         self.sent = False
 
-    def send(self, stems: list[str], groups: list[str], limit: int) -> None:
-        """Hand over the search (the helper reads it all, then searches)."""
+    def send(self, questions: Sequence[Question], limit: int) -> None:
+        """Hand over the search for ``questions``' near-duplicates (the helper reads it
+        all, then searches)."""
         assert self.process.stdin is not None
+        request = {
+            "texts": [q.text for q in questions],
+            "groups": [q.exclusive for q in questions],
+            "limit": limit,
+        }
         try:
-            self.process.stdin.write(
-                json_codec.dumps_bytes({"stems": stems, "groups": groups, "limit": limit})
-            )
+            self.process.stdin.write(json_codec.dumps_bytes(request))
             self.process.stdin.close()
             self.sent = True
         except OSError as exc:
@@ -104,12 +111,13 @@ def start_helper(root: Path) -> SearchHelper | None:
 
 
 def main() -> None:
-    from skillsapp.content.duplicates import pair_indexes
+    from skillsapp.content.duplicates import pair_indexes, stem
     from skillsapp.content.gc_pause import collection_paused
 
     request = json_codec.loads(sys.stdin.buffer.read())
     with collection_paused():
-        pairs = pair_indexes(request["stems"], request["groups"], request["limit"])
+        stems = [stem(text) for text in request["texts"]]
+        pairs = pair_indexes(stems, request["groups"], request["limit"])
     sys.stdout.buffer.write(json_codec.dumps_bytes(pairs))
 
 

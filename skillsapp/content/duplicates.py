@@ -124,11 +124,6 @@ def pair_indexes(
     return pairs
 
 
-def search_input(questions: Sequence[Question]) -> tuple[list[str], list[str]]:
-    """What :func:`pair_indexes` searches for ``questions``: their stems and groups."""
-    return [stem(q.text) for q in questions], [q.exclusive for q in questions]
-
-
 def near_duplicates(
     questions: Sequence[Question],
     limit: int = MAX_PAIRS,
@@ -140,5 +135,7 @@ def near_duplicates(
     what :func:`pair_indexes` gave for these questions elsewhere (the helper process of
     :mod:`skillsapp.content.duplicate_helper`); without it the search runs here."""
     if found is None:
-        found = pair_indexes(*search_input(questions), limit)
+        found = pair_indexes(
+            [stem(q.text) for q in questions], [q.exclusive for q in questions], limit
+        )
     return [NearDuplicate(questions[i], questions[j], score) for i, j, score in found]

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from skillsapp.content.contest_pools import check_contest_pools
 from skillsapp.content.duplicate_helper import SearchHelper
-from skillsapp.content.duplicates import MAX_PAIRS, near_duplicates, search_input
+from skillsapp.content.duplicates import MAX_PAIRS, near_duplicates
 from skillsapp.content.pack import PackReadResult
 from skillsapp.content.problems import Problems
 from skillsapp.content.reading import MAX_LESSON_WORDS, word_count
@@ -75,8 +75,6 @@ class QualityCheck:
         self.helper = helper
 
     def run(self) -> None:
-        if self.helper is not None:  # it searches while the rules below run here
-            self.helper.send(*search_input(self.read.pack.questions), MAX_PAIRS)
         by_file: dict[str, list[str]] = defaultdict(list)
         for question in self.read.pack.questions:
             by_file[self.read.question_at[question.id][0]].append(question.id)
@@ -175,6 +173,7 @@ class QualityCheck:
             )
 
     def duplicates(self) -> None:
+        # A helper given the questions (check_pack) searched while the other rules ran.
         found = self.helper.receive() if self.helper is not None else None
         pairs = near_duplicates(self.read.pack.questions, MAX_PAIRS, found)
         if len(pairs) > MAX_PAIRS:
