@@ -91,7 +91,7 @@ def iter_similar_pairs(stems: Sequence[str]) -> Iterator[tuple[int, int, float]]
     lengths = [len(s) for s in stems]
     for i in range(len(stems)):
         low, high = lengths[i] / factor, lengths[i] * factor
-        later = sorted(j for j in blocking.later(i) if low <= lengths[j] <= high)
+        later = [j for j in blocking.later_in_order(i) if low <= lengths[j] <= high]
         if not later:
             continue
         found = []
