@@ -111,12 +111,11 @@ class Blocking:
         # a small job (it is not for a bank of templated questions: every stem would list
         # every other, and a search that stops early never needs them).
         self.chosen_by: list[list[int]] | None = None
-        if sum(count[key] for rare in self.rare for key in rare) <= MAX_LISTED:
+        if sum(count[key] * len(chosen) for key, chosen in self.chosen.items()) <= MAX_LISTED:
             self.chosen_by = [[] for _ in stems]
-            for j, rare in enumerate(self.rare):
-                for key in rare:
-                    for i in self.having[key]:
-                        self.chosen_by[i].append(j)
+            for key, chosen in self.chosen.items():
+                for i in self.having[key]:
+                    self.chosen_by[i].extend(chosen)
 
     def _window(self, i: int, order: list[tuple[int, int]], lengths: list[int]) -> list[int]:
         # "j in i's window" is symmetric: len(i) / 1.5 <= len(j) <= len(i) * 1.5.
