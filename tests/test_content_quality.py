@@ -247,6 +247,19 @@ def test_forms_of_address_found_in_joined_texts_are_those_of_each_text():
         assert sorted(set(address_forms("\n".join(texts)))) == each, texts
         found_any += bool(each)
     assert 500 < found_any < 4_500
+    # and each is what the pattern alone finds, in any case
+    import re
+    import unicodedata
+
+    from skillsapp.content.wording import _ADDRESS
+
+    for _ in range(5_000):
+        text = _random_text(rng, rng.randint(1, 8))
+        text = "".join(c.upper() if rng.random() < 0.3 else c for c in text)
+        plain = [m.group(1).lower() for m in _ADDRESS.finditer(unicodedata.normalize("NFC", text))]
+        assert address_forms(text) == plain, text
+    assert address_forms("BÀ CON nên làm gì?") == ["bà con"]
+    assert re.IGNORECASE & _ADDRESS.flags
     # a form split across two texts (the end of one, the start of the next) is none
     assert address_forms("\n".join(["Hỏi bà", "con đường nào?"])) == []
 

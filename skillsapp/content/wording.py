@@ -57,7 +57,13 @@ def normalise(text: str) -> str:
 
 def address_forms(text: str) -> list[str]:
     """The forms of address other than "bạn" used in ``text`` (lower case, in order)."""
-    return [m.group(1).lower() for m in _ADDRESS.finditer(unicodedata.normalize("NFC", text))]
+    text = unicodedata.normalize("NFC", text)
+    # A match holds a form in some case; lower-casing finds it (none of the forms' letters
+    # has another case-insensitive partner), and most texts hold none: skip the search.
+    lowered = text.lower()
+    if not any(form in lowered for form in ADDRESS_FORMS):
+        return []
+    return [m.group(1).lower() for m in _ADDRESS.finditer(text)]
 
 
 # The patterns above as one: a single search per option instead of ten (an option that
