@@ -56,7 +56,7 @@ def _check(args: argparse.Namespace) -> int:
     # Kept by fingerprint in the data folder, so installing the same files right after
     # does not read them again.
     cache = DataPaths(resolve_data_dir(args.data_dir)).read_packs
-    report = check_pack(args.path, strict=args.strict, cache=cache)
+    report = check_pack(args.path, strict=args.strict, cache=cache, parallel=True)
     for problem in report.problems:
         print(problem)
     print(report.summary())

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
+from skillsapp.content import stem_blocking
 from skillsapp.content.duplicates import (
     CLOSE_RATIO,
     CLOSE_TOKEN_SET,
@@ -24,8 +25,10 @@ from skillsapp.content.duplicates import (
 )
 from skillsapp.content.pack import read_pack
 from skillsapp.content.stem_blocking import (
+    LENGTH_FACTOR,
     RARE_PAIRS,
     SURE_EDITS,
+    Blocking,
     candidate_pairs,
     fold,
     word_pairs,
@@ -251,3 +254,48 @@ def test_a_listing_past_its_limit_is_the_first_pairs_in_pack_order():
     assert [(d.first.id, d.second.id, d.score) for d in listed] == [
         (questions[i].id, questions[j].id, score) for i, j, score in expected[:8]
     ]
+
+
+def _reference_candidates(stems):
+    """The candidate pairs as the blocking module defines them, every pair looked at:
+    each stem's RARE_PAIRS rarest word pairs (ties by text), compared when one's rare word
+    pairs meet the other's word pairs, or either has too few word pairs and the lengths
+    are within a factor of LENGTH_FACTOR."""
+    keys = [word_pairs(s) if s else set() for s in stems]
+    having = {}
+    for own in keys:
+        for key in own:
+            having[key] = having.get(key, 0) + 1
+    few = [bool(s) and len(own) < RARE_PAIRS for s, own in zip(stems, keys, strict=True)]
+    rare = [
+        set() if not s or f else {k for _n, k in sorted((having[k], k) for k in own)[:RARE_PAIRS]}
+        for s, own, f in zip(stems, keys, few, strict=True)
+    ]
+    pairs = set()
+    for i in range(len(stems)):
+        for j in range(i + 1, len(stems)):
+            if not stems[i] or not stems[j]:
+                continue
+            short, long_ = sorted((len(stems[i]), len(stems[j])))
+            if (
+                (rare[i] & keys[j])
+                or (rare[j] & keys[i])
+                or (few[i] or few[j])
+                and long_ <= short * LENGTH_FACTOR
+            ):
+                pairs.add((i, j))
+    return pairs
+
+
+@pytest.mark.parametrize("listed_ahead", [True, False])
+def test_candidate_pairs_are_those_the_definition_gives(listed_ahead, monkeypatch):
+    """Both ways of finding the candidates (partners listed ahead, or found stem by stem
+    when listing them would be too big a job) give the pairs of the definition."""
+    if not listed_ahead:
+        monkeypatch.setattr(stem_blocking, "MAX_LISTED", 0)
+    for seed in range(3):
+        stems = _bank(seed, 300, typos=bool(seed % 2))
+        stems[5] = ""  # an empty stem is compared with none
+        stems[7] = "mã otp là gì"  # too few word pairs: compared by length
+        assert (Blocking(stems).chosen_by is not None) == listed_ahead
+        assert candidate_pairs(stems) == _reference_candidates(stems)

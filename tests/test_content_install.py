@@ -175,3 +175,46 @@ def test_bundled_content_installs_once(store):
     assert len(store.content.lessons()) >= 10
     assert store.content.pack_folder("ky-nang-so-co-ban").name == "ky-nang-so-co-ban"
     assert BUNDLED.is_dir()
+
+
+def test_indexed_questions_read_back_as_the_same_values(store, tmp_path):
+    """The index writes questions with orjson, or the standard library for weights orjson
+    would turn into null: every question reads back equal, on random texts and weights."""
+    import math
+    import random
+
+    from skillsapp.models import Pack, Question
+
+    rng = random.Random(11)
+    pieces = ["Bà Lan", "mã OTP", '"trích"', "\\", "\n", "\t", "\x01", "\u2028", "😀", "đ", "ờ"]
+    numbers = [0.0, -0.0, 50.0, 33.333333333333336, 1e-300, 1e300, math.inf, -math.inf, math.nan]
+
+    def text() -> str:
+        return "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+
+    questions = tuple(
+        Question(
+            f"q-{n}",
+            "an-toan",
+            rng.choice(["easy", "medium", "hard"]),
+            text(),
+            (text(), text(), text()),
+            (rng.randrange(3),),
+            text(),
+            image=rng.choice([None, "images/a.svg"]),
+            title=text(),
+            weights=tuple(rng.choice(numbers) for _ in range(3)) if n % 3 == 0 else (),
+            option_feedback=(text(), text(), text()) if n % 2 else (),
+            exclusive=rng.choice(["", "nhom-1"]),
+        )
+        for n in range(300)
+    )
+    assert any(not all(map(math.isfinite, q.weights)) for q in questions)
+    store.content.index_pack(Pack("goi", "Gói", "1", questions=questions), tmp_path, "sum")
+
+    def comparable(question):  # NaN is not equal to itself: compare its text
+        return (question.__class__, repr(question))
+
+    read = store.content.all_questions()
+    assert [comparable(read[q.id]) for q in questions] == [comparable(q) for q in questions]
+    assert comparable(store.content.question("q-3")) == comparable(questions[3])

@@ -173,6 +173,97 @@ def test_options_that_merely_use_the_words_are_not_all_or_none(option):
     assert not is_all_or_none(option)
 
 
+# Words of the all/none patterns and of the forms of address, and plain words, for random
+# options and texts.
+_PIECES = [
+    "tất cả",
+    "các",
+    "những",
+    "đáp án",
+    "phương án",
+    "ý",
+    "câu",
+    "cách",
+    "trên",
+    "nêu trên",
+    "đều",
+    "cả a và b",
+    "cả hai",
+    "cả 3",
+    "không có",
+    "nào",
+    "đúng",
+    "sai",
+    "all of the above",
+    "none of the",
+    "bà con",
+    "quý vị",
+    "các bác",
+    "cô chú",
+    "bạn",
+    "mã otp",
+    "gọi điện",
+    "Tất cả",
+    "Cả",
+    "Bà",
+    "Con",
+    "ĐỀU",
+    ",",
+    ".",
+    "!",
+    "(Chọn tất cả các đáp án đúng)",
+]
+
+
+def _random_text(rng, words: int) -> str:
+    return " ".join(rng.choice(_PIECES) for _ in range(words))
+
+
+def test_all_or_none_as_one_pattern_answers_as_each_pattern_did():
+    import random
+
+    from skillsapp.content.wording import ALL_OR_NONE, normalise
+
+    rng = random.Random(7)
+    answers = []
+    for _ in range(20_000):
+        option = _random_text(rng, rng.randint(1, 7))
+        expected = any(pattern.search(normalise(option)) for pattern in ALL_OR_NONE)
+        assert is_all_or_none(option) == expected, option
+        answers.append(expected)
+    assert 1_000 < sum(answers) < 19_000  # both answers are common
+
+
+def test_forms_of_address_found_in_joined_texts_are_those_of_each_text():
+    import random
+
+    from skillsapp.content.wording import address_forms
+
+    rng = random.Random(8)
+    found_any = 0
+    for _ in range(5_000):
+        texts = [_random_text(rng, rng.randint(1, 4)) for _ in range(rng.randint(1, 5))]
+        each = sorted({form for text in texts for form in address_forms(text)})
+        assert sorted(set(address_forms("\n".join(texts)))) == each, texts
+        found_any += bool(each)
+    assert 500 < found_any < 4_500
+    # and each is what the pattern alone finds, in any case
+    import re
+    import unicodedata
+
+    from skillsapp.content.wording import _ADDRESS
+
+    for _ in range(5_000):
+        text = _random_text(rng, rng.randint(1, 8))
+        text = "".join(c.upper() if rng.random() < 0.3 else c for c in text)
+        plain = [m.group(1).lower() for m in _ADDRESS.finditer(unicodedata.normalize("NFC", text))]
+        assert address_forms(text) == plain, text
+    assert address_forms("BÀ CON nên làm gì?") == ["bà con"]
+    assert re.IGNORECASE & _ADDRESS.flags
+    # a form split across two texts (the end of one, the start of the next) is none
+    assert address_forms("\n".join(["Hỏi bà", "con đường nào?"])) == []
+
+
 def test_key_letter_out_of_range_names_file_line_letter_and_option_count(tmp_path):
     text = QUESTIONS.replace("    answer: C\n", "    answer: E\n", 1)
     report = check_pack(write_pack(tmp_path, questions__an_toan_yaml=text))

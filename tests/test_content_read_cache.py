@@ -160,3 +160,17 @@ def test_question_to_dict_is_asdict():
             exclusive=rng.choice(("", "ma-otp")),
         )
         assert question_to_dict(question) == asdict(question)
+
+
+def test_on_read_gets_the_result_before_the_cache_is_written_and_on_a_hit(tmp_path):
+    cache = tmp_path / "cache"
+    seen = []
+
+    def on_read(read):
+        seen.append((read, sorted(cache.glob("*.json")) if cache.exists() else []))
+
+    first = read_cache.read_pack_once(BUNDLED, cache, on_read)
+    second = read_cache.read_pack_once(BUNDLED, cache, on_read)
+    assert [r for r, _files in seen] == [first, second]
+    assert seen[0][1] == []  # nothing written yet when the first read was handed over
+    assert len(seen[1][1]) == 1 and same(second, first)

@@ -107,3 +107,12 @@ def test_an_error_names_its_line(text, line):
     with pytest.raises(ContentError) as raised:
         load_yaml(text, "questions/a.yaml")
     assert raised.value.where == f"questions/a.yaml:{line}"
+
+
+def test_values_resolved_from_memory_are_those_resolved_afresh():
+    text = "text: yes\noptions: [on, 0x1F, 2025-04-29, ~, .5, -7, 1e3, true, tên]\n" * 3
+    yamlfile._RESOLVED.clear()
+    first = load_yaml(text, "f.yaml")
+    assert ("yes", False) in yamlfile._RESOLVED  # remembered
+    assert same(first, reference(text))
+    assert same(load_yaml(text, "f.yaml"), reference(text))

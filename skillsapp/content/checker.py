@@ -14,9 +14,11 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from skillsapp.content.duplicate_helper import SearchHelper, start_helper
+from skillsapp.content.duplicates import MAX_PAIRS
+from skillsapp.content.gc_pause import collection_paused
 from skillsapp.content.pack import PackReadResult
 from skillsapp.content.problems import Problem
-from skillsapp.content.quality import check_quality
 from skillsapp.i18n import _, ngettext
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".svg"}
@@ -107,10 +109,14 @@ class CheckReport:
 
 
 def check_read_pack(
-    read: PackReadResult, strict: bool = False, quality: bool = True
+    read: PackReadResult,
+    strict: bool = False,
+    quality: bool = True,
+    helper: SearchHelper | None = None,
 ) -> CheckReport:
     """Check what ``read_pack`` read, with the item-quality rules unless ``quality`` is
-    False; with ``strict`` every warning becomes an error."""
+    False (their near-duplicate search in ``helper`` when there is one); with ``strict``
+    every warning becomes an error."""
     pack, problems = read.pack, read.problems
     root = Path(pack.root)
     topics = pack.topic_ids()
@@ -231,7 +237,10 @@ def check_read_pack(
                     ),
                 )
     if quality:
-        check_quality(read, problems)
+        # Imported here: installing (no quality rules) does not need the rules' modules.
+        from skillsapp.content.quality import check_quality
+
+        check_quality(read, problems, helper)
     if strict:
         problems.items = [
             replace(p, severity="error") if p.severity == "warning" else p for p in problems.items
@@ -240,13 +249,31 @@ def check_read_pack(
 
 
 def check_pack(
-    root: Path, strict: bool = False, quality: bool = True, cache: Path | None = None
+    root: Path,
+    strict: bool = False,
+    quality: bool = True,
+    cache: Path | None = None,
+    parallel: bool = False,
 ) -> CheckReport:
     """Read and check the pack at ``root``; report every problem at once. ``strict`` (the
     province publishing, ``content check --strict``) makes every warning an error;
     ``quality=False`` (installing) leaves out the item-quality rules. With a ``cache``
     folder, a pack read before with the same files is not read again
-    (:mod:`skillsapp.content.read_cache`)."""
+    (:mod:`skillsapp.content.read_cache`). With ``parallel`` (the command line), a large
+    bank's near-duplicate search runs in a second process
+    (:mod:`skillsapp.content.duplicate_helper`)."""
     from skillsapp.content.read_cache import read_pack_once
 
-    return check_read_pack(read_pack_once(root, cache), strict, quality)
+    helper = start_helper(root) if quality and parallel else None
+
+    def hand_over(read: PackReadResult) -> None:
+        if helper is not None:  # it searches while this process goes on
+            helper.send(read.pack.questions, MAX_PAIRS)
+
+    try:
+        with collection_paused():
+            read = read_pack_once(root, cache, hand_over)
+            return check_read_pack(read, strict, quality, helper)
+    finally:
+        if helper is not None:
+            helper.close()

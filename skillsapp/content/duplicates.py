@@ -91,7 +91,7 @@ def iter_similar_pairs(stems: Sequence[str]) -> Iterator[tuple[int, int, float]]
     lengths = [len(s) for s in stems]
     for i in range(len(stems)):
         low, high = lengths[i] / factor, lengths[i] * factor
-        later = sorted(j for j in blocking.later(i) if low <= lengths[j] <= high)
+        later = [j for j in blocking.later_in_order(i) if low <= lengths[j] <= high]
         if not later:
             continue
         found = []
@@ -108,16 +108,34 @@ def iter_similar_pairs(stems: Sequence[str]) -> Iterator[tuple[int, int, float]]
         yield from sorted(found)
 
 
-def near_duplicates(questions: Sequence[Question], limit: int = MAX_PAIRS) -> list[NearDuplicate]:
-    """Pairs of questions whose stems are near-duplicates (each pair in pack order, the
-    pairs sorted by pack order), at most ``limit`` (one more means there are more); pairs
-    that share an ``exclusive`` group are left out (a draw never shows both)."""
+def pair_indexes(
+    stems: Sequence[str], groups: Sequence[str], limit: int = MAX_PAIRS
+) -> list[tuple[int, int, float]]:
+    """:func:`iter_similar_pairs` of ``stems`` less the pairs that share an ``exclusive``
+    group (``groups[i]``, "" for none), at most ``limit`` + 1 of them (the search stops
+    there)."""
     pairs = []
-    for i, j, score in iter_similar_pairs([stem(q.text) for q in questions]):
-        first, second = questions[i], questions[j]
-        if first.exclusive and first.exclusive == second.exclusive:
+    for i, j, score in iter_similar_pairs(stems):
+        if groups[i] and groups[i] == groups[j]:
             continue
-        pairs.append(NearDuplicate(first, second, score))
+        pairs.append((i, j, score))
         if len(pairs) > limit:
             break
     return pairs
+
+
+def near_duplicates(
+    questions: Sequence[Question],
+    limit: int = MAX_PAIRS,
+    found: list[tuple[int, int, float]] | None = None,
+) -> list[NearDuplicate]:
+    """Pairs of questions whose stems are near-duplicates (each pair in pack order, the
+    pairs sorted by pack order), at most ``limit`` (one more means there are more); pairs
+    that share an ``exclusive`` group are left out (a draw never shows both). ``found`` is
+    what :func:`pair_indexes` gave for these questions elsewhere (the helper process of
+    :mod:`skillsapp.content.duplicate_helper`); without it the search runs here."""
+    if found is None:
+        found = pair_indexes(
+            [stem(q.text) for q in questions], [q.exclusive for q in questions], limit
+        )
+    return [NearDuplicate(questions[i], questions[j], score) for i, j, score in found]

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from skillsapp.content.contest_pools import check_contest_pools
+from skillsapp.content.duplicate_helper import SearchHelper
 from skillsapp.content.duplicates import MAX_PAIRS, near_duplicates
 from skillsapp.content.pack import PackReadResult
 from skillsapp.content.problems import Problems
@@ -64,11 +65,14 @@ def _question_texts(question: Question) -> Iterable[str]:
 
 
 class QualityCheck:
-    def __init__(self, read: PackReadResult, problems: Problems) -> None:
+    def __init__(
+        self, read: PackReadResult, problems: Problems, helper: SearchHelper | None = None
+    ) -> None:
         self.read = read
         self.problems = problems
         self.root = Path(read.pack.root)
         self.by_id = {q.id: q for q in read.pack.questions}
+        self.helper = helper
 
     def run(self) -> None:
         by_file: dict[str, list[str]] = defaultdict(list)
@@ -155,7 +159,9 @@ class QualityCheck:
                 return
 
     def address(self, file: str, line: int, texts: Iterable[str], what: str) -> None:
-        found = sorted({form for text in texts for form in address_forms(text)})
+        # One search over the texts joined by line breaks: a form of address is two words
+        # joined by a space, so no match spans two texts.
+        found = sorted(set(address_forms("\n".join(texts))))
         if found:
             self.problems.warning(
                 file,
@@ -167,7 +173,9 @@ class QualityCheck:
             )
 
     def duplicates(self) -> None:
-        pairs = near_duplicates(self.read.pack.questions, MAX_PAIRS)
+        # A helper given the questions (check_pack) searched while the other rules ran.
+        found = self.helper.receive() if self.helper is not None else None
+        pairs = near_duplicates(self.read.pack.questions, MAX_PAIRS, found)
         if len(pairs) > MAX_PAIRS:
             file, line = self.read.question_at[pairs[-1].first.id]
             self.problems.warning(
@@ -235,6 +243,9 @@ class QualityCheck:
             self.address(file, number, [visible], what)
 
 
-def check_quality(read: PackReadResult, problems: Problems) -> None:
-    """Add every item-quality warning for the pack ``read`` to ``problems``."""
-    QualityCheck(read, problems).run()
+def check_quality(
+    read: PackReadResult, problems: Problems, helper: SearchHelper | None = None
+) -> None:
+    """Add every item-quality warning for the pack ``read`` to ``problems``; the
+    near-duplicate search runs in ``helper`` when there is one."""
+    QualityCheck(read, problems, helper).run()

@@ -18,6 +18,7 @@ import hashlib
 import logging
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -144,20 +145,30 @@ def _write(folder: Path, name: str, data: bytes) -> None:
         old.unlink(missing_ok=True)
 
 
-def read_pack_once(root: Path, cache: Path | None) -> PackReadResult:
+def read_pack_once(
+    root: Path, cache: Path | None, on_read: Callable[[PackReadResult], None] | None = None
+) -> PackReadResult:
     """What ``read_pack(root)`` returns, from ``cache`` (a folder) when this pack was read
-    before with the same files; without a cache folder, simply ``read_pack``."""
+    before with the same files; without a cache folder, simply ``read_pack``. ``on_read``
+    is given the result as soon as it is there, before the cache is written (``content
+    check`` hands the questions to its near-duplicate helper)."""
+    then = on_read or (lambda _read: None)
     if cache is None:
-        return read_pack(root)
+        read = read_pack(root)
+        then(read)
+        return read
     key = cache_key(root)
     name = f"{key}.json"
     try:
-        return _from_json((cache / name).read_bytes(), root)
+        cached = _from_json((cache / name).read_bytes(), root)
+        then(cached)
+        return cached
     except FileNotFoundError:
         pass
     except (OSError, ValueError, KeyError, TypeError) as exc:  # damaged: read afresh
         log.warning("pack read cache %s ignored: %s", name, type(exc).__name__)
     read = read_pack(root)
+    then(read)
     try:
         data = _to_json(read)
         if _same(_from_json(data, root), read):

@@ -35,6 +35,9 @@ SURE_EDITS = 3
 RARE_PAIRS = 2 * SURE_EDITS + 1
 # fuzz.ratio >= 80 needs the longer stem at most 1.5 times the shorter one's length.
 LENGTH_FACTOR = 1.5
+# Partners listed ahead for every stem up to this many (about 240,000 on the bench's
+# 10,000-question bank; a bank of templated questions would need 500 million).
+MAX_LISTED = 2_000_000
 
 
 def fold(text: str) -> str:
@@ -83,6 +86,7 @@ class Blocking:
         for i, own in enumerate(self.keys):
             for key in own:
                 self.having[key].append(i)
+        count = {key: len(having) for key, having in self.having.items()}
         # The stems that keep each word pair among their rare ones.
         self.chosen: defaultdict[str, list[int]] = defaultdict(list)
         self.rare: list[list[str]] = []
@@ -93,9 +97,9 @@ class Blocking:
                 if stems[i]:
                     few.append((len(stems[i]), i))
                 continue
-            # Rarest first; ties by text, so the choice is the same on every run.
-            ranked = sorted([(len(self.having[k]), k) for k in own])[:RARE_PAIRS]
-            self.rare.append([key for _count, key in ranked])
+            # Rarest first; ties by text, so the choice is the same on every run (sorted by
+            # text, then by count: a stable sort keeps the text order among equal counts).
+            self.rare.append(sorted(sorted(own), key=count.__getitem__)[:RARE_PAIRS])
             for key in self.rare[-1]:
                 self.chosen[key].append(i)
         self.few = {i for _length, i in few}
@@ -103,6 +107,15 @@ class Blocking:
         self.lengths = [length for length, _j in self.by_length]
         self.few_by_length = sorted(few)
         self.few_lengths = [length for length, _i in self.few_by_length]
+        # The stems whose rare word pairs each stem has, listed once for all when that is
+        # a small job (it is not for a bank of templated questions: every stem would list
+        # every other, and a search that stops early never needs them).
+        self.chosen_by: list[list[int]] | None = None
+        if sum(count[key] * len(chosen) for key, chosen in self.chosen.items()) <= MAX_LISTED:
+            self.chosen_by = [[] for _ in stems]
+            for key, chosen in self.chosen.items():
+                for i in self.having[key]:
+                    self.chosen_by[i].extend(chosen)
 
     def _window(self, i: int, order: list[tuple[int, int]], lengths: list[int]) -> list[int]:
         # "j in i's window" is symmetric: len(i) / 1.5 <= len(j) <= len(i) * 1.5.
@@ -115,17 +128,25 @@ class Blocking:
         """The stems ``j > i`` worth comparing with stem ``i``: one's rare word pairs
         meet the other's word pairs, or one has too few word pairs to tell (and the
         lengths allow ``fuzz.ratio ≥ 80``)."""
+        return set(self.later_in_order(i))
+
+    def later_in_order(self, i: int) -> list[int]:
+        """:meth:`later`, sorted."""
         if not self.stems[i]:
-            return set()
-        found: set[int] = set()
+            return []
+        if self.chosen_by is not None:
+            found = set(self.chosen_by[i])
+        else:
+            found = set()
+            for key in self.keys[i]:
+                found.update(self.chosen.get(key, ()))
         for key in self.rare[i]:
             found.update(self.having[key])
-        for key in self.keys[i]:
-            found.update(self.chosen.get(key, ()))
         found.update(self._window(i, self.few_by_length, self.few_lengths))
         if i in self.few:
             found.update(self._window(i, self.by_length, self.lengths))
-        return {j for j in found if j > i}
+        ordered = sorted(found)
+        return ordered[bisect.bisect_right(ordered, i) :]
 
 
 def partners(stems: Sequence[str]) -> dict[int, set[int]]:

@@ -50,16 +50,29 @@ _SEQ = yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG
 _SPECIAL_KEYS = {"tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"}
 
 
+# Answers of the implicit resolvers for short plain scalars seen before ("text",
+# "options", "true", "2025"...: a 10,000-question bank asks about the same few keys 44,000
+# times). The answer depends only on the value and the resolver tables, which are fixed.
+_RESOLVED: dict[tuple[str, bool], str] = {}
+_RESOLVED_MAX = 4096
+_RESOLVED_LENGTH = 32
+
+
 class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     def resolve(self, kind, value, implicit):  # type: ignore[no-untyped-def]
         # libyaml asks this for every scalar: text that cannot start a number, a date, a
         # boolean or null is text (what the resolvers below would answer, 3x faster).
-        if (
-            kind is yaml.ScalarNode
-            and (not implicit[0] or (value and value[0] not in self._may_be_typed))
-            and not self.yaml_path_resolvers
-        ):
-            return _STR
+        if kind is yaml.ScalarNode and not self.yaml_path_resolvers:
+            if not implicit[0] or (value and value[0] not in self._may_be_typed):
+                return _STR
+            if len(value) <= _RESOLVED_LENGTH:
+                key = (value, implicit[1])
+                tag = _RESOLVED.get(key)
+                if tag is None:
+                    tag = super().resolve(kind, value, implicit)
+                    if len(_RESOLVED) < _RESOLVED_MAX:
+                        _RESOLVED[key] = tag
+                return tag
         return super().resolve(kind, value, implicit)
 
 

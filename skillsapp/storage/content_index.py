@@ -9,9 +9,11 @@ Startup reads these rows instead of parsing pack files.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
+from skillsapp import json_codec
 from skillsapp.content.serialize import (
     contest_from_dict,
     contest_to_dict,
@@ -24,6 +26,17 @@ from skillsapp.engine.draw import QuestionBank
 from skillsapp.models import Contest, Lesson, Pack, Question, Topic
 from skillsapp.storage.connection import Database
 from skillsapp.storage.ids import utc_now_iso
+
+
+def _question_json(question: Question) -> str:
+    """A question's ``data`` column: compact JSON by orjson (the standard library's
+    encoder took a third of indexing a 10,000-question bank), read back by ``json.loads``
+    as the same values; with weights orjson cannot write (NaN and infinities, which it
+    would make null), the standard library's JSON, as before."""
+    data = question_to_dict(question)
+    if all(math.isfinite(weight) for weight in question.weights):
+        return json_codec.dumps_text(data)
+    return json.dumps(data, ensure_ascii=False)
 
 
 class ContentIndex:
@@ -89,7 +102,7 @@ class ContentIndex:
                         pack.id,
                         q.topic,
                         q.difficulty,
-                        json.dumps(question_to_dict(q), ensure_ascii=False),
+                        _question_json(q),
                     )
                     for q in pack.questions
                 ),
