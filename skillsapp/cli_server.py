@@ -1,6 +1,7 @@
 """``skillsapp serve`` and ``skillsapp server …``: run and manage the provincial server.
 
     skillsapp serve [--host 127.0.0.1] [--port 8765] [--server-dir D] [--database-url URL] [--workers N]
+                    [--ingest-processes N]
     skillsapp server create-organiser NAME --role province|commune [--commune CODE]
     skillsapp server enrolment-code --organiser NAME [--commune CODE] [--days 7]   (1–30 days)
     skillsapp server organiser unlock NAME
@@ -37,6 +38,15 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument(
+        "--ingest-processes",
+        type=int,
+        default=None,
+        help=_(
+            "processes per worker that verify PCs' batches at a lower priority, so organisers' "
+            "pages stay quick under load (default 0: the worker does it)"
+        ),
+    )
 
 
 def add_server_arguments(parser: argparse.ArgumentParser) -> None:
@@ -79,6 +89,8 @@ def _services(args: argparse.Namespace):
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    if args.ingest_processes is not None:  # read by ServerConfig.from_env, in every worker
+        os.environ["SKILLSAPP_INGEST_PROCESSES"] = str(args.ingest_processes)
     services = _services(args)
     import uvicorn
 

@@ -206,7 +206,7 @@ def receive_batch(
     # Plain dicts without model_dump(): copying every nested payload cost more than storing it.
     records = [{"type": r.type, "id": r.id, "payload": r.payload} for r in batch.records]
     with svc.ingest_gate.turn():  # a few batches at a time: pages stay quick (ingest_gate.py)
-        result = svc.ingestor.ingest(device.id, records, device_offset=sent_at - now)
+        result = svc.ingest(device.id, records, sent_at - now)
     svc.accounts.touch(device.id)
     return BatchResult(
         accepted=result.accepted,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 from fastapi import FastAPI, Request
@@ -18,8 +19,9 @@ from skillsapp.server.accounts import Accounts
 from skillsapp.server.config import ServerConfig
 from skillsapp.server.errors import ApiError
 from skillsapp.server.failures import FailureGuard
-from skillsapp.server.ingest import Ingestor
+from skillsapp.server.ingest import Ingestor, IngestResult
 from skillsapp.server.ingest_gate import IngestGate
+from skillsapp.server.ingest_processes import IngestProcesses
 from skillsapp.server.keys import load_or_create_key
 from skillsapp.sync.signing import public_key_text
 
@@ -35,10 +37,22 @@ class Services:
     key: object
     public_key: str
     ingest_gate: IngestGate | None = None  # made from ``config`` when not given
+    ingest_processes: IngestProcesses | None = None  # made from ``config`` when it asks
 
     def __post_init__(self) -> None:
         if self.ingest_gate is None:
             self.ingest_gate = IngestGate(self.config.ingest_at_once, self.config.ingest_wait_s)
+        if self.ingest_processes is None and self.config.ingest_processes > 0:
+            self.ingest_processes = IngestProcesses(self.config, self.config.ingest_processes)
+
+    def ingest(
+        self, device_id: str, records: list[dict], device_offset: datetime.timedelta
+    ) -> IngestResult:
+        """Verify and store a batch from a PC: in the ingest processes when the server has
+        them (ingest_processes.py), else in this thread."""
+        if self.ingest_processes is not None:
+            return self.ingest_processes.ingest(device_id, records, device_offset, self.clock())
+        return self.ingestor.ingest(device_id, records, device_offset=device_offset)
 
     @property
     def clock(self) -> Callable[[], datetime.datetime]:
@@ -138,7 +152,15 @@ def create_app(config: ServerConfig, services: Services | None = None) -> FastAP
     from skillsapp.server.open_data import router as open_data_router
     from skillsapp.server.transfer import MAX_TRANSFER_BYTES
 
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        processes = app.state.services.ingest_processes
+        if processes is not None:  # the ingest processes end with the web process
+            processes.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Kỹ Năng Số provincial server",
         version=__version__,
         description="Receives results from skillsapp PCs and publishes signed contests and packs.",

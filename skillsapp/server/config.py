@@ -21,6 +21,10 @@ class ServerConfig:
     # before a 503 (ingest_gate.py); SKILLSAPP_INGEST_AT_ONCE sets the first.
     ingest_at_once: int = 2
     ingest_wait_s: float = 20.0
+    # Processes (per web process) that verify and store batches at a lower CPU priority so
+    # organisers' pages stay quick under load (ingest_processes.py); 0: the web process
+    # does it. SKILLSAPP_INGEST_PROCESSES sets it.
+    ingest_processes: int = 0
 
     @property
     def db_url(self) -> str:
@@ -43,4 +47,5 @@ class ServerConfig:
             database_url or os.environ.get("SKILLSAPP_DATABASE_URL", ""),
             trusted_proxies=tuple(p.strip() for p in proxies.split(",") if p.strip()),
             ingest_at_once=int(os.environ.get("SKILLSAPP_INGEST_AT_ONCE") or 2),
+            ingest_processes=int(os.environ.get("SKILLSAPP_INGEST_PROCESSES") or 0),
         )

@@ -298,13 +298,15 @@ class Ingestor:
         device_id: str,
         records: Iterable[dict],
         device_offset: datetime.timedelta = datetime.timedelta(0),
+        now: datetime.datetime | None = None,
     ) -> IngestResult:
         """Store a batch from ``device_id`` in one transaction; see the module docstring.
         ``device_offset`` is how far the PC's clock ran ahead of the server's when it sent
-        the batch (unknown for a USB file: 0)."""
+        the batch (unknown for a USB file: 0); ``now`` is the server's time when the batch
+        came in (default: this ingestor's clock)."""
         result = IngestResult()
         records = list(records)
-        now = self.clock()
+        now = now or self.clock()
         with self.engine.begin() as conn:
             starts = self._earlier_starts(conn, records)
             owners: dict[str, str] = {}

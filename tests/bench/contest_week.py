@@ -89,14 +89,15 @@ def _view(session: requests.Session, url: str, name: str) -> str:
 
 
 def _cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) of a process and its children alive now (the uvicorn
-    workers), from /proc; 0 where /proc is not there."""
+    """CPU time (user + system) of a process and its descendants alive now (the uvicorn
+    workers and their ingest processes), from /proc; 0 where /proc is not there."""
     tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-    total = 0.0
     try:
         names = os.listdir("/proc")
     except OSError:
         return 0.0
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
     for name in names:
         if not name.isdigit():
             continue
@@ -104,8 +105,15 @@ def _cpu_seconds(pid: int) -> float:
             fields = Path(f"/proc/{name}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if int(name) == pid or int(fields[1]) == pid:  # fields[1]: the parent's pid
-            total += (int(fields[11]) + int(fields[12])) / tick
+        parents[int(name)] = int(fields[1])  # fields[1]: the parent's pid
+        times[int(name)] = (int(fields[11]) + int(fields[12])) / tick
+    total = 0.0
+    for process, cpu in times.items():
+        ancestor = process
+        while ancestor > 1 and ancestor != pid:
+            ancestor = parents.get(ancestor, 0)
+        if ancestor == pid:
+            total += cpu
     return total
 
 
@@ -234,7 +242,9 @@ def _bench_one(
     per_device: int,
     batch: int,
     workers: int,
+    ingest_processes: int = 0,
 ) -> None:
+    label = f"{label}, ingest processes {ingest_processes}" if ingest_processes else label
     work = Path(tempfile.mkdtemp(prefix=f"kns-bench-week-{label}-"))
     try:
         questions = sync.write_pack(work / "pack")
@@ -270,7 +280,7 @@ def _bench_one(
             f"[{label}] round_bests rebuilt from the attempts: {kept:,} entrants in "
             f"{time.perf_counter() - started:.1f} s"
         )
-        with serve(config.data_dir, database_url, workers) as (url, server_pid):
+        with serve(config.data_dir, database_url, workers, ingest_processes) as (url, server_pid):
             session = _sign_in(url)
             _quiet_views(label, services.engine, session, url)
             started = time.perf_counter()
@@ -339,17 +349,32 @@ def bench_contest_week(
     devices: int = 30,
     seconds: float = 60.0,
     postgres_url: str = "",
-    per_device: int = 500,
+    per_device: int = 1500,
     batch: int = 50,
     workers: int = 0,
+    ingest_processes: tuple[int, ...] = (0,),
 ) -> None:
+    """Each ``ingest_processes`` value is a run of its own, one after the other (side by
+    side: 0 is the web worker ingesting itself, see server/ingest_processes.py)."""
     print(
         f"contest week: {os.cpu_count()} CPUs, {datetime.datetime.now():%Y-%m-%d %H:%M}, "
         "server, PCs and organiser on the same machine"
     )
-    _bench_one("sqlite", "", attempts, devices, seconds, per_device, batch, workers or 1)
+    for processes in ingest_processes:
+        _bench_one(
+            "sqlite", "", attempts, devices, seconds, per_device, batch, workers or 1, processes
+        )
     if postgres_url:
-        with _postgres(postgres_url) as url:
-            _bench_one(
-                "postgresql", url, attempts, devices, seconds, per_device, batch, workers or 2
-            )
+        for processes in ingest_processes:
+            with _postgres(postgres_url) as url:
+                _bench_one(
+                    "postgresql",
+                    url,
+                    attempts,
+                    devices,
+                    seconds,
+                    per_device,
+                    batch,
+                    workers or 2,
+                    processes,
+                )

@@ -203,7 +203,9 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(server_dir: Path, database_url: str, workers: int = 1) -> Iterator[tuple[str, int]]:
+def serve(
+    server_dir: Path, database_url: str, workers: int = 1, ingest_processes: int = 0
+) -> Iterator[tuple[str, int]]:
     """``skillsapp serve`` in its own process (``workers`` uvicorn workers); yields its URL
     and the process id."""
     port = _free_port()
@@ -211,7 +213,8 @@ def serve(server_dir: Path, database_url: str, workers: int = 1) -> Iterator[tup
     if database_url:
         command += ["--database-url", database_url]
     process = subprocess.Popen(
-        [*command, "--port", str(port), "--workers", str(workers)],
+        [*command, "--port", str(port), "--workers", str(workers)]
+        + ["--ingest-processes", str(ingest_processes)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -345,7 +348,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("bench", choices=["open-data", "contest-week"])
     parser.add_argument("--devices", type=int, default=30)
-    parser.add_argument("--per-device", type=int, default=500, help="attempts queued per PC")
+    parser.add_argument(
+        "--per-device",
+        type=int,
+        default=1500,
+        help="attempts queued per PC (enough that the PCs do not run out within 60 s)",
+    )
+    parser.add_argument(
+        "--ingest-processes",
+        default="0",
+        help="comma-separated: a run for each (0: web workers ingest; N: N processes each)",
+    )
     parser.add_argument("--batch", type=int, default=50, help="records per batch a PC posts")
     parser.add_argument("--workers", type=int, default=0, help="0: 1 on SQLite, 2 on PostgreSQL")
     parser.add_argument("--attempts", type=int, default=100_000)
@@ -372,6 +385,7 @@ def main() -> None:
             per_device=args.per_device,
             batch=args.batch,
             workers=args.workers,
+            ingest_processes=tuple(int(n) for n in args.ingest_processes.split(",")),
         )
 
 
