@@ -18,7 +18,7 @@ from web_helpers import csrf_of, signed_in
 pytest.importorskip("fastapi")
 from sqlalchemy import select, text, update  # noqa: E402
 
-from skillsapp.server import db, rankings, round_bests  # noqa: E402
+from skillsapp.server import db, migrations, rankings, round_bests  # noqa: E402
 from skillsapp.server.participation import participation  # noqa: E402
 from skillsapp.server.publish import load_contests  # noqa: E402
 
@@ -290,15 +290,15 @@ def test_a_commune_organiser_reviews_only_their_commune(province):
 
 def test_an_older_database_gains_the_review_columns(tmp_path):
     engine = db.make_engine(f"sqlite:///{tmp_path / 'old.db'}")
-    db.migrate(engine)
+    migrations.migrate(engine)
     with engine.begin() as conn:  # as a database made before step 005 looks
         conn.execute(text("DROP INDEX ix_attempts_round_ranking"))  # step 012's, on the columns
         conn.execute(text("DROP INDEX ix_attempts_awaiting"))  # step 014's, on review_status
         for name in ("review_status", "reviewed_by", "reviewed_at", "review_reason"):
             conn.execute(text(f"ALTER TABLE attempts DROP COLUMN {name}"))
         conn.execute(text("DELETE FROM schema_steps WHERE name = '005_attempt_review'"))
-    assert db.migrate(engine) == ["005_attempt_review"]
+    assert migrations.migrate(engine) == ["005_attempt_review"]
     columns = {c["name"] for c in db.inspect(engine).get_columns("attempts")}
     assert {"review_status", "reviewed_by", "reviewed_at", "review_reason"} <= columns
-    assert db.migrate(engine) == []
+    assert migrations.migrate(engine) == []
     engine.dispose()

@@ -20,7 +20,7 @@ from sqlalchemy import inspect, select, text
 from web_helpers import csrf_of, signed_in
 
 from skillsapp import geography
-from skillsapp.server import db, entrant_review, entrants, personal_data
+from skillsapp.server import db, entrant_review, entrants, migrations, personal_data
 from skillsapp.server import reports as server_reports
 
 HOAN_KIEM, BA_DINH = "00070", "00004"
@@ -437,8 +437,8 @@ def _sealed_by_the_schema_step(url, tmp_path, monkeypatch):
     config = ServerConfig(tmp_path / "old-server", url)
     config.data_dir.mkdir()
     engine = db.make_engine(config.db_url)
-    monkeypatch.setattr(db, "STEPS", db.STEPS[:3])
-    db.migrate(engine)
+    monkeypatch.setattr(migrations, "STEPS", migrations.STEPS[:3])
+    migrations.migrate(engine)
     monkeypatch.undo()
     with engine.begin() as conn:  # the columns as a server before step 006 had them
         conn.execute(text("ALTER TABLE registrations ADD COLUMN id_number VARCHAR(12)"))

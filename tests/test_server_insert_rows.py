@@ -20,7 +20,7 @@ from server_helpers import BACKENDS, postgres_database
 pytest.importorskip("sqlalchemy")
 from sqlalchemy import select  # noqa: E402
 
-from skillsapp.server import answer_rows, db  # noqa: E402
+from skillsapp.server import answer_rows, db, migrations  # noqa: E402
 from skillsapp.server.insert_rows import copy_rows, insert_ignore_rows  # noqa: E402
 
 # Characters a PostgreSQL array literal quotes or escapes, and some that need UTF-8.
@@ -97,7 +97,7 @@ def _engine(backend: str, tmp_path):
         if backend == "postgresql":
             url = stack.enter_context(postgres_database())
         engine = db.make_engine(url)
-        db.migrate(engine)
+        migrations.migrate(engine)
         try:
             yield engine
         finally:

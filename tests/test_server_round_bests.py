@@ -24,7 +24,7 @@ pytest.importorskip("fastapi")
 from sqlalchemy import select, text  # noqa: E402
 
 from skillsapp.engine.ranking import rank_round  # noqa: E402
-from skillsapp.server import db, entrant_review, rankings, review, round_bests  # noqa: E402
+from skillsapp.server import db, entrant_review, migrations, rankings, review, round_bests  # noqa: E402
 from skillsapp.server import reports as server_reports  # noqa: E402
 from skillsapp.server.publish import load_contests, publish_contest  # noqa: E402
 
@@ -206,10 +206,10 @@ def test_the_schema_step_fills_the_table_from_the_attempts_held(backend, tmp_pat
             conn.execute(text("DROP INDEX IF EXISTS ix_registrations_entrant"))
             conn.execute(text("DELETE FROM schema_steps WHERE name = '013_round_bests'"))
             rankings.bump(conn, [CONTEST])
-        assert db.migrate(engine) == ["013_round_bests"]
+        assert migrations.migrate(engine) == ["013_round_bests"]
         with engine.connect() as conn:
             assert _kept(conn) == expected
-        assert db.migrate(engine) == []
+        assert migrations.migrate(engine) == []
 
 
 def test_a_streamed_csv_sheet_is_the_file_the_export_writes(province_server, tmp_path, monkeypatch):

@@ -22,7 +22,7 @@ from web_helpers import signed_in
 pytest.importorskip("fastapi")
 
 from skillsapp.engine.ranking import rank_round  # noqa: E402
-from skillsapp.server import db, rankings, round_bests, round_exports, round_ranks  # noqa: E402
+from skillsapp.server import db, migrations, rankings, round_bests, round_exports, round_ranks  # noqa: E402
 from skillsapp.server import reports as server_reports  # noqa: E402
 from skillsapp.server.ingest import insert_ignore  # noqa: E402
 from skillsapp.server.personal_data import vault_for  # noqa: E402
@@ -255,7 +255,7 @@ def test_the_schema_step_stores_the_masked_forms_a_view_showed(backend, tmp_path
         with engine.begin() as conn:  # as a server before step 014 held its registrations
             conn.execute(update(r).values(id_number_masked=None, phone_masked=None))
             conn.execute(text("DELETE FROM schema_steps WHERE name = '014_round_views'"))
-        assert db.migrate(engine) == ["014_round_views"]
+        assert migrations.migrate(engine) == ["014_round_views"]
         with engine.connect() as conn:
             rows = conn.execute(select(r)).all()
         assert any(row.id_number_sealed for row in rows) and any(
@@ -266,7 +266,7 @@ def test_the_schema_step_stores_the_masked_forms_a_view_showed(backend, tmp_path
             assert row.phone_masked == rankings.masked(vault, row.phone_sealed, "phone")
             if row.id_number_masked:
                 assert "*" in row.id_number_masked and row.id_number_masked[:3] == "001"
-        assert db.migrate(engine) == []
+        assert migrations.migrate(engine) == []
 
 
 def test_a_synced_registration_is_stored_with_its_masked_forms(province_server, tmp_path):

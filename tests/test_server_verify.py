@@ -13,7 +13,7 @@ from sqlalchemy import func, select, text
 from skillsapp.content.serialize import contest_to_dict
 from skillsapp.engine.draw import contest_version
 from skillsapp.models import Contest, ContestRules, Round
-from skillsapp.server import db
+from skillsapp.server import db, migrations
 from skillsapp.server.ingest import Ingestor
 
 pytest.importorskip("fastapi")
@@ -38,8 +38,8 @@ def test_a_database_from_before_step_004_is_upgraded_without_losing_answers(
     sqlite = contextlib.nullcontext(f"sqlite:///{tmp_path / 'old.db'}")
     with postgres_database() if backend == "postgresql" else sqlite as url:
         engine = db.make_engine(url)
-        monkeypatch.setattr(db, "STEPS", db.STEPS[:3])
-        db.migrate(engine)
+        monkeypatch.setattr(migrations, "STEPS", migrations.STEPS[:3])
+        migrations.migrate(engine)
         monkeypatch.undo()
         contest = _contest()
         attempt_id = str(uuid.uuid4())
@@ -68,7 +68,7 @@ def test_a_database_from_before_step_004_is_upgraded_without_losing_answers(
                     {"id": answer_id, "attempt": attempt_id, "question": question},
                 )
 
-        assert db.migrate(engine)[0] == "004_attempt_verification"  # later steps follow
+        assert migrations.migrate(engine)[0] == "004_attempt_verification"  # later steps follow
 
         with engine.connect() as conn:
             versions = conn.execute(select(db.contest_versions)).all()

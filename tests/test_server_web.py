@@ -36,7 +36,7 @@ from web_helpers import (
 pytest.importorskip("fastapi")
 from sqlalchemy import func, select  # noqa: E402
 
-from skillsapp.server import db, rankings, round_bests  # noqa: E402
+from skillsapp.server import db, migrations, rankings, round_bests  # noqa: E402
 
 ROUND_PAGE = f"/rounds/{CONTEST}/{ROUND}"
 
@@ -398,11 +398,11 @@ def test_a_database_from_before_the_audit_table_gains_it(tmp_path, monkeypatch):
     from skillsapp.server.accounts import Accounts
 
     engine = db.make_engine(f"sqlite:///{tmp_path / 'old.db'}")
-    monkeypatch.setattr(db, "STEPS", db.STEPS[:2])
-    db.migrate(engine)
+    monkeypatch.setattr(migrations, "STEPS", migrations.STEPS[:2])
+    migrations.migrate(engine)
     assert "audit_log" not in db.table_names(engine)
     monkeypatch.undo()
-    assert db.migrate(engine)[0] == "003_audit"  # later steps follow
+    assert migrations.migrate(engine)[0] == "003_audit"  # later steps follow
     Accounts(engine).audit("tinh", "export_unmasked", {"round": ROUND})
     assert Accounts(engine).audit_entries()[0]["detail"] == {"round": ROUND}
     engine.dispose()

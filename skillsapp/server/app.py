@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy import Engine
 
 from skillsapp import __version__
-from skillsapp.server import db, personal_data, private_files
+from skillsapp.server import db, migrations, personal_data, private_files
 from skillsapp.server.accounts import Accounts
 from skillsapp.server.config import ServerConfig
 from skillsapp.server.errors import ApiError
@@ -70,7 +70,7 @@ def build_services(config: ServerConfig) -> Services:
     engine = db.make_engine(config.db_url)
     vault = personal_data.load_vault(config.data_dir, engine)  # before migrate: step 006 seals
     personal_data.attach(engine, vault)
-    db.migrate(engine)
+    migrations.migrate(engine)
     personal_data.remember_key(engine, vault)
     key = load_or_create_key(config.key_file)
     return Services(config, engine, Accounts(engine), Ingestor(engine), key, public_key_text(key))
