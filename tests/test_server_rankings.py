@@ -392,3 +392,37 @@ def test_views_arriving_during_a_computation_wait_for_it(tmp_path):
         rankings.bump(conn, [CONTEST])
     assert rankings.cached(engine, CONTEST, ROUND, compute) == "ranking" and len(calls) == 2
     engine.dispose()
+
+
+def test_the_masked_ranking_csv_is_kept_until_the_ranking_changes(
+    province_server, tmp_path, monkeypatch
+):
+    """A second download of an unchanged ranking CSV (another organiser's, or a refresh)
+    costs no query; a synced batch makes the next one computed again; the CSV with full ID
+    numbers is never kept."""
+    from skillsapp.server import round_ranks
+
+    device = HostileDevice(province_server, tmp_path)
+    device.send(device.honest_attempt(name=FIRST, right=12, seed=1))
+    calls = []
+    original = round_ranks.ranking_lines
+
+    def counted(engine, report):
+        calls.append(report.unmasked)
+        return original(engine, report)
+
+    monkeypatch.setattr(round_ranks, "ranking_lines", counted)
+    session, url = _province_session(province_server), province_server.url
+    first = session.get(f"{url}{ROUND_PAGE}/export.csv?sheet=xep-hang", timeout=30)
+    again = session.get(f"{url}{ROUND_PAGE}/export.csv?sheet=xep-hang", timeout=30)
+    assert first.status_code == again.status_code == 200
+    assert again.content == first.content and len(calls) == 1
+
+    assert device.send(device.honest_attempt(name=BETTER, right=18, seed=2))["rejected"] == []
+    assert _csv_names(session, url) == [("1", BETTER), ("2", FIRST)]
+    assert len(calls) == 2
+
+    for _ in range(2):
+        clear = session.get(f"{url}{ROUND_PAGE}/export.csv?sheet=xep-hang&unmasked=1", timeout=30)
+        assert clear.status_code == 200
+    assert calls[2:] == [True, True]  # computed for each download, never kept

@@ -106,9 +106,9 @@ class _Entry:
     value: object
 
 
-_cache: dict[tuple[str, str, str], _Entry] = {}  # (database URL, contest, round)
+_cache: dict[tuple[str, ...], _Entry] = {}  # (database URL, contest, round, *part)
 _cache_lock = threading.Lock()
-_computing: dict[tuple[str, str, str], threading.Lock] = {}
+_computing: dict[tuple[str, ...], threading.Lock] = {}
 
 
 def _fresh(entry: _Entry | None, stamp: tuple[int, int]) -> bool:
@@ -118,12 +118,19 @@ def _fresh(entry: _Entry | None, stamp: tuple[int, int]) -> bool:
     )
 
 
-def cached(engine: Engine, contest_id: str, round_id: str, compute: Callable[[Connection], T]) -> T:
-    """``compute(conn)`` for this round, reused while the contest's generation is the one it
-    was computed at. The generation is read first, in the same connection as ``compute``.
-    Views arriving while the round is being computed wait for that computation instead of
-    starting their own (one computation per round at a time in a process)."""
-    key = (str(engine.url), contest_id, round_id)
+def cached(
+    engine: Engine,
+    contest_id: str,
+    round_id: str,
+    compute: Callable[[Connection], T],
+    part: tuple[str, ...] = (),
+) -> T:
+    """``compute(conn)`` for this round (and ``part`` of it: another view of the same
+    round, e.g. its ranking CSV for one commune), reused while the contest's generation is
+    the one it was computed at. The generation is read first, in the same connection as
+    ``compute``. Views arriving while it is being computed wait for that computation
+    instead of starting their own (one computation per round and part at a time)."""
+    key = (str(engine.url), contest_id, round_id, *part)
     with engine.connect() as conn:
         stamp = generations(conn, contest_id)
         with _cache_lock:

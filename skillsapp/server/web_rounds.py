@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -15,8 +16,8 @@ from fastapi.responses import FileResponse, HTMLResponse, Response, StreamingRes
 from starlette.background import BackgroundTask
 
 from skillsapp.server import participation as participation_data
+from skillsapp.server import rankings, review, round_exports, round_ranks
 from skillsapp.server import reports as server_reports
-from skillsapp.server import review, round_exports, round_ranks
 from skillsapp.server.errors import ApiError
 from skillsapp.server.publish import load_contests
 from skillsapp.server.transfer import import_transfer, read_limited
@@ -197,8 +198,22 @@ def _export(
         )
     stem = _file_stem(report)
     if fmt == "csv" and sheet in round_exports.STREAMED_SHEETS:
+        chunks: Iterable[bytes]
+        if from_sql and not wants_unmasked:
+            # The masked ranking CSV is kept while the ranking is unchanged (a second
+            # download, or another organiser's, costs nothing); any batch that changes
+            # the contest makes the next download compute it again. Never the unmasked one.
+            chunks = rankings.cached(
+                services.engine,
+                contest_id,
+                round_id,
+                lambda _conn: list(round_exports.csv_chunks(report, sheet, services.engine)),
+                part=("ranking-csv", report.commune or ""),
+            )
+        else:
+            chunks = round_exports.csv_chunks(report, sheet, services.engine if from_sql else None)
         return StreamingResponse(
-            round_exports.csv_chunks(report, sheet, services.engine if from_sql else None),
+            iter(chunks),
             media_type="text/csv; charset=utf-8",
             headers={
                 "Content-Disposition": f'attachment; filename="{stem}-{sheet}.csv"',
