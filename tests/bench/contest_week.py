@@ -353,6 +353,7 @@ def bench_contest_week(
     batch: int = 50,
     workers: int = 0,
     ingest_processes: tuple[int, ...] = (0,),
+    backends: tuple[str, ...] = ("sqlite", "postgresql"),
 ) -> None:
     """Each ``ingest_processes`` value is a run of its own, one after the other (side by
     side: 0 is the web worker ingesting itself, see server/ingest_processes.py)."""
@@ -360,11 +361,11 @@ def bench_contest_week(
         f"contest week: {os.cpu_count()} CPUs, {datetime.datetime.now():%Y-%m-%d %H:%M}, "
         "server, PCs and organiser on the same machine"
     )
-    for processes in ingest_processes:
+    for processes in ingest_processes if "sqlite" in backends else ():
         _bench_one(
             "sqlite", "", attempts, devices, seconds, per_device, batch, workers or 1, processes
         )
-    if postgres_url:
+    if postgres_url and "postgresql" in backends:
         for processes in ingest_processes:
             with _postgres(postgres_url) as url:
                 _bench_one(

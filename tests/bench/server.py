@@ -355,6 +355,9 @@ def main() -> None:
         help="attempts queued per PC (enough that the PCs do not run out within 60 s)",
     )
     parser.add_argument(
+        "--backend", choices=["sqlite", "postgresql", "both"], default="both", help="contest-week"
+    )
+    parser.add_argument(
         "--ingest-processes",
         default="0",
         help="comma-separated: a run for each (0: web workers ingest; N: N processes each)",
@@ -386,6 +389,7 @@ def main() -> None:
             batch=args.batch,
             workers=args.workers,
             ingest_processes=tuple(int(n) for n in args.ingest_processes.split(",")),
+            backends=("sqlite", "postgresql") if args.backend == "both" else (args.backend,),
         )
 
 
