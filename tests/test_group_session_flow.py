@@ -7,7 +7,7 @@ import datetime
 
 import pytest
 from content_helpers import BUNDLED
-from live_records_helpers import T0, Player, play
+from live_records_helpers import T0, Player, answer, play
 from pypdf import PdfReader
 
 from skillsapp.content.checker import check_pack
@@ -203,3 +203,33 @@ def test_pdf_report_shows_the_phone_game_without_typed_names(content_store, tmp_
     assert ngettext("{n} player", "{n} players", 3).format(n=3) in text
     assert first.text[:30] in " ".join(text.split())
     assert format_percent(2 / 3) in text
+    # Every question was revealed: the group quiz table has them all, nothing apart.
+    assert summary.phone_quiz_apart == []
+    flat = " ".join(text.split())
+    assert (
+        " ".join(_("The group quiz results above include the answers given on phones.").split())
+        in flat
+    )
+
+
+def test_phone_answers_not_revealed_are_shown_apart(content_store, tmp_path):
+    """The app closed before the last reveal: the answers are kept and shown on their own."""
+    store = content_store
+    session = new_session(store)
+    first, second = flow.group_quiz_questions(store, session)[:2]
+    guests = [Player(f"p{i}", f"Khách {i}", None, T0) for i in range(4)]
+    game_id = play(store, session.id, guests, [first], [[first.correct[0]]] * 4)
+    recorder = store.live_games.recorder()
+    for index, guest in enumerate(guests[:3]):
+        choice = second.correct[0] if index else (second.correct[0] + 1) % len(second.options)
+        recorder.answer_recorded(
+            game_id, answer(game_id, guest.id, second.id, choice, second.correct[0])
+        )
+    recorder.close()
+    summary = flow.session_summary(store, session.id)
+    assert [o.question.id for o in summary.quiz] == [first.id]
+    (apart,) = summary.phone_quiz_apart
+    assert (apart.question.id, apart.answers, apart.right) == (second.id, 3, 2)
+    target = write_session_pdf(summary, tmp_path / "report.pdf", DAY)
+    flat = " ".join(" ".join(page.extract_text() for page in PdfReader(target).pages).split())
+    assert second.text[:30] in flat and format_percent(2 / 3) in flat

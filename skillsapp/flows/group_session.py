@@ -84,6 +84,14 @@ class SessionSummary:
     def average_right(self) -> float | None:
         return average_right(self.quiz)
 
+    @property
+    def phone_quiz_apart(self) -> list[PhoneOutcome]:
+        """The phone questions the group quiz results do not already show as they are: not
+        revealed (the game ended first), or counted again by hand, or asked in two games.
+        A single game revealed to the end leaves none: its tallies are the quiz results."""
+        totals = {o.question.id: o.total for o in self.quiz}
+        return [o for o in self.phone_quiz if totals.get(o.question.id) != o.answers]
+
 
 @dataclass(frozen=True)
 class SessionDefaults:

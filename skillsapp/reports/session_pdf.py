@@ -142,14 +142,16 @@ def _phone_section(doc, summary: SessionSummary) -> None:
             n=format_number(phone.answers)
         ),
     )
-    if not summary.phone_quiz:
+    apart = summary.phone_quiz_apart
+    if not apart:
+        _line(doc, _("The group quiz results above include the answers given on phones."), 11)
         return
     doc.set_font(FAMILY, "", 10)
     with doc.table(
         col_widths=(10, 130, 20, 22), text_align=("CENTER", "LEFT", "CENTER", "CENTER")
     ) as table:
         table.row(["#", _("Question"), _("Answers"), _("Right")])
-        for number, outcome in enumerate(summary.phone_quiz, start=1):
+        for number, outcome in enumerate(apart, start=1):
             share = outcome.share_right
             table.row(
                 [

@@ -210,7 +210,14 @@ class SessionReportScreen(TaskPage):
             )
         )
         self.body.addWidget(self.phone_totals)
-        for number, outcome in enumerate(self.summary.phone_quiz, start=1):
+        apart = self.summary.phone_quiz_apart
+        if not apart:
+            self.phone_totals.setText(
+                self.phone_totals.text()
+                + "\n"
+                + _("The group quiz results above include the answers given on phones.")
+            )
+        for number, outcome in enumerate(apart, start=1):
             share = outcome.share_right
             verdict = (
                 _("{percent} right").format(percent=format_percent(share))
