@@ -174,7 +174,10 @@ class GroupSessions:
 
     def attendance(self, session_id: str) -> int:
         """How many came: checked-in people plus anonymous phone players."""
-        return self.report(session_id).attendance
+        checked_in = self.db.execute(
+            "SELECT COUNT(*) FROM attendance WHERE session_id = ?", [session_id]
+        ).fetchone()[0]
+        return int(checked_in) + live_summary(self.db, session_id).anonymous_players
 
     def report(self, session_id: str) -> SessionReport:
         return SessionReport(
