@@ -289,3 +289,20 @@ def test_an_unrevealed_installed_question_is_tallied_over_all_its_options(store)
     recorder.close()
     store.sessions.close(session.id)
     assert store.sessions.quiz(session.id)[0].counts == (1,) + (0,) * (len(question.options) - 1)
+
+
+def test_the_tables_refuse_rows_without_their_keys(store):
+    session = new_session(store)
+    game_id = store.live_games.start(session.id, ["q1"], speed_bonus=False)
+    for sql, values in (
+        (
+            "INSERT INTO live_answers VALUES (?, NULL, 'q1', '[0]', 1, 1000, 'x', 5)",
+            [game_id],
+        ),
+        ("INSERT INTO live_answers VALUES (?, 'p1', NULL, '[0]', 1, 1000, 'x', 5)", [game_id]),
+        ("INSERT INTO live_players VALUES (?, NULL, 'Lan', NULL, 'x')", [game_id]),
+        ("INSERT INTO live_players VALUES ('no-such-game', 'p1', 'Lan', NULL, 'x')", []),
+        ("INSERT INTO live_players VALUES (?, 'p1', 'Lan', 'no-such-profile', 'x')", [game_id]),
+    ):
+        with pytest.raises(sqlite3.IntegrityError):
+            store.db.execute(sql, values)
