@@ -105,7 +105,7 @@ def test_multi_answer_questions_need_every_right_option(recorder):
     assert game.answer(a.id, "q3", [2, 0])[1].correct
     assert not game.answer(b.id, "q3", [0])[1].correct
     assert not game.answer(c.id, "q3", [0, 1, 2])[1].correct
-    assert game.reveal().counts == (2, 1, 2, 0)
+    assert game.reveal().counts == (3, 1, 2, 0)
 
 
 def test_late_answers_after_the_reveal_are_refused_and_not_stored(recorder):
