@@ -66,6 +66,8 @@ class LiveHost:
         if self.running:
             return self.url
         sock = self._bind()
+        self.port = sock.getsockname()[1]  # port 0: the system picked one (tests)
+        self.url = f"http://{self.address}:{self.port}/"
         hosts = [f"{self.address}:{self.port}"] + ([self.address] if self.port == 80 else [])
         self._app = create_app(self.game, hosts)
         config = uvicorn.Config(
