@@ -288,7 +288,7 @@ def create_app(game: LiveGame, hosts: Iterable[str] = ()) -> Starlette:
                 view = view_for(pid)
         finally:
             hub.unregister(pid, event)
-        return JSONResponse(view, status_code=200 if view.get("joined") else 401)
+        return JSONResponse(view)  # {"joined": false} when the cookie names no player
 
     async def events(request: Request) -> Response:
         hub.bind()
