@@ -31,128 +31,47 @@ from __future__ import annotations
 import datetime
 import secrets
 import threading
-import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
 
 from skillsapp.engine.scoring import mark
 from skillsapp.i18n import _
+from skillsapp.live.data import (
+    MAX_NAME,
+    AnswerOutcome,
+    Change,
+    LiveAnswer,
+    LivePlayer,
+    LiveRecorder,
+    LiveSnapshot,
+    Phase,
+    clean_name,
+    new_room_code,
+    utc_now,
+)
 from skillsapp.models import Question
 
-MAX_NAME = 40
+__all__ = [
+    "MAX_NAME",
+    "AnswerOutcome",
+    "Change",
+    "LiveAnswer",
+    "LiveGame",
+    "LivePlayer",
+    "LiveRecorder",
+    "LiveSnapshot",
+    "Phase",
+    "clean_name",
+    "new_room_code",
+    "utc_now",
+]
+
 MAX_PLAYERS = 500  # a commune hall; more would be someone flooding the game
 RIGHT_POINTS = 1000
 SPEED_POINTS = 500  # the most a speed bonus adds: an answer at once
 SPEED_WINDOW_MS = 20_000  # the bonus falls to 0 over this time after the question opens
 LEADERBOARD_SIZE = 10
 PENDING_WAIT_S = 10.0  # how long a reveal waits for answers already being stored
-
-
-def utc_now() -> datetime.datetime:
-    return datetime.datetime.now(datetime.UTC)
-
-
-def new_room_code() -> str:
-    """Six random digits for the projector: a phone must type them to join."""
-    return f"{secrets.randbelow(1_000_000):06d}"
-
-
-def clean_name(name: str) -> str:
-    """A display name as shown and stored: NFC, control and format characters dropped,
-    spaces collapsed. Raises ValueError (a message for the phone) when empty or too long.
-
-    >>> clean_name("  Nguyễn\\u200b   Thị\\tLan ")
-    'Nguyễn Thị Lan'
-    """
-    text = unicodedata.normalize("NFC", name or "")
-    kept = "".join(
-        " " if ch.isspace() else ch
-        for ch in text
-        if ch.isspace() or unicodedata.category(ch)[0] != "C"
-    )
-    cleaned = " ".join(kept.split())
-    if not cleaned:
-        raise ValueError(_("Please enter your name."))
-    if len(cleaned) > MAX_NAME:
-        raise ValueError(
-            _("The name is too long (at most {count} letters).").format(count=MAX_NAME)
-        )
-    return cleaned
-
-
-class Phase(StrEnum):
-    LOBBY = "lobby"
-    OPEN = "open"
-    REVEALED = "revealed"
-    FINISHED = "finished"
-
-
-class AnswerOutcome(StrEnum):
-    ACCEPTED = "accepted"
-    ALREADY = "already"  # same player & question answered before: idempotent, not an error
-    LATE = "late"
-    NOT_OPEN = "not_open"
-    BAD_CHOICE = "bad_choice"
-    UNKNOWN_PLAYER = "unknown_player"
-
-
-@dataclass(frozen=True)
-class LivePlayer:
-    id: str
-    name: str
-    profile_id: str | None
-    joined_at: datetime.datetime
-
-
-@dataclass(frozen=True)
-class LiveAnswer:
-    game_id: str
-    player_id: str
-    question_id: str
-    choices: tuple[int, ...]
-    correct: bool
-    points: int
-    answered_at: datetime.datetime
-    ms_after_open: int
-
-
-class LiveRecorder(Protocol):
-    """Stores the game as it happens; must be thread-safe and commit at once."""
-
-    def player_joined(self, game_id: str, player: LivePlayer) -> None: ...
-
-    def answer_recorded(self, game_id: str, answer: LiveAnswer) -> bool: ...
-
-    def question_revealed(
-        self, game_id: str, question_id: str, counts: tuple[int, ...]
-    ) -> None: ...
-
-    def game_finished(self, game_id: str) -> None: ...
-
-
-@dataclass(frozen=True)
-class LiveSnapshot:
-    phase: Phase
-    question_index: int
-    question_count: int
-    question: Question | None
-    players: int
-    answered: int
-    counts: tuple[int, ...] | None
-    leaderboard: tuple[tuple[str, int], ...]
-    version: int
-
-
-@dataclass(frozen=True)
-class Change:
-    """What a version bump changed: everyone's view (a question opened or was revealed,
-    the game ended) or only one player's (they joined or their answer was stored)."""
-
-    version: int
-    everyone: bool
-    player_id: str | None = None
 
 
 class LiveGame:

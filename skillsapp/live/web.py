@@ -336,8 +336,11 @@ def create_app(game: LiveGame, hosts: Iterable[str] = ()) -> Starlette:
         if not isinstance(question_id, str) or not isinstance(choices, list):
             return _message(_("Please choose an answer."), 400)
         outcome, _answer = await run_in_threadpool(game.answer, pid, question_id, choices)
-        body = {"outcome": outcome.value, "message": outcome_message(outcome)}
-        body["view"] = view_for(pid)
+        body = {
+            "outcome": outcome.value,
+            "message": outcome_message(outcome),
+            "view": view_for(pid),
+        }
         return JSONResponse(body, status_code=OUTCOME_STATUS[outcome])
 
     async def not_found(request: Request, exc: Exception) -> Response:
