@@ -83,16 +83,23 @@ def phone_browser(tmp_path):
 
 
 @pytest.fixture
-def hosted(tmp_path):
+def hosting(tmp_path):
+    """Starts a game with the given questions behind a real LiveHost."""
     # SKILLSAPP_TEST_LOCALES: a catalog with strings not merged into locales/ yet.
     test_locales = os.environ.get("SKILLSAPP_TEST_LOCALES")
     set_language("vi", directory=Path(test_locales) if test_locales else None)
     recorder = SqliteRecorder(tmp_path / "live.db")
-    game = LiveGame("g1", QUESTIONS, ROOM, recorder)
-    host = LiveHost(game, "127.0.0.1", 0)
-    host.start()
-    yield game, host, recorder
-    host.stop()
+    hosts: list[LiveHost] = []
+
+    def start(questions: list[Question]) -> tuple[LiveGame, LiveHost, SqliteRecorder]:
+        game = LiveGame("g1", questions, ROOM, recorder)
+        hosts.append(LiveHost(game, "127.0.0.1", 0))
+        hosts[-1].start()
+        return game, hosts[-1], recorder
+
+    yield start
+    for host in hosts:
+        host.stop()
     recorder.close()
     set_language("vi")
 
@@ -113,9 +120,11 @@ def _shot(driver, tmp_path: Path, name: str) -> Path:
     return path
 
 
-def test_a_resident_joins_taps_an_answer_and_reads_the_explanation(phone_browser, hosted, tmp_path):
+def test_a_resident_joins_taps_an_answer_and_reads_the_explanation(
+    phone_browser, hosting, tmp_path
+):
     driver = phone_browser
-    game, host, recorder = hosted
+    game, host, recorder = hosting(QUESTIONS)
     driver.get(f"{host.url}?room={ROOM}")  # the address in the QR code
     name_box = WebDriverWait(driver, WAIT_SECONDS).until(
         shown.visibility_of_element_located((By.ID, "name"))
@@ -160,3 +169,44 @@ def test_a_resident_joins_taps_an_answer_and_reads_the_explanation(phone_browser
     logs = driver.get_log("browser") if hasattr(driver, "get_log") else []
     errors = [e for e in logs if e.get("level") == "SEVERE" and "favicon" not in e["message"]]
     assert not errors, errors
+
+
+def test_without_event_source_the_page_long_polls_and_a_multi_answer_needs_send(
+    phone_browser, hosting, tmp_path
+):
+    """Old Android browsers have no EventSource: the page asks /state instead."""
+    driver = phone_browser
+    multi = Question(
+        id="q1",
+        topic="mat-khau",
+        difficulty="easy",
+        text="Mật khẩu nào an toàn? (chọn tất cả đáp án đúng)",
+        options=("123456", "Hoa-Sen-Nở-7-Giờ!", "ngaysinh1960", "Ca!Phe#Sua@Da2026"),
+        correct=(1, 3),
+        explanation="Mật khẩu dài, có chữ hoa, số và ký hiệu.",
+    )
+    game, host, recorder = hosting([multi])
+    driver.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument", {"source": "delete window.EventSource;"}
+    )
+    driver.get(f"{host.url}?room={ROOM}")
+    WebDriverWait(driver, WAIT_SECONDS).until(
+        shown.visibility_of_element_located((By.ID, "name"))
+    ).send_keys("Bà Tư")
+    assert driver.execute_script("return typeof window.EventSource") == "undefined"
+    driver.find_element(By.ID, "join-button").click()
+    _text_appears(driver, "wait-text", _("Waiting for the question…"))
+    game.open_next()
+    options = WebDriverWait(driver, WAIT_SECONDS).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#options button")
+    )
+    options[1].click()
+    driver.find_elements(By.CSS_SELECTOR, "#options button")[3].click()
+    assert recorder.rows("SELECT count(*) FROM answers") == [(0,)]  # nothing sent yet
+    driver.find_element(By.ID, "send").click()
+    _text_appears(driver, "q-status", _("Recorded"))
+    assert recorder.rows("SELECT choices, correct FROM answers") == [("1,3", 1)]
+    game.reveal()
+    _text_appears(driver, "explanation", "Mật khẩu dài")
+    assert driver.find_element(By.ID, "verdict").text == _("Right!")
+    _shot(driver, tmp_path, "live-phone-multi-revealed")

@@ -10,6 +10,7 @@ import json
 import random
 import re
 import socket
+from pathlib import Path
 
 import httpx
 import pytest
@@ -365,3 +366,13 @@ def test_the_host_says_why_it_cannot_start_and_stops_cleanly(recorder):
     assert not host.running
     with socket.create_server(("127.0.0.1", host.port)):
         pass  # the port is free again
+
+
+def test_the_phone_script_is_plain_es5_for_old_android_browsers():
+    """No arrow functions, let/const, template strings or fetch: Android 4.4's WebView and
+    old in-app browsers stop at the first one and the page stays blank."""
+    script = (Path(__file__).resolve().parent.parent / "skillsapp/live/phone/phone.js").read_text()
+    code = re.sub(r'"(?:[^"\\]|\\.)*"|/\*.*?\*/|//[^\n]*', '""', script, flags=re.S)
+    for pattern in (r"=>", r"\blet\b", r"\bconst\b", r"`", r"\bfetch\(", r"\bclass\b", r"\.\.\."):
+        assert not re.search(pattern, code), pattern
+    assert "XMLHttpRequest" in code and "EventSource" in code and "innerHTML" not in code
