@@ -291,6 +291,10 @@ def test_every_response_is_locked_down_and_nothing_but_the_game_is_served(hosted
             assert cross.status_code == 400
             huge = await c.post("/answer", json={"question_id": "q1", "choices": [0] * 5000})
             assert huge.status_code == 400
+            deep = await c.post(
+                "/answer", content=b"[" * 4000, headers={"content-type": "application/json"}
+            )
+            assert deep.status_code == 400
             spoofed = await c.get("/", headers={"host": "attacker.example"})
             assert spoofed.status_code == 400  # DNS rebinding: only our own address
 

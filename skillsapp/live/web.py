@@ -200,7 +200,7 @@ async def _json_body(request: Request) -> dict[str, Any] | None:
             return None
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: "[[[[…" nested thousands deep
         return None
     return data if isinstance(data, dict) else None
 
