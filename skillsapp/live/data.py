@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import secrets
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -124,3 +125,20 @@ class Change:
     version: int
     everyone: bool
     player_id: str | None = None
+
+
+def valid_choices(question: Question, choices: Sequence[int]) -> tuple[int, ...] | None:
+    """The chosen option indexes, ascending, or None when they make no answer: none,
+    out of range, repeated, or several for a one-answer question."""
+    if isinstance(choices, str | bytes) or not all(
+        isinstance(c, int) and not isinstance(c, bool) for c in choices
+    ):
+        return None
+    picked = tuple(sorted(choices))
+    if not picked or len(set(picked)) != len(picked):
+        return None
+    if any(c < 0 or c >= len(question.options) for c in picked):
+        return None
+    if not question.is_multi and len(picked) != 1:
+        return None
+    return picked

@@ -48,6 +48,7 @@ from skillsapp.live.data import (
     clean_name,
     new_room_code,
     utc_now,
+    valid_choices,
 )
 from skillsapp.models import Question
 
@@ -116,7 +117,13 @@ class LiveGame:
 
     def roster(self) -> list[tuple[str, str]]:
         """The session's checked-in residents (profile id, name) a phone may pick from."""
-        return list(self._roster.items())
+        with self._lock:
+            return list(self._roster.items())
+
+    def set_roster(self, roster: Sequence[tuple[str, str]]) -> None:
+        """Replace the check-in list (the leader checked someone in during the game)."""
+        with self._lock:
+            self._roster = {profile_id: name for profile_id, name in roster}
 
     def check_room_code(self, typed: str) -> bool:
         typed = "".join((typed or "").split())
@@ -127,9 +134,11 @@ class LiveGame:
         name a second time (a phone that lost its cookie). Raises ValueError with a
         message for the phone."""
         if profile_id is not None:
-            if profile_id not in self._roster:
+            with self._lock:
+                listed = self._roster.get(profile_id)
+            if listed is None:
                 raise ValueError(_("This name is not on the check-in list."))
-            name = self._roster[profile_id]
+            name = listed
         cleaned = clean_name(name)
         with self._joining:
             with self._lock:
@@ -169,7 +178,7 @@ class LiveGame:
                 if question_id in self._asked:
                     return AnswerOutcome.LATE, None
                 return AnswerOutcome.NOT_OPEN, None
-            picked = _valid_choices(question, choices)
+            picked = valid_choices(question, choices)
             if picked is None:
                 return AnswerOutcome.BAD_CHOICE, None
             now = self._clock()
@@ -376,20 +385,3 @@ class LiveGame:
             key=lambda p: (-self._totals.get(p.id, 0), p.joined_at),
         )[:LEADERBOARD_SIZE]
         return tuple((p.name, self._totals.get(p.id, 0)) for p in best)
-
-
-def _valid_choices(question: Question, choices: Sequence[int]) -> tuple[int, ...] | None:
-    """The chosen option indexes, ascending, or None when they make no answer: none,
-    out of range, repeated, or several for a one-answer question."""
-    if isinstance(choices, str | bytes) or not all(
-        isinstance(c, int) and not isinstance(c, bool) for c in choices
-    ):
-        return None
-    picked = tuple(sorted(choices))
-    if not picked or len(set(picked)) != len(picked):
-        return None
-    if any(c < 0 or c >= len(question.options) for c in picked):
-        return None
-    if not question.is_multi and len(picked) != 1:
-        return None
-    return picked
