@@ -1,0 +1,190 @@
+"""The projector during a phone game. Before the first question: a large QR code of the
+join address, the address typed out, the room code, the Wi-Fi's own QR code when the
+leader gave the network, and how many have joined. Then each question as the group quiz
+shows it (:class:`~skillsapp.ui.sessions.group_quiz.QuizProjection`), with how many have
+answered — never who — then the same bar chart and explanation; an optional leaderboard.
+
+The leader's screen (:mod:`skillsapp.ui.sessions.phone_control`) drives it from the game's
+snapshots; nothing here talks to the network or the database.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from skillsapp.i18n import _, format_number, ngettext
+from skillsapp.live.qr import qr_modules
+from skillsapp.models import Question
+from skillsapp.ui.sessions.group_quiz import QuizProjection
+from skillsapp.ui.sessions.presentation import text_label
+from skillsapp.ui.sessions.qr_code import QrCode
+from skillsapp.ui.shell.context import AppContext
+
+
+def spaced_code(code: str) -> str:
+    """ "482913" → "482 913": six digits read aloud in two halves."""
+    return f"{code[:3]} {code[3:]}" if len(code) == 6 else code
+
+
+def plain_label(text: str, name: str = "", wrap: bool = True) -> QLabel:
+    """A label for what residents typed (names): shown as text, never as markup."""
+    label = text_label(text, name, wrap)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
+
+class PhoneProjection(QuizProjection):
+    """The room's view of a phone game; :class:`PhoneGameControl` calls its ``show_*``."""
+
+    EXTRA_STYLE = (
+        QuizProjection.EXTRA_STYLE
+        + """
+    QLabel#roomcode {{ font-size: {big}pt; font-weight: 800; }}
+    QLabel#address {{ font-size: {big}pt; font-weight: 700; }}
+    """
+    )
+
+    def __init__(self, context: AppContext, join_url: str, typed: str, room: str,
+                 wifi: tuple[str, str] | None = None) -> None:  # fmt: skip
+        super().__init__(context)
+        self.setWindowTitle(_("Play on phones"))
+        self.join_url = join_url
+        self.lobby_screen = self._build_lobby(join_url, typed, room, wifi)
+        self.board_screen, self.board_box = self._build_board()
+        self.stack.addWidget(self.lobby_screen)
+        self.stack.addWidget(self.board_screen)
+        self.board_lines: list[QLabel] = []
+        # How many answered, under the options; how to join stays in a corner for latecomers.
+        self.answered_label = text_label("", "subtitle")
+        column = self.question_screen.layout()
+        column.insertWidget(3, self.answered_label)
+        self.join_hint = text_label(
+            _("Join: {address} · room {code}").format(address=typed, code=spaced_code(room)),
+            "counter",
+        )
+        column.insertWidget(1, self.join_hint)
+        self.show_lobby(0)
+
+    # -- building -------------------------------------------------------------------------
+    def _build_lobby(self, join_url: str, typed: str, room: str, wifi) -> QWidget:
+        screen = QWidget()
+        row = QHBoxLayout(screen)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(32)
+        self.join_code = QrCode(minimum=300)
+        self.join_code.set_modules(
+            qr_modules(join_url), _("QR code of the address {address}").format(address=join_url)
+        )
+        row.addWidget(self.join_code, 1)
+
+        column = QVBoxLayout()
+        column.setSpacing(8)
+        column.addWidget(text_label(_("Play on your phone"), "title"))
+        column.addWidget(text_label(_("Scan the code with the phone's camera, or open:"), ""))
+        self.address_label = text_label(typed, "address")
+        self.address_label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        column.addWidget(self.address_label)
+        column.addWidget(text_label(_("Room code:"), ""))
+        self.room_label = text_label(spaced_code(room), "roomcode", wrap=False)
+        self.room_label.setAccessibleName(_("Room code {code}").format(code=room))
+        column.addWidget(self.room_label)
+        self.wifi_code: QrCode | None = None
+        self.wifi_label: QLabel | None = None
+        if wifi is not None:
+            name, payload = wifi
+            wifi_row = QHBoxLayout()
+            wifi_row.setSpacing(16)
+            self.wifi_code = QrCode(minimum=170)
+            self.wifi_code.set_modules(
+                qr_modules(payload), _("QR code to join the Wi-Fi {name}").format(name=name)
+            )
+            wifi_row.addWidget(self.wifi_code, 1)
+            self.wifi_label = plain_label(
+                _("Not on the Wi-Fi yet? Scan this first: {name}").format(name=name), "counter"
+            )
+            wifi_row.addWidget(self.wifi_label, 1)
+            column.addLayout(wifi_row, 1)
+        self.joined_label = text_label("", "good")
+        column.addWidget(self.joined_label)
+        column.addStretch(0 if wifi is not None else 1)
+        row.addLayout(column, 1)
+        return screen
+
+    def _build_board(self) -> tuple[QWidget, QVBoxLayout]:
+        screen = QWidget()
+        column = QVBoxLayout(screen)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(8)
+        column.addWidget(text_label(_("Leaderboard"), "title"))
+        box = QVBoxLayout()
+        box.setSpacing(4)
+        column.addLayout(box)
+        return screen, box
+
+    # -- showing --------------------------------------------------------------------------
+    def _fill_height(self, fill: bool) -> None:
+        """The lobby takes the whole window (the QR code grows); other screens keep theirs."""
+        column = self.content.layout()
+        column.setStretch(0, 1 if fill else 0)
+        column.setStretch(1, 0 if fill else 1)
+
+    def show_lobby(self, players: int) -> None:
+        self._fill_height(True)
+        self.stack.setCurrentWidget(self.lobby_screen)
+        self.set_players(players)
+        self.refit()
+
+    def set_players(self, players: int) -> None:
+        text = ngettext("{n} person has joined", "{n} people have joined", players).format(
+            n=format_number(players)
+        )
+        if self.joined_label.text() != text:
+            self.joined_label.setText(text)
+            self.joined_label.setAccessibleName(text)
+
+    def show_question(self, question: Question, index: int, total: int) -> None:
+        self._fill_height(False)
+        self.set_answered(0, None)
+        super().show_question(question, index, total)
+
+    def set_answered(self, answered: int, players: int | None) -> None:
+        if players:
+            text = _("{answered} of {players} have answered").format(
+                answered=format_number(answered), players=format_number(players)
+            )
+        else:
+            text = ngettext("{n} person has answered", "{n} people have answered", answered)
+            text = text.format(n=format_number(answered))
+        if self.answered_label.text() != text:
+            self.answered_label.setText(text)
+            self.answered_label.setAccessibleName(text)
+
+    def show_answer(self, question: Question, counts: list[int]) -> None:
+        super().show_answer(question, counts)
+
+    def show_leaderboard(self, rows: tuple[tuple[str, int], ...]) -> None:
+        self._fill_height(False)
+        for label in self.board_lines:
+            label.setParent(None)
+            label.deleteLater()
+        self.board_lines = []
+        if not rows:
+            rows_text = [_("Nobody has points yet.")]
+        else:
+            rows_text = [
+                _("{rank}. {name} — {points} points").format(
+                    rank=rank, name=name, points=format_number(points)
+                )
+                for rank, (name, points) in enumerate(rows, start=1)
+            ]
+        for text in rows_text:
+            label = plain_label(text)
+            self.board_box.addWidget(label)
+            self.board_lines.append(label)
+        self.stack.setCurrentWidget(self.board_screen)
+        self.refit()
+
+    def show_end(self, outcomes) -> None:
+        self._fill_height(False)
+        super().show_end(outcomes)
