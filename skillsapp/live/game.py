@@ -1,0 +1,472 @@
+"""One live quiz played on residents' phones: who joined, which question is open, who
+answered what, and the points.
+
+The leader's screen calls :meth:`LiveGame.open_next`, :meth:`LiveGame.reveal` and
+:meth:`LiveGame.finish`; the hall web server calls :meth:`LiveGame.join`,
+:meth:`LiveGame.answer` and :meth:`LiveGame.player_view` from its own thread. Every
+method is thread-safe. The recorder (SQLite) is called outside the state lock so a slow
+write never holds up the leader's screen, yet an answer counts, and is acknowledged to
+the phone, only once the recorder has stored it.
+
+>>> from skillsapp.models import Question
+>>> class Nothing:
+...     def player_joined(self, game_id, player): pass
+...     def answer_recorded(self, game_id, answer): return True
+...     def question_revealed(self, game_id, question_id, counts): pass
+...     def game_finished(self, game_id): pass
+>>> q = Question("q1", "t", "easy", "2 + 2?", ("3", "4"), (1,), "Hai cộng hai là bốn.")
+>>> game = LiveGame("g1", [q], "123456", Nothing())
+>>> lan = game.join("  Lan  ")
+>>> game.open_next().phase
+<Phase.OPEN: 'open'>
+>>> outcome, answer = game.answer(lan.id, "q1", [1])
+>>> outcome, answer.points
+(<AnswerOutcome.ACCEPTED: 'accepted'>, 1000)
+>>> game.reveal().counts
+(0, 1)
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+import threading
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Protocol
+
+from skillsapp.engine.scoring import mark
+from skillsapp.i18n import _
+from skillsapp.models import Question
+
+MAX_NAME = 40
+MAX_PLAYERS = 500  # a commune hall; more would be someone flooding the game
+RIGHT_POINTS = 1000
+SPEED_POINTS = 500  # the most a speed bonus adds: an answer at once
+SPEED_WINDOW_MS = 20_000  # the bonus falls to 0 over this time after the question opens
+LEADERBOARD_SIZE = 10
+PENDING_WAIT_S = 10.0  # how long a reveal waits for answers already being stored
+
+
+def utc_now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+def new_room_code() -> str:
+    """Six random digits for the projector: a phone must type them to join."""
+    return f"{secrets.randbelow(1_000_000):06d}"
+
+
+def clean_name(name: str) -> str:
+    """A display name as shown and stored: NFC, control and format characters dropped,
+    spaces collapsed. Raises ValueError (a message for the phone) when empty or too long.
+
+    >>> clean_name("  Nguyễn\\u200b   Thị\\tLan ")
+    'Nguyễn Thị Lan'
+    """
+    text = unicodedata.normalize("NFC", name or "")
+    kept = "".join(
+        " " if ch.isspace() else ch
+        for ch in text
+        if ch.isspace() or unicodedata.category(ch)[0] != "C"
+    )
+    cleaned = " ".join(kept.split())
+    if not cleaned:
+        raise ValueError(_("Please enter your name."))
+    if len(cleaned) > MAX_NAME:
+        raise ValueError(
+            _("The name is too long (at most {count} letters).").format(count=MAX_NAME)
+        )
+    return cleaned
+
+
+class Phase(StrEnum):
+    LOBBY = "lobby"
+    OPEN = "open"
+    REVEALED = "revealed"
+    FINISHED = "finished"
+
+
+class AnswerOutcome(StrEnum):
+    ACCEPTED = "accepted"
+    ALREADY = "already"  # same player & question answered before: idempotent, not an error
+    LATE = "late"
+    NOT_OPEN = "not_open"
+    BAD_CHOICE = "bad_choice"
+    UNKNOWN_PLAYER = "unknown_player"
+
+
+@dataclass(frozen=True)
+class LivePlayer:
+    id: str
+    name: str
+    profile_id: str | None
+    joined_at: datetime.datetime
+
+
+@dataclass(frozen=True)
+class LiveAnswer:
+    game_id: str
+    player_id: str
+    question_id: str
+    choices: tuple[int, ...]
+    correct: bool
+    points: int
+    answered_at: datetime.datetime
+    ms_after_open: int
+
+
+class LiveRecorder(Protocol):
+    """Stores the game as it happens; must be thread-safe and commit at once."""
+
+    def player_joined(self, game_id: str, player: LivePlayer) -> None: ...
+
+    def answer_recorded(self, game_id: str, answer: LiveAnswer) -> bool: ...
+
+    def question_revealed(
+        self, game_id: str, question_id: str, counts: tuple[int, ...]
+    ) -> None: ...
+
+    def game_finished(self, game_id: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class LiveSnapshot:
+    phase: Phase
+    question_index: int
+    question_count: int
+    question: Question | None
+    players: int
+    answered: int
+    counts: tuple[int, ...] | None
+    leaderboard: tuple[tuple[str, int], ...]
+    version: int
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a version bump changed: everyone's view (a question opened or was revealed,
+    the game ended) or only one player's (they joined or their answer was stored)."""
+
+    version: int
+    everyone: bool
+    player_id: str | None = None
+
+
+class LiveGame:
+    def __init__(
+        self,
+        game_id: str,
+        questions: Sequence[Question],
+        room_code: str,
+        recorder: LiveRecorder,
+        roster: Sequence[tuple[str, str]] = (),
+        speed_bonus: bool = False,
+        clock: Callable[[], datetime.datetime] = utc_now,
+    ) -> None:
+        self.game_id = game_id
+        self.room_code = room_code
+        self.speed_bonus = speed_bonus
+        self._questions = tuple(questions)
+        self._recorder = recorder
+        self._roster = {profile_id: name for profile_id, name in roster}
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
+        self._leader = threading.Lock()  # open/reveal/finish one at a time, in order
+        self._joining = threading.Lock()  # one join at a time: a profile joins once
+        self._phase = Phase.LOBBY
+        self._index = -1
+        self._opened_at: datetime.datetime | None = None
+        self._accepting = False
+        self._players: dict[str, LivePlayer] = {}
+        self._by_profile: dict[str, str] = {}
+        self._answers: dict[tuple[str, str], LiveAnswer] = {}  # (player, question) stored
+        self._pending: dict[tuple[str, str], LiveAnswer] = {}  # being stored right now
+        self._totals: dict[str, int] = {}
+        self._counts: dict[str, tuple[int, ...]] = {}  # question id -> tally at reveal
+        self._asked: set[str] = set()
+        self._version = 0
+        self._stage_version = 0
+        self._player_versions: dict[str, int] = {}
+        self._listeners: list[Callable[[Change], None]] = []
+
+    # --- the phones' side -----------------------------------------------------------
+
+    def roster(self) -> list[tuple[str, str]]:
+        """The session's checked-in residents (profile id, name) a phone may pick from."""
+        return list(self._roster.items())
+
+    def check_room_code(self, typed: str) -> bool:
+        typed = "".join((typed or "").split())
+        return secrets.compare_digest(typed.encode(), self.room_code.encode())
+
+    def join(self, name: str, profile_id: str | None = None) -> LivePlayer:
+        """A new player, or the same one again when a checked-in resident picks their
+        name a second time (a phone that lost its cookie). Raises ValueError with a
+        message for the phone."""
+        if profile_id is not None:
+            if profile_id not in self._roster:
+                raise ValueError(_("This name is not on the check-in list."))
+            name = self._roster[profile_id]
+        cleaned = clean_name(name)
+        with self._joining:
+            with self._lock:
+                if profile_id is not None and profile_id in self._by_profile:
+                    return self._players[self._by_profile[profile_id]]
+                if len(self._players) >= MAX_PLAYERS:
+                    raise ValueError(_("The game is full."))
+            player = LivePlayer(secrets.token_urlsafe(16), cleaned, profile_id, self._clock())
+            self._recorder.player_joined(self.game_id, player)
+            with self._lock:
+                self._players[player.id] = player
+                self._totals[player.id] = 0
+                if profile_id is not None:
+                    self._by_profile[profile_id] = player.id
+                self._bump(Change(0, False, player.id))
+        return player
+
+    def player(self, player_id: str) -> LivePlayer | None:
+        with self._lock:
+            return self._players.get(player_id)
+
+    def answer(
+        self, player_id: str, question_id: str, choices: Sequence[int]
+    ) -> tuple[AnswerOutcome, LiveAnswer | None]:
+        """Take a player's answer. ACCEPTED only once the recorder stored it; a resend
+        gets ALREADY with the stored answer."""
+        key = (player_id, question_id)
+        with self._lock:
+            if player_id not in self._players:
+                return AnswerOutcome.UNKNOWN_PLAYER, None
+            while key in self._pending:  # the same answer sent twice at once
+                self._changed.wait(PENDING_WAIT_S)
+            if key in self._answers:
+                return AnswerOutcome.ALREADY, self._answers[key]
+            question = self._current()
+            if question is None or question.id != question_id or not self._accepting:
+                if question_id in self._asked:
+                    return AnswerOutcome.LATE, None
+                return AnswerOutcome.NOT_OPEN, None
+            picked = _valid_choices(question, choices)
+            if picked is None:
+                return AnswerOutcome.BAD_CHOICE, None
+            now = self._clock()
+            assert self._opened_at is not None
+            ms = max(0, int((now - self._opened_at).total_seconds() * 1000))
+            right = mark(question, picked) == 1.0
+            answer = LiveAnswer(
+                self.game_id,
+                player_id,
+                question_id,
+                picked,
+                right,
+                self._points(right, ms),
+                now,
+                ms,
+            )
+            self._pending[key] = answer
+        try:
+            fresh = self._recorder.answer_recorded(self.game_id, answer)
+        except BaseException:
+            with self._lock:
+                del self._pending[key]
+                self._changed.notify_all()
+            raise
+        with self._lock:
+            del self._pending[key]
+            self._answers[key] = answer
+            self._totals[player_id] = self._totals.get(player_id, 0) + answer.points
+            self._bump(Change(0, False, player_id))
+        return (AnswerOutcome.ACCEPTED if fresh else AnswerOutcome.ALREADY), answer
+
+    def player_view(self, player_id: str) -> dict[str, Any]:
+        """What one phone shows, as JSON-able data. ``version`` is the last change this
+        player can see (the phone waits for a higher one)."""
+        with self._lock:
+            player = self._players.get(player_id)
+            if player is None:
+                return {"joined": False, "phase": self._phase.value}
+            view: dict[str, Any] = {
+                "joined": True,
+                "version": max(self._stage_version, self._player_versions.get(player_id, 0)),
+                "phase": self._phase.value,
+                "name": player.name,
+                "question_index": self._index,
+                "question_count": len(self._questions),
+                "total": self._totals.get(player_id, 0),
+                "rank": self._rank(player_id),
+                "players": len(self._players),
+            }
+            question = self._current()
+            if question is not None and self._phase in (Phase.OPEN, Phase.REVEALED):
+                view["question"] = {
+                    "id": question.id,
+                    "text": question.text,
+                    "options": list(question.options),
+                    "multi": question.is_multi,
+                }
+                answer = self._answers.get((player_id, question.id))
+                view["answer"] = None if answer is None else {"choices": list(answer.choices)}
+                if self._phase is Phase.REVEALED:
+                    view["correct"] = list(question.correct)
+                    view["explanation"] = question.explanation
+                    view["right"] = None if answer is None else answer.correct
+                    view["points"] = 0 if answer is None else answer.points
+            return view
+
+    # --- the leader's side ----------------------------------------------------------
+
+    def open_next(self) -> LiveSnapshot:
+        """Show the next question on the phones (from the lobby or after a reveal)."""
+        with self._leader, self._lock:
+            if self._phase not in (Phase.LOBBY, Phase.REVEALED):
+                raise RuntimeError(f"cannot open a question while {self._phase}")
+            if self._index + 1 >= len(self._questions):
+                raise RuntimeError("no more questions")
+            self._index += 1
+            self._phase = Phase.OPEN
+            self._opened_at = self._clock()
+            self._accepting = True
+            self._asked.add(self._questions[self._index].id)
+            self._bump(Change(0, True))
+            return self._snapshot()
+
+    def reveal(self) -> LiveSnapshot:
+        """Close answers (waiting for those being stored), tally and record the counts."""
+        with self._leader:
+            with self._lock:
+                if self._phase is Phase.REVEALED:
+                    return self._snapshot()
+                if self._phase is not Phase.OPEN:
+                    raise RuntimeError(f"cannot reveal while {self._phase}")
+                question_id, counts = self._close_question()
+                snapshot = self._snapshot()
+            self._recorder.question_revealed(self.game_id, question_id, counts)
+            return snapshot
+
+    def finish(self) -> LiveSnapshot:
+        """End the game; an open question is tallied first. Calling it again does nothing."""
+        with self._leader:
+            with self._lock:
+                if self._phase is Phase.FINISHED:
+                    return self._snapshot()
+                closed = self._close_question() if self._phase is Phase.OPEN else None
+                self._phase = Phase.FINISHED
+                self._bump(Change(0, True))
+                snapshot = self._snapshot()
+            if closed is not None:
+                self._recorder.question_revealed(self.game_id, *closed)
+            self._recorder.game_finished(self.game_id)
+            return snapshot
+
+    def snapshot(self) -> LiveSnapshot:
+        with self._lock:
+            return self._snapshot()
+
+    def wait_for_change(self, version: int, timeout: float) -> int:
+        """Block until the version differs from ``version`` (or ``timeout`` seconds pass);
+        returns the current version."""
+        with self._lock:
+            self._changed.wait_for(lambda: self._version != version, timeout)
+            return self._version
+
+    def subscribe(self, listener: Callable[[Change], None]) -> Callable[[], None]:
+        """Call ``listener`` after every change (from the changing thread, under the
+        game's lock: it must only hand the news on). Returns a function that unsubscribes."""
+        with self._lock:
+            self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if listener in self._listeners:
+                    self._listeners.remove(listener)
+
+        return unsubscribe
+
+    # --- inside the lock ------------------------------------------------------------
+
+    def _current(self) -> Question | None:
+        return self._questions[self._index] if 0 <= self._index < len(self._questions) else None
+
+    def _close_question(self) -> tuple[str, tuple[int, ...]]:
+        self._accepting = False
+        self._changed.wait_for(lambda: not self._pending, PENDING_WAIT_S)
+        question = self._current()
+        assert question is not None
+        tally = [0] * len(question.options)
+        for (_player, question_id), answer in self._answers.items():
+            if question_id == question.id:
+                for choice in answer.choices:
+                    tally[choice] += 1
+        counts = tuple(tally)
+        self._counts[question.id] = counts
+        self._phase = Phase.REVEALED
+        self._bump(Change(0, True))
+        return question.id, counts
+
+    def _points(self, right: bool, ms: int) -> int:
+        if not right:
+            return 0
+        if not self.speed_bonus:
+            return RIGHT_POINTS
+        left = max(0.0, 1.0 - ms / SPEED_WINDOW_MS)
+        return RIGHT_POINTS + round(SPEED_POINTS * left)
+
+    def _rank(self, player_id: str) -> int:
+        mine = self._totals.get(player_id, 0)
+        return 1 + sum(1 for points in self._totals.values() if points > mine)
+
+    def _bump(self, change: Change) -> None:
+        self._version += 1
+        change = Change(self._version, change.everyone, change.player_id)
+        if change.everyone:
+            self._stage_version = self._version
+        elif change.player_id is not None:
+            self._player_versions[change.player_id] = self._version
+        self._changed.notify_all()
+        for listener in self._listeners:
+            listener(change)
+
+    def _snapshot(self) -> LiveSnapshot:
+        question = self._current()
+        answered = (
+            sum(1 for (_p, q) in self._answers if q == question.id) if question is not None else 0
+        )
+        return LiveSnapshot(
+            phase=self._phase,
+            question_index=self._index,
+            question_count=len(self._questions),
+            question=question,
+            players=len(self._players),
+            answered=answered,
+            counts=self._counts.get(question.id) if question is not None else None,
+            leaderboard=self._leaderboard(),
+            version=self._version,
+        )
+
+    def _leaderboard(self) -> tuple[tuple[str, int], ...]:
+        best = sorted(
+            self._players.values(),
+            key=lambda p: (-self._totals.get(p.id, 0), p.joined_at),
+        )[:LEADERBOARD_SIZE]
+        return tuple((p.name, self._totals.get(p.id, 0)) for p in best)
+
+
+def _valid_choices(question: Question, choices: Sequence[int]) -> tuple[int, ...] | None:
+    """The chosen option indexes, ascending, or None when they make no answer: none,
+    out of range, repeated, or several for a one-answer question."""
+    if isinstance(choices, str | bytes) or not all(
+        isinstance(c, int) and not isinstance(c, bool) for c in choices
+    ):
+        return None
+    picked = tuple(sorted(choices))
+    if not picked or len(set(picked)) != len(picked):
+        return None
+    if any(c < 0 or c >= len(question.options) for c in picked):
+        return None
+    if not question.is_multi and len(picked) != 1:
+        return None
+    return picked
