@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from skillsapp.storage.connection import Database
 from skillsapp.storage.ids import new_id, utc_now_iso
+from skillsapp.storage.live_figures import live_summary
 from skillsapp.storage.outbox import Outbox
 
 
@@ -35,6 +36,13 @@ class SessionReport:
     session: GroupSession
     attendees: list[str] = field(default_factory=list)  # display names
     quiz: list[SessionQuizItem] = field(default_factory=list)
+    phone_anonymous: int = 0  # phone players who typed a name: counted, never named
+
+    @property
+    def attendance(self) -> int:
+        """How many came: checked-in people plus anonymous phone players (see
+        :mod:`skillsapp.storage.live_figures` for why those are not summed over games)."""
+        return len(self.attendees) + self.phone_anonymous
 
 
 class GroupSessions:
@@ -164,35 +172,45 @@ class GroupSessions:
         )
         return [SessionQuizItem(r[0], tuple(json.loads(r[1]))) for r in rows]
 
+    def attendance(self, session_id: str) -> int:
+        """How many came: checked-in people plus anonymous phone players."""
+        return self.report(session_id).attendance
+
     def report(self, session_id: str) -> SessionReport:
         return SessionReport(
             self.get(session_id),
             [name for _id, name in self.attendees(session_id)],
             self.quiz(session_id),
+            live_summary(self.db, session_id).anonymous_players,
         )
 
     def close(self, session_id: str) -> SessionReport:
-        """Close the session and queue its report for the province (no names leave: counts only)."""
-        report = self.report(session_id)
+        """Close the session and queue its report for the province (no names leave: counts only).
+
+        ``attendance`` counts checked-in people plus anonymous phone players; a session
+        with a phone game adds ``phone_players`` (of them, those who played on a phone),
+        ``phone_answers`` and ``phone_questions`` (game questions answered at least once)."""
         with self.db.atomic():
+            report = self.report(session_id)
+            phones = live_summary(self.db, session_id)
             self.db.execute(
                 "UPDATE group_sessions SET closed_at = ? WHERE id = ?", [utc_now_iso(), session_id]
             )
             session = report.session
-            self.outbox.queue(
-                "session_report",
-                session_id,
-                {
-                    "id": session_id,
-                    "held_on": session.held_on.isoformat(),
-                    "place": session.place,
-                    "group_name": session.group_name,
-                    "topic": session.topic,
-                    "attendance": len(report.attendees),
-                    "quiz": [
-                        {"question_id": q.question_id, "counts": list(q.counts)}
-                        for q in report.quiz
-                    ],
-                },
-            )
+            payload: dict[str, object] = {
+                "id": session_id,
+                "held_on": session.held_on.isoformat(),
+                "place": session.place,
+                "group_name": session.group_name,
+                "topic": session.topic,
+                "attendance": report.attendance,
+                "quiz": [
+                    {"question_id": q.question_id, "counts": list(q.counts)} for q in report.quiz
+                ],
+            }
+            if phones.games:
+                payload["phone_players"] = phones.players
+                payload["phone_answers"] = phones.answers
+                payload["phone_questions"] = phones.answered_questions
+            self.outbox.queue("session_report", session_id, payload)
         return self.report(session_id)

@@ -378,3 +378,51 @@ def m004_attempt_draw_version(db: Database) -> None:
     # version and the contest version the attempt was drawn under (docs/draw-contract.md).
     db.table("attempts").add_column("draw_version", int)
     db.table("attempts").add_column("contest_version", str)
+
+
+@MIGRATIONS(name="m005_live_games")
+def m005_live_games(db: Database) -> None:
+    # A quiz played on residents' phones in a group session (issue 14). Every row is
+    # written the moment the phone is told "recorded", from the hall server's thread.
+    db.table("live_games").create(
+        {
+            "id": str,
+            "session_id": str,
+            "question_ids": str,  # JSON list, in the order the leader shows them
+            "speed_bonus": int,
+            "started_at": str,
+            "finished_at": str,
+        },
+        pk="id",
+        not_null={"session_id", "question_ids", "speed_bonus", "started_at"},
+        foreign_keys=[("session_id", "group_sessions", "id")],
+    )
+    db.table("live_games").create_index(["session_id"])
+    # A display name typed on a phone stays on this PC; only counts leave it.
+    db.table("live_players").create(
+        {
+            "game_id": str,
+            "player_id": str,
+            "display_name": str,
+            "profile_id": str,  # set when the resident picked their checked-in name
+            "joined_at": str,
+        },
+        pk=("game_id", "player_id"),
+        not_null={"display_name", "joined_at"},
+        foreign_keys=[("game_id", "live_games", "id"), ("profile_id", "profiles", "id")],
+    )
+    db.table("live_answers").create(
+        {
+            "game_id": str,
+            "player_id": str,
+            "question_id": str,
+            "choices": str,  # JSON list of option indexes in the question's own order
+            "correct": int,
+            "points": int,
+            "answered_at": str,
+            "ms_after_open": int,
+        },
+        pk=("game_id", "player_id", "question_id"),  # one answer per player and question
+        not_null={"choices", "correct", "points", "answered_at", "ms_after_open"},
+        foreign_keys=[("game_id", "live_games", "id")],
+    )

@@ -16,6 +16,7 @@ from skillsapp.storage.content_index import ContentIndex
 from skillsapp.storage.database import OpenNotice, open_database
 from skillsapp.storage.group_sessions import GroupSessions
 from skillsapp.storage.ids import new_id, utc_now_iso
+from skillsapp.storage.live_games import LiveGames
 from skillsapp.storage.organisers import Organisers
 from skillsapp.storage.outbox import Outbox
 from skillsapp.storage.profiles import Profiles
@@ -40,6 +41,7 @@ class Store:
         self.registrations = Registrations(db, self.outbox)
         self.organisers = Organisers(db)
         self.sessions = GroupSessions(db, self.outbox)
+        self.live_games = LiveGames(db, paths.database)
         self.targets = Targets(db)
 
     def _device_id(self) -> str:
@@ -75,6 +77,7 @@ class Store:
         return Store(connect(self.paths.database), self.paths)
 
     def close(self) -> None:
+        self.live_games.close_recorders()
         self.db.close()
 
 
