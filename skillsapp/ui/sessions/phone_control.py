@@ -226,9 +226,8 @@ class PhoneGameControl(TaskPage):
         self.context.unlock_navigation()
         running = self.running
         self.context.tasks.start(lambda _p: running.stop(), lambda _r: None, self._stop_failed)
-        self.projection.show_end(list(self.outcomes.values()))
-        if self.running.options.leaderboard and snap.leaderboard:
-            self.projection.show_leaderboard(snap.leaderboard)
+        board = snap.leaderboard if self.running.options.leaderboard else None
+        self.projection.show_end(list(self.outcomes.values()), board)
         self.counter.setText(_("The game has ended"))
         self.question_label.setText(
             _("The answers are saved in this session. Phones can no longer answer.")

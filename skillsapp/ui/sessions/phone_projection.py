@@ -58,6 +58,7 @@ class PhoneProjection(QuizProjection):
         # How many answered, under the options; how to join stays in a corner for latecomers.
         self.answered_label = text_label("", "subtitle")
         column = self.question_screen.layout()
+        column.addStretch(1)
         column.insertWidget(3, self.answered_label)
         self.join_hint = text_label(
             _("Join: {address} · room {code}").format(address=typed, code=spaced_code(room)),
@@ -76,7 +77,7 @@ class PhoneProjection(QuizProjection):
         self.join_code.set_modules(
             qr_modules(join_url), _("QR code of the address {address}").format(address=join_url)
         )
-        row.addWidget(self.join_code, 1)
+        row.addWidget(self.join_code, 3)  # the code first: it must read from the back
 
         column = QVBoxLayout()
         column.setSpacing(8)
@@ -108,7 +109,7 @@ class PhoneProjection(QuizProjection):
         self.joined_label = text_label("", "good")
         column.addWidget(self.joined_label)
         column.addStretch(0 if wifi is not None else 1)
-        row.addLayout(column, 1)
+        row.addLayout(column, 2)
         return screen
 
     def _build_board(self) -> tuple[QWidget, QVBoxLayout]:
@@ -120,6 +121,7 @@ class PhoneProjection(QuizProjection):
         box = QVBoxLayout()
         box.setSpacing(4)
         column.addLayout(box)
+        column.addStretch(1)
         return screen, box
 
     # -- showing --------------------------------------------------------------------------
@@ -128,6 +130,14 @@ class PhoneProjection(QuizProjection):
         column = self.content.layout()
         column.setStretch(0, 1 if fill else 0)
         column.setStretch(1, 0 if fill else 1)
+
+    def _leave_lobby(self) -> None:
+        """Once the game has begun the lobby is not shown again: out of the stack, so its
+        size (the large code) does not make the questions' text smaller."""
+        self._fill_height(False)
+        if self.stack.indexOf(self.lobby_screen) >= 0:
+            self.stack.removeWidget(self.lobby_screen)
+            self.lobby_screen.hide()
 
     def show_lobby(self, players: int) -> None:
         self._fill_height(True)
@@ -144,7 +154,7 @@ class PhoneProjection(QuizProjection):
             self.joined_label.setAccessibleName(text)
 
     def show_question(self, question: Question, index: int, total: int) -> None:
-        self._fill_height(False)
+        self._leave_lobby()
         self.set_answered(0, None)
         super().show_question(question, index, total)
 
@@ -160,31 +170,39 @@ class PhoneProjection(QuizProjection):
             self.answered_label.setText(text)
             self.answered_label.setAccessibleName(text)
 
-    def show_answer(self, question: Question, counts: list[int]) -> None:
-        super().show_answer(question, counts)
-
     def show_leaderboard(self, rows: tuple[tuple[str, int], ...]) -> None:
-        self._fill_height(False)
+        self._leave_lobby()
         for label in self.board_lines:
             label.setParent(None)
             label.deleteLater()
         self.board_lines = []
-        if not rows:
-            rows_text = [_("Nobody has points yet.")]
-        else:
-            rows_text = [
-                _("{rank}. {name} — {points} points").format(
-                    rank=rank, name=name, points=format_number(points)
-                )
-                for rank, (name, points) in enumerate(rows, start=1)
-            ]
-        for text in rows_text:
+        for text in leaderboard_lines(rows):
             label = plain_label(text)
             self.board_box.addWidget(label)
             self.board_lines.append(label)
         self.stack.setCurrentWidget(self.board_screen)
         self.refit()
 
-    def show_end(self, outcomes) -> None:
-        self._fill_height(False)
+    def show_end(self, outcomes, leaderboard: tuple[tuple[str, int], ...] | None = None) -> None:
+        """The results of each question, then the leaderboard's top five when it was chosen."""
+        self._leave_lobby()
         super().show_end(outcomes)
+        if leaderboard:
+            self._end_line(_("Leaderboard"), "subtitle")
+            for text in leaderboard_lines(leaderboard[:5]):
+                label = plain_label(text)
+                self.end_box.addWidget(label)
+                self.end_lines.append(label)
+            self.refit()
+
+
+def leaderboard_lines(rows: tuple[tuple[str, int], ...]) -> list[str]:
+    """ "1. Lan — 2.000 points", best first; the names as the players typed them."""
+    if not rows:
+        return [_("Nobody has points yet.")]
+    return [
+        _("{rank}. {name} — {points} points").format(
+            rank=rank, name=name, points=format_number(points)
+        )
+        for rank, (name, points) in enumerate(rows, start=1)
+    ]
