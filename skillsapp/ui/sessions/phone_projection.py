@@ -52,6 +52,7 @@ class PhoneProjection(QuizProjection):
         self.join_url = join_url
         self.lobby_screen = self._build_lobby(join_url, typed, room, wifi)
         self.board_screen, self.board_box = self._build_board()
+        self.end_screen.layout().addStretch(1)
         self.stack.addWidget(self.lobby_screen)
         self.stack.addWidget(self.board_screen)
         self.board_lines: list[QLabel] = []
@@ -69,48 +70,76 @@ class PhoneProjection(QuizProjection):
 
     # -- building -------------------------------------------------------------------------
     def _build_lobby(self, join_url: str, typed: str, room: str, wifi) -> QWidget:
+        """The join code beside the address and room code; with a Wi-Fi, two codes of the
+        same size side by side — "1. the Wi-Fi", "2. the game" — and the rest below."""
         screen = QWidget()
-        row = QHBoxLayout(screen)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(32)
-        self.join_code = QrCode(minimum=300)
+        self.join_code = QrCode(minimum=300 if wifi is None else 240)
         self.join_code.set_modules(
             qr_modules(join_url), _("QR code of the address {address}").format(address=join_url)
         )
-        row.addWidget(self.join_code, 3)  # the code first: it must read from the back
-
-        column = QVBoxLayout()
-        column.setSpacing(8)
-        column.addWidget(text_label(_("Play on your phone"), "title"))
-        column.addWidget(text_label(_("Scan the code with the phone's camera, or open:"), ""))
         self.address_label = text_label(typed, "address")
         self.address_label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-        column.addWidget(self.address_label)
-        column.addWidget(text_label(_("Room code:"), ""))
         self.room_label = text_label(spaced_code(room), "roomcode", wrap=False)
         self.room_label.setAccessibleName(_("Room code {code}").format(code=room))
-        column.addWidget(self.room_label)
+        self.joined_label = text_label("", "good")
         self.wifi_code: QrCode | None = None
         self.wifi_label: QLabel | None = None
-        if wifi is not None:
-            name, payload = wifi
-            wifi_row = QHBoxLayout()
-            wifi_row.setSpacing(16)
-            self.wifi_code = QrCode(minimum=170)
-            self.wifi_code.set_modules(
-                qr_modules(payload), _("QR code to join the Wi-Fi {name}").format(name=name)
-            )
-            wifi_row.addWidget(self.wifi_code, 1)
-            self.wifi_label = plain_label(
-                _("Not on the Wi-Fi yet? Scan this first: {name}").format(name=name), "counter"
-            )
-            wifi_row.addWidget(self.wifi_label, 1)
-            column.addLayout(wifi_row, 1)
-        self.joined_label = text_label("", "good")
-        column.addWidget(self.joined_label)
-        column.addStretch(0 if wifi is not None else 1)
-        row.addLayout(column, 2)
+        if wifi is None:
+            row = QHBoxLayout(screen)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.setSpacing(32)
+            row.addWidget(self.join_code, 3)  # the code first: it must read from the back
+            column = QVBoxLayout()
+            column.setSpacing(8)
+            column.addWidget(text_label(_("Play on your phone"), "title"))
+            column.addWidget(text_label(_("Scan the code with the phone's camera, or open:")))
+            column.addWidget(self.address_label)
+            column.addWidget(text_label(_("Room code:")))
+            column.addWidget(self.room_label)
+            column.addWidget(self.joined_label)
+            column.addStretch(1)
+            row.addLayout(column, 2)
+            return screen
+
+        name, payload = wifi
+        codes = QHBoxLayout(screen)
+        codes.setContentsMargins(0, 0, 0, 0)
+        codes.setSpacing(40)
+        self.wifi_code = QrCode(minimum=240)
+        self.wifi_code.set_modules(
+            qr_modules(payload), _("QR code to join the Wi-Fi {name}").format(name=name)
+        )
+        self.wifi_label = plain_label(_("1. Join the Wi-Fi: {name}").format(name=name), "subtitle")
+        first = QVBoxLayout()
+        first.setSpacing(6)
+        first.addWidget(self.wifi_label)
+        first.addWidget(self.wifi_code, 1)
+        first.addWidget(self.joined_label)
+        codes.addLayout(first, 1)
+        second = QVBoxLayout()
+        second.setSpacing(6)
+        second.addWidget(text_label(_("2. Scan to play"), "subtitle"))
+        second.addWidget(self.join_code, 1)
+        for words, value in (
+            (_("or open:"), self.address_label),
+            (_("Room code:"), self.room_label),
+        ):
+            line = QHBoxLayout()
+            line.setSpacing(12)
+            line.addWidget(text_label(words, wrap=False), 0, Qt.AlignmentFlag.AlignBaseline)
+            value.setWordWrap(False)
+            line.addWidget(value, 0, Qt.AlignmentFlag.AlignBaseline)
+            line.addStretch(1)
+            second.addLayout(line)
+        codes.addLayout(second, 1)
         return screen
+
+    def _fits(self) -> bool:
+        # The group quiz only measures the height (its text wraps); the lobby's address and
+        # room code do not wrap, so its width must fit too.
+        room = self.contentsRect().width() - 2 * self.scroll_area.frameWidth()
+        needed = self.content.layout().totalMinimumSize().width()
+        return needed <= room and super()._fits()
 
     def _build_board(self) -> tuple[QWidget, QVBoxLayout]:
         screen = QWidget()
@@ -186,6 +215,12 @@ class PhoneProjection(QuizProjection):
     def show_end(self, outcomes, leaderboard: tuple[tuple[str, int], ...] | None = None) -> None:
         """The results of each question, then the leaderboard's top five when it was chosen."""
         self._leave_lobby()
+        # The game is over: only the results stay in the stack, so a long last question
+        # does not make this short page scroll.
+        for screen in (self.question_screen, self.board_screen):
+            if self.stack.indexOf(screen) >= 0:
+                self.stack.removeWidget(screen)
+                screen.hide()
         super().show_end(outcomes)
         if leaderboard:
             self._end_line(_("Leaderboard"), "subtitle")
