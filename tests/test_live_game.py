@@ -164,6 +164,7 @@ def test_the_phone_view_follows_the_game_and_shows_the_explanation_after_the_rev
     game.answer(lan.id, "q1", [0])
     answered = game.player_view(lan.id)
     assert answered["answer"] == {"choices": [0]} and answered["version"] > open_view["version"]
+    assert answered["total"] == 0 and "right" not in answered  # nothing given away yet
     assert game.player_view(minh.id)["version"] == open_view["version"]  # not Minh's news
     game.reveal()
     shown = game.player_view(lan.id)

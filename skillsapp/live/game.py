@@ -278,7 +278,8 @@ class LiveGame:
         with self._lock:
             del self._pending[key]
             self._answers[key] = answer
-            self._totals[player_id] = self._totals.get(player_id, 0) + answer.points
+            if question_id in self._counts:  # stored after a reveal gave up waiting for it
+                self._totals[player_id] = self._totals.get(player_id, 0) + answer.points
             self._bump(Change(0, False, player_id))
         return (AnswerOutcome.ACCEPTED if fresh else AnswerOutcome.ALREADY), answer
 
@@ -397,10 +398,13 @@ class LiveGame:
         question = self._current()
         assert question is not None
         tally = [0] * len(question.options)
-        for (_player, question_id), answer in self._answers.items():
+        for (player_id, question_id), answer in self._answers.items():
             if question_id == question.id:
                 for choice in answer.choices:
                     tally[choice] += 1
+                # Points count from the reveal on: a total that grew before it would
+                # tell the phone whether its answer was right.
+                self._totals[player_id] = self._totals.get(player_id, 0) + answer.points
         counts = tuple(tally)
         self._counts[question.id] = counts
         self._phase = Phase.REVEALED
