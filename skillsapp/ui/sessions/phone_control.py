@@ -13,7 +13,6 @@ on; Esc ends the game.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -250,8 +249,6 @@ class PhoneGameControl(TaskPage):
         if not self.ended:
             self.ended = True
             self.context.unlock_navigation()
-        with contextlib.suppress(RuntimeError, TypeError):  # already disconnected
-            self.context.closing.disconnect(self.stop_now)
         running = self.running
         if wait:
             running.stop()

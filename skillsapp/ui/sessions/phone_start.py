@@ -188,7 +188,7 @@ class PhoneGameStart(TaskPage):
             button.setAutoDefault(True)
         for edit in (self.wifi_name, self.wifi_password):
             edit.returnPressed.connect(self.start)
-        self.network.setFocus()
+        self.setFocusProxy(self.network)  # the area gives the screen the focus: the list has it
 
     def options(self) -> PhoneGameOptions:
         return PhoneGameOptions(
