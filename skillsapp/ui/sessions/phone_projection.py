@@ -11,7 +11,7 @@ snapshots; nothing here talks to the network or the database.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from skillsapp.i18n import _, format_number, ngettext
 from skillsapp.live.qr import qr_modules
@@ -102,37 +102,48 @@ class PhoneProjection(QuizProjection):
             return screen
 
         name, payload = wifi
-        codes = QHBoxLayout(screen)
-        codes.setContentsMargins(0, 0, 0, 0)
-        codes.setSpacing(40)
+        # A grid keeps the two codes the same size, side by side.
+        grid = QGridLayout(screen)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(40)
+        grid.setVerticalSpacing(4)
         self.wifi_code = QrCode(minimum=240)
         self.wifi_code.set_modules(
             qr_modules(payload), _("QR code to join the Wi-Fi {name}").format(name=name)
         )
-        self.wifi_label = plain_label(_("1. Join the Wi-Fi: {name}").format(name=name), "subtitle")
-        first = QVBoxLayout()
-        first.setSpacing(6)
-        first.addWidget(self.wifi_label)
-        first.addWidget(self.wifi_code, 1)
-        first.addWidget(self.joined_label)
-        codes.addLayout(first, 1)
-        second = QVBoxLayout()
-        second.setSpacing(6)
-        second.addWidget(text_label(_("2. Scan to play"), "subtitle"))
-        second.addWidget(self.join_code, 1)
-        for words, value in (
-            (_("or open:"), self.address_label),
-            (_("Room code:"), self.room_label),
-        ):
-            line = QHBoxLayout()
-            line.setSpacing(12)
-            line.addWidget(text_label(words, wrap=False), 0, Qt.AlignmentFlag.AlignBaseline)
-            value.setWordWrap(False)
-            line.addWidget(value, 0, Qt.AlignmentFlag.AlignBaseline)
-            line.addStretch(1)
-            second.addLayout(line)
-        codes.addLayout(second, 1)
+        grid.addWidget(text_label(_("1. Join the Wi-Fi"), "subtitle"), 0, 0)
+        grid.addWidget(text_label(_("2. Scan to play"), "subtitle"), 0, 1)
+        self.wifi_label = plain_label(name, "address")
+        grid.addWidget(self.wifi_label, 1, 0)
+        grid.addWidget(text_label(_("Scan the code with the phone's camera, or open:")), 1, 1)
+        grid.addWidget(self.wifi_code, 2, 0)
+        grid.addWidget(self.join_code, 2, 1)
+        grid.setRowStretch(2, 1)
+        grid.addWidget(self.joined_label, 3, 0, 2, 1, Qt.AlignmentFlag.AlignBottom)
+        self.address_label.setWordWrap(False)
+        grid.addWidget(self.address_label, 3, 1)
+        code = QHBoxLayout()
+        code.setSpacing(12)
+        code.addWidget(text_label(_("Room code:"), wrap=False), 0, Qt.AlignmentFlag.AlignBaseline)
+        code.addWidget(self.room_label, 0, Qt.AlignmentFlag.AlignBaseline)
+        code.addStretch(1)
+        grid.addLayout(code, 4, 1)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
         return screen
+
+    def refit(self) -> None:
+        # The codes come first: they keep a set share of the window (a 29-module code at
+        # 60 % of a 768-pixel height has 11-pixel modules), and the text fits around them.
+        if self.stack.indexOf(self.lobby_screen) >= 0:
+            room = self.contentsRect()
+            if self.wifi_code is None:
+                side = min(room.height() * 0.8, room.width() * 0.5)
+            else:
+                side = min(room.height() * 0.55, room.width() * 0.4)
+                self.wifi_code.set_minimum(int(side))
+            self.join_code.set_minimum(int(side))
+        super().refit()
 
     def _fits(self) -> bool:
         # The group quiz only measures the height (its text wraps); the lobby's address and

@@ -24,6 +24,12 @@ class QrCode(QWidget):
         self.setAccessibleName(description)
         self.update()
 
+    def set_minimum(self, side: int) -> None:
+        """The smallest side it may have: the projector sets it from its own size."""
+        if side != self._minimum:
+            self._minimum = side
+            self.updateGeometry()
+
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt naming
         return QSize(self._minimum, self._minimum)
 
