@@ -13,7 +13,10 @@ Enter in a Wi-Fi field or on "Start" starts; Esc goes back to the session.
 from __future__ import annotations
 
 import logging
+import threading
+import weakref
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtNetwork import QAbstractSocket, QNetworkInterface
 from PySide6.QtWidgets import (
@@ -208,7 +211,7 @@ class PhoneGameStart(TaskPage):
         self.error.setVisible(False)
         self.status.setText(_("Starting… The first time takes a few seconds."))
         self.status.setVisible(True)
-        for widget in (self.start_button, self.network, self.port):
+        for widget in (self.start_button, self.back_button, self.network, self.port):
             widget.setEnabled(False)
         try:
             plan = prepare_phone_game(self.context.store, self.session, self.options())
@@ -217,15 +220,26 @@ class PhoneGameStart(TaskPage):
             self._failed(exc)
             return
         self.plan = plan
-        self.context.tasks.start(
-            lambda _progress: launch_phone_game(plan), self._started, self._failed
-        )
+        screen = weakref.ref(self)
+
+        def started(running) -> None:
+            # Not a method of the screen: if it was deleted meanwhile (another session
+            # opened), the server must still be stopped, not left listening.
+            alive = screen()
+            if alive is None or not shiboken6.isValid(alive) or alive.abandoned:
+                threading.Thread(target=running.stop, name="live-stop", daemon=True).start()
+                return
+            alive._started(running)
+
+        def failed(error: Exception) -> None:
+            alive = screen()
+            if alive is not None and shiboken6.isValid(alive):
+                alive._failed(error)
+
+        self.context.tasks.start(lambda _progress: launch_phone_game(plan), started, failed)
 
     def _started(self, running) -> None:
         self.starting = False
-        if self.abandoned:  # nobody is on this screen any more: nothing may keep listening
-            self.context.tasks.start(lambda _p: running.stop(), lambda _r: None, lambda _e: None)
-            return
         self.started.emit(running)
 
     def _failed(self, error: Exception) -> None:
@@ -247,7 +261,7 @@ class PhoneGameStart(TaskPage):
         self.status.setVisible(False)
         self.error.setText(message)
         self.error.setVisible(True)
-        for widget in (self.start_button, self.network, self.port):
+        for widget in (self.start_button, self.back_button, self.network, self.port):
             widget.setEnabled(True)
         self.start_button.setFocus()
 
