@@ -149,6 +149,9 @@ def test_checked_in_residents_pick_their_name_once_and_strangers_cannot(recorder
     with pytest.raises(ValueError, match=re.escape(_("This name is not on the check-in list."))):
         game.join("Ba", profile_id="p-9")
     assert recorder.rows("SELECT name, profile FROM players") == [("Trần Văn Ba", "p-1")]
+    game.set_roster([("p-1", "Trần Văn Ba"), ("p-2", "Lê Thị Tư"), ("p-9", "Đỗ Văn Chín")])
+    assert game.join("", profile_id="p-9").name == "Đỗ Văn Chín"  # checked in later
+    assert [name for _id, name in game.roster()][-1] == "Đỗ Văn Chín"
 
 
 def test_the_phone_view_follows_the_game_and_shows_the_explanation_after_the_reveal(recorder):

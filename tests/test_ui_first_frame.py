@@ -27,6 +27,11 @@ HEAVY = (
     "fastapi",
     "sqlalchemy",
     "httpx",
+    # The phone game's web server: only once the leader starts one.
+    "starlette",
+    "uvicorn",
+    "skillsapp.live.web",
+    "skillsapp.live.host",
     "skillsapp.server",
     "skillsapp.reports",
     "skillsapp.content.checker",

@@ -31,128 +31,48 @@ from __future__ import annotations
 import datetime
 import secrets
 import threading
-import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
 
 from skillsapp.engine.scoring import mark
 from skillsapp.i18n import _
+from skillsapp.live.data import (
+    MAX_NAME,
+    AnswerOutcome,
+    Change,
+    LiveAnswer,
+    LivePlayer,
+    LiveRecorder,
+    LiveSnapshot,
+    Phase,
+    clean_name,
+    new_room_code,
+    utc_now,
+    valid_choices,
+)
 from skillsapp.models import Question
 
-MAX_NAME = 40
+__all__ = [
+    "MAX_NAME",
+    "AnswerOutcome",
+    "Change",
+    "LiveAnswer",
+    "LiveGame",
+    "LivePlayer",
+    "LiveRecorder",
+    "LiveSnapshot",
+    "Phase",
+    "clean_name",
+    "new_room_code",
+    "utc_now",
+]
+
 MAX_PLAYERS = 500  # a commune hall; more would be someone flooding the game
 RIGHT_POINTS = 1000
 SPEED_POINTS = 500  # the most a speed bonus adds: an answer at once
 SPEED_WINDOW_MS = 20_000  # the bonus falls to 0 over this time after the question opens
 LEADERBOARD_SIZE = 10
 PENDING_WAIT_S = 10.0  # how long a reveal waits for answers already being stored
-
-
-def utc_now() -> datetime.datetime:
-    return datetime.datetime.now(datetime.UTC)
-
-
-def new_room_code() -> str:
-    """Six random digits for the projector: a phone must type them to join."""
-    return f"{secrets.randbelow(1_000_000):06d}"
-
-
-def clean_name(name: str) -> str:
-    """A display name as shown and stored: NFC, control and format characters dropped,
-    spaces collapsed. Raises ValueError (a message for the phone) when empty or too long.
-
-    >>> clean_name("  Nguyễn\\u200b   Thị\\tLan ")
-    'Nguyễn Thị Lan'
-    """
-    text = unicodedata.normalize("NFC", name or "")
-    kept = "".join(
-        " " if ch.isspace() else ch
-        for ch in text
-        if ch.isspace() or unicodedata.category(ch)[0] != "C"
-    )
-    cleaned = " ".join(kept.split())
-    if not cleaned:
-        raise ValueError(_("Please enter your name."))
-    if len(cleaned) > MAX_NAME:
-        raise ValueError(
-            _("The name is too long (at most {count} letters).").format(count=MAX_NAME)
-        )
-    return cleaned
-
-
-class Phase(StrEnum):
-    LOBBY = "lobby"
-    OPEN = "open"
-    REVEALED = "revealed"
-    FINISHED = "finished"
-
-
-class AnswerOutcome(StrEnum):
-    ACCEPTED = "accepted"
-    ALREADY = "already"  # same player & question answered before: idempotent, not an error
-    LATE = "late"
-    NOT_OPEN = "not_open"
-    BAD_CHOICE = "bad_choice"
-    UNKNOWN_PLAYER = "unknown_player"
-
-
-@dataclass(frozen=True)
-class LivePlayer:
-    id: str
-    name: str
-    profile_id: str | None
-    joined_at: datetime.datetime
-
-
-@dataclass(frozen=True)
-class LiveAnswer:
-    game_id: str
-    player_id: str
-    question_id: str
-    choices: tuple[int, ...]
-    correct: bool
-    points: int
-    answered_at: datetime.datetime
-    ms_after_open: int
-
-
-class LiveRecorder(Protocol):
-    """Stores the game as it happens; must be thread-safe and commit at once."""
-
-    def player_joined(self, game_id: str, player: LivePlayer) -> None: ...
-
-    def answer_recorded(self, game_id: str, answer: LiveAnswer) -> bool: ...
-
-    def question_revealed(
-        self, game_id: str, question_id: str, counts: tuple[int, ...]
-    ) -> None: ...
-
-    def game_finished(self, game_id: str) -> None: ...
-
-
-@dataclass(frozen=True)
-class LiveSnapshot:
-    phase: Phase
-    question_index: int
-    question_count: int
-    question: Question | None
-    players: int
-    answered: int
-    counts: tuple[int, ...] | None
-    leaderboard: tuple[tuple[str, int], ...]
-    version: int
-
-
-@dataclass(frozen=True)
-class Change:
-    """What a version bump changed: everyone's view (a question opened or was revealed,
-    the game ended) or only one player's (they joined or their answer was stored)."""
-
-    version: int
-    everyone: bool
-    player_id: str | None = None
 
 
 class LiveGame:
@@ -197,7 +117,13 @@ class LiveGame:
 
     def roster(self) -> list[tuple[str, str]]:
         """The session's checked-in residents (profile id, name) a phone may pick from."""
-        return list(self._roster.items())
+        with self._lock:
+            return list(self._roster.items())
+
+    def set_roster(self, roster: Sequence[tuple[str, str]]) -> None:
+        """Replace the check-in list (the leader checked someone in during the game)."""
+        with self._lock:
+            self._roster = {profile_id: name for profile_id, name in roster}
 
     def check_room_code(self, typed: str) -> bool:
         typed = "".join((typed or "").split())
@@ -208,9 +134,11 @@ class LiveGame:
         name a second time (a phone that lost its cookie). Raises ValueError with a
         message for the phone."""
         if profile_id is not None:
-            if profile_id not in self._roster:
+            with self._lock:
+                listed = self._roster.get(profile_id)
+            if listed is None:
                 raise ValueError(_("This name is not on the check-in list."))
-            name = self._roster[profile_id]
+            name = listed
         cleaned = clean_name(name)
         with self._joining:
             with self._lock:
@@ -250,7 +178,7 @@ class LiveGame:
                 if question_id in self._asked:
                     return AnswerOutcome.LATE, None
                 return AnswerOutcome.NOT_OPEN, None
-            picked = _valid_choices(question, choices)
+            picked = valid_choices(question, choices)
             if picked is None:
                 return AnswerOutcome.BAD_CHOICE, None
             now = self._clock()
@@ -457,20 +385,3 @@ class LiveGame:
             key=lambda p: (-self._totals.get(p.id, 0), p.joined_at),
         )[:LEADERBOARD_SIZE]
         return tuple((p.name, self._totals.get(p.id, 0)) for p in best)
-
-
-def _valid_choices(question: Question, choices: Sequence[int]) -> tuple[int, ...] | None:
-    """The chosen option indexes, ascending, or None when they make no answer: none,
-    out of range, repeated, or several for a one-answer question."""
-    if isinstance(choices, str | bytes) or not all(
-        isinstance(c, int) and not isinstance(c, bool) for c in choices
-    ):
-        return None
-    picked = tuple(sorted(choices))
-    if not picked or len(set(picked)) != len(picked):
-        return None
-    if any(c < 0 or c >= len(question.options) for c in picked):
-        return None
-    if not question.is_multi and len(picked) != 1:
-        return None
-    return picked

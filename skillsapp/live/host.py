@@ -20,6 +20,7 @@ import threading
 import time
 
 import uvicorn
+from starlette.applications import Starlette
 
 from skillsapp.i18n import _
 from skillsapp.live.game import LiveGame
@@ -55,7 +56,7 @@ class LiveHost:
         self.url = f"http://{address}:{port}/"
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
-        self._app = None
+        self._app: Starlette | None = None
 
     @property
     def running(self) -> bool:
@@ -66,8 +67,9 @@ class LiveHost:
         if self.running:
             return self.url
         sock = self._bind()
-        hosts = [f"{self.address}:{self.port}"] + ([self.address] if self.port == 80 else [])
-        self._app = create_app(self.game, hosts)
+        self.port = sock.getsockname()[1]  # port 0: the system picked one (tests)
+        self.url = f"http://{self.address}:{self.port}/"
+        self._app = self._make_app()
         config = uvicorn.Config(
             self._app,
             loop="asyncio",
@@ -98,13 +100,18 @@ class LiveHost:
             raise LiveHostError(_("The phone game could not start. Please try again."))
         return self.url
 
+    def _make_app(self) -> Starlette:
+        hosts = [f"{self.address}:{self.port}"] + ([self.address] if self.port == 80 else [])
+        return create_app(self.game, hosts)
+
     def stop(self) -> None:
         """Stop listening and end every phone's connection. Calling it again does nothing."""
         server, thread, app = self._server, self._thread, self._app
         if server is None or thread is None:
             return
-        if app is not None:
-            app.state.hub.close()
+        hub = getattr(app.state, "hub", None) if app is not None else None
+        if hub is not None:
+            hub.close()
         server.should_exit = True
         thread.join(STOP_SECONDS)
         if thread.is_alive():

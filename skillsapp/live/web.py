@@ -200,7 +200,7 @@ async def _json_body(request: Request) -> dict[str, Any] | None:
             return None
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: "[[[[…" nested thousands deep
         return None
     return data if isinstance(data, dict) else None
 
@@ -288,7 +288,7 @@ def create_app(game: LiveGame, hosts: Iterable[str] = ()) -> Starlette:
                 view = view_for(pid)
         finally:
             hub.unregister(pid, event)
-        return JSONResponse(view, status_code=200 if view.get("joined") else 401)
+        return JSONResponse(view)  # {"joined": false} when the cookie names no player
 
     async def events(request: Request) -> Response:
         hub.bind()
@@ -336,8 +336,11 @@ def create_app(game: LiveGame, hosts: Iterable[str] = ()) -> Starlette:
         if not isinstance(question_id, str) or not isinstance(choices, list):
             return _message(_("Please choose an answer."), 400)
         outcome, _answer = await run_in_threadpool(game.answer, pid, question_id, choices)
-        body = {"outcome": outcome.value, "message": outcome_message(outcome)}
-        body["view"] = view_for(pid)
+        body = {
+            "outcome": outcome.value,
+            "message": outcome_message(outcome),
+            "view": view_for(pid),
+        }
         return JSONResponse(body, status_code=OUTCOME_STATUS[outcome])
 
     async def not_found(request: Request, exc: Exception) -> Response:

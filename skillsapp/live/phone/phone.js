@@ -103,14 +103,16 @@
 
   function render(v) {
     if (!v || !v.joined) { view = null; showJoin(); return; }
+    var moved = !view || view.phase !== v.phase || view.question_index !== v.question_index;
     view = v;
+    if (moved) { window.scrollTo(0, 0); }  // a new step starts at the top of the screen
     version = v.version;
     text("status", "");
     if (v.phase === "lobby") {
       only("wait");
       text("hello", fill(S.hello, { name: v.name }));
       text("wait-text", S.waiting);
-      text("wait-score", "");
+      text("wait-score", S.keep_open);
     } else if (v.phase === "finished") {
       only("finished");
       text("finished-text", S.finished);
@@ -152,19 +154,26 @@
     }
     show("send", q.multi && !mine && !revealed);
     $("send").disabled = sending === q.id;
+    var status = $("q-status");
     if (mine && !revealed) {
-      text("q-status", "✓ " + S.recorded);
-      text("next-line", "");
-    } else if (!revealed) {
-      text("q-status", sending === q.id ? S.sending : "");
-    } else {
-      text("q-status", "");
+      status.textContent = "✓ " + S.recorded;
+      status.className = "notice good";
+      text("q-hint", S.wait_reveal);
+    } else if (sending === q.id && !revealed) {
+      status.textContent = S.sending;
+      status.className = "notice";
+    } else if (status.getAttribute("data-message") !== q.id) {
+      status.textContent = "";
+      status.className = "notice hidden";
     }
+    status.removeAttribute("data-message");
     show("reveal", revealed);
+    text("next-line", revealed ? S.next_soon : "");
     if (revealed) {
+      status.className = "notice hidden";
       var verdict = $("verdict");
       verdict.textContent = v.right === true ? S.right : (v.right === false ? S.wrong : S.no_answer);
-      verdict.className = "verdict " + (v.right === true ? "good" : "bad");
+      verdict.className = "verdict " + (v.right === true ? "good" : (v.right === false ? "bad" : "none"));
       var right = [];
       for (var c = 0; c < v.correct.length; c++) {
         right.push(letter(v.correct[c]) + q.options[v.correct[c]]);
@@ -173,10 +182,14 @@
       text("explanation-title", v.explanation ? S.explanation : "");
       text("explanation", v.explanation);
       text("score-line", scoreLine(v));
-      text("next-line", S.next_soon);
-    } else if (mine) {
-      text("q-hint", S.wait_reveal);
     }
+  }
+
+  function say(questionId, message) {  // a message from the server stays until the next view
+    var status = $("q-status");
+    status.textContent = message;
+    status.className = "notice";
+    status.setAttribute("data-message", questionId);
   }
 
   // --- answering --------------------------------------------------------------------
@@ -196,7 +209,7 @@
     for (var key in picked[q.id] || {}) {
       if (picked[q.id].hasOwnProperty(key)) { choices.push(parseInt(key, 10)); }
     }
-    if (!choices.length) { text("q-status", S.tap_many); return; }
+    if (!choices.length) { say(q.id, S.tap_many); renderQuestion(view); return; }
     send(q.id, choices);
   }
 
@@ -210,14 +223,9 @@
         return;
       }
       sending = null;
-      if (data && data.view) { render(data.view); }
-      if (status === 200 && view && view.question) {
-        text("q-status", "✓ " + S.recorded);
-      } else if (data && data.message) {
-        text("q-status", data.message);
-      } else {
-        text("q-status", S.try_again);
-      }
+      if (status !== 200) { say(questionId, (data && data.message) || S.try_again); }
+      if (data && data.view) { render(data.view); } else if (view) { render(view); }
+      window.scrollTo(0, 0);  // the confirmation is at the top, under the question
     });
   }
 
@@ -251,7 +259,7 @@
 
   function poll() {
     request("GET", "/state?since=" + version, null, function (status, data) {
-      if (status === 401) { render(null); polling = false; return; }
+      if (status === 200 && data && !data.joined) { render(null); polling = false; return; }
       if (status === 200 && data) {
         render(data);
         window.setTimeout(poll, 50);
