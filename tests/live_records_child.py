@@ -5,30 +5,11 @@ recorder returned) and flushing each line, so the parent knows what the phones w
 import datetime
 import sys
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
+from live_records_helpers import Answer, Player
+
 from skillsapp.storage import open_store
-
-
-@dataclass(frozen=True)
-class Player:
-    id: str
-    name: str
-    profile_id: str | None
-    joined_at: datetime.datetime
-
-
-@dataclass(frozen=True)
-class Answer:
-    game_id: str
-    player_id: str
-    question_id: str
-    choices: tuple[int, ...]
-    correct: bool
-    points: int
-    answered_at: datetime.datetime
-    ms_after_open: int
 
 
 def main() -> None:

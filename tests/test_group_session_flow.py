@@ -7,13 +7,14 @@ import datetime
 
 import pytest
 from content_helpers import BUNDLED
+from live_records_helpers import T0, Player, answer, play
 from pypdf import PdfReader
 
 from skillsapp.content.checker import check_pack
 from skillsapp.content.install import ensure_bundled_content
 from skillsapp.errors import ValidationError
 from skillsapp.flows import group_session as flow
-from skillsapp.i18n import _
+from skillsapp.i18n import _, format_percent, ngettext
 from skillsapp.reports.session_pdf import default_file_name, write_session_pdf
 
 DAY = datetime.date(2026, 12, 8)
@@ -137,3 +138,98 @@ def test_pdf_report_has_vietnamese_text_and_names(content_store, tmp_path):
         _("The session is not ended yet: this report may still change."),
     ):
         assert expected in text
+
+
+# --- a quiz played on phones (issue 14) -------------------------------------------------
+
+
+def _phone_game(store, session):
+    """Lan picks her checked-in name, two residents type theirs; three questions, the
+    third left unanswered by one phone and the second wrong for everybody."""
+    first, second, third = flow.group_quiz_questions(store, session)[:3]
+    lan = store.profiles.create("Nguyễn Thị Lan", birth_year=1962)
+    players = [
+        Player("lan", "Nguyễn Thị Lan", lan.id, T0),
+        Player("p1", "Bác Tư Xe Ôm", None, T0),
+        Player("p2", "Cô Ba Bán Cá", None, T0),
+    ]
+    right = [q.correct[0] for q in (first, second, third)]
+    wrong = [(r + 1) % len(q.options) for r, q in zip(right, (first, second, third), strict=True)]
+    choices = [
+        [right[0], wrong[1], right[2]],
+        [right[0], wrong[1], wrong[2]],
+        [wrong[0], wrong[1], None],
+    ]
+    play(store, session.id, players, [first, second, third], choices)
+    return first, second, third
+
+
+def test_summary_has_the_phone_game_and_counts_phone_players_as_attendance(content_store):
+    store = content_store
+    session = new_session(store)
+    store.sessions.check_in(session.id, store.profiles.create("Phạm Văn Đức").id)
+    first, second, third = _phone_game(store, session)
+    summary = flow.session_summary(store, session.id)
+    assert sorted(summary.attendees) == ["Nguyễn Thị Lan", "Phạm Văn Đức"]  # checked-in only
+    assert summary.attendance == 4  # and the two phones without a name
+    assert (summary.phone.players, summary.phone.checked_in_players) == (3, 1)
+    assert summary.phone.answers == 8
+    assert [(o.question.id, o.answers, o.right) for o in summary.phone_quiz] == [
+        (first.id, 3, 2),
+        (second.id, 3, 0),
+        (third.id, 2, 1),
+    ]
+    # The reveals are the session's quiz counts: the group quiz table shows them too.
+    assert [(o.question.id, o.total, o.right) for o in summary.quiz] == [
+        (first.id, 3, 2),
+        (second.id, 3, 0),
+        (third.id, 2, 1),
+    ]
+    (listed,) = [i for i in flow.session_list(store) if i.session.id == session.id]
+    assert listed.attendance == 4
+
+
+def test_pdf_report_shows_the_phone_game_without_typed_names(content_store, tmp_path):
+    store = content_store
+    session = new_session(store)
+    first, _second, _third = _phone_game(store, session)
+    summary = flow.session_summary(store, session.id)
+    target = write_session_pdf(summary, tmp_path / "report.pdf", DAY)
+    text = " ".join(page.extract_text() for page in PdfReader(target).pages)
+    assert ngettext("Who came: {n} person", "Who came: {n} people", 3).format(n=3) in text
+    assert "Nguyễn Thị Lan" in text  # picked her checked-in name
+    assert "Bác Tư Xe Ôm" not in text and "Cô Ba Bán Cá" not in text
+    assert _("Played on phones") in text
+    assert ngettext("{n} player", "{n} players", 3).format(n=3) in text
+    assert first.text[:30] in " ".join(text.split())
+    assert format_percent(2 / 3) in text
+    # Every question was revealed: the group quiz table has them all, nothing apart.
+    assert summary.phone_quiz_apart == []
+    flat = " ".join(text.split())
+    assert (
+        " ".join(_("The group quiz results above include the answers given on phones.").split())
+        in flat
+    )
+
+
+def test_phone_answers_not_revealed_are_shown_apart(content_store, tmp_path):
+    """The app closed before the last reveal: the answers are kept and shown on their own."""
+    store = content_store
+    session = new_session(store)
+    first, second = flow.group_quiz_questions(store, session)[:2]
+    guests = [Player(f"p{i}", f"Khách {i}", None, T0) for i in range(4)]
+    game_id = play(store, session.id, guests, [first], [[first.correct[0]]] * 4)
+    recorder = store.live_games.recorder()
+    for index, guest in enumerate(guests[:3]):
+        choice = second.correct[0] if index else (second.correct[0] + 1) % len(second.options)
+        recorder.answer_recorded(
+            game_id, answer(game_id, guest.id, second.id, choice, second.correct[0])
+        )
+    recorder.close()
+    summary = flow.session_summary(store, session.id)
+    assert [o.question.id for o in summary.quiz] == [first.id]
+    (apart,) = summary.phone_quiz_apart
+    assert (apart.question.id, apart.answers, apart.right) == (second.id, 3, 2)
+    target = write_session_pdf(summary, tmp_path / "report.pdf", DAY)
+    flat = " ".join(" ".join(page.extract_text() for page in PdfReader(target).pages).split())
+    assert second.text[:30] in flat and format_percent(2 / 3) in flat

@@ -11,43 +11,14 @@ import sqlite3
 import subprocess
 import sys
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from live_records_helpers import T0, Player, answer
 
 from skillsapp.storage import open_store
 
 DAY = datetime.date(2026, 12, 8)
-T0 = datetime.datetime(2026, 12, 8, 2, 0, tzinfo=datetime.UTC)
-
-
-# The contract's LivePlayer / LiveAnswer (skillsapp.live.game), attribute for attribute.
-@dataclass(frozen=True)
-class Player:
-    id: str
-    name: str
-    profile_id: str | None
-    joined_at: datetime.datetime
-
-
-@dataclass(frozen=True)
-class Answer:
-    game_id: str
-    player_id: str
-    question_id: str
-    choices: tuple[int, ...]
-    correct: bool
-    points: int
-    answered_at: datetime.datetime
-    ms_after_open: int
-
-
-def answer(game_id: str, player_id: str, question_id: str, choice: int, right: int = 0) -> Answer:
-    return Answer(
-        game_id, player_id, question_id, (choice,), choice == right, 1000 if choice == right else 0,
-        T0 + datetime.timedelta(seconds=5), 5000,
-    )  # fmt: skip
 
 
 def new_session(store):

@@ -390,8 +390,8 @@ def test_open_data_has_counts_and_no_personal_data(url):
 def test_participation_page_counts_lessons_and_sessions(url):
     session = signed_in(url, PROVINCE_USER, PROVINCE_PASSWORD)
     text = _text(session.get(f"{url}/participation", timeout=20).text)
-    assert "Phường Hoàn Kiếm 00070 2 2 1 1 1 1" in text
-    assert "Cộng 4 4 2 2 2 2" in text
+    assert "Phường Hoàn Kiếm 00070 2 2 1 1 1 1 0" in text  # no phone game
+    assert "Cộng 4 4 2 2 2 2 0" in text
 
 
 def test_a_database_from_before_the_audit_table_gains_it(tmp_path, monkeypatch):

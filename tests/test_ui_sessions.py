@@ -8,6 +8,7 @@ import json
 import pytest
 import ui_helpers
 from content_helpers import BUNDLED
+from live_records_helpers import T0, Player, answer, play
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QSpinBox
@@ -388,3 +389,41 @@ def test_pdf_that_cannot_be_written_says_why(page, ui_context, qtbot, tmp_path, 
     assert report.saved_pdf is None
     assert report.status.objectName() == "bad" and "bao-cao.pdf" in report.status.text()
     assert report.pdf_button.isEnabled()
+
+
+def test_report_shows_the_phone_game_and_ends_with_phone_counts(page, ui_context, qtbot):
+    """A phone game recorded in the session: the report counts the phones without names
+    as attendance, shows players, answers and each question's share, and the report sent
+    to the province carries the phone counts only."""
+    hub = create_session(qtbot, page)
+    check_in_two(qtbot, page, hub)
+    store, session_id = ui_context.store, page.session_id
+    question, unrevealed = group_quiz_questions(store, store.sessions.get(session_id))[:2]
+    right, wrong = question.correct[0], (question.correct[0] + 1) % len(question.options)
+    players = [Player(f"p{i}", f"Khách số {i}", None, T0) for i in range(3)]
+    game_id = play(store, session_id, players, [question], [[right], [right], [wrong]])
+    # A second question answered by one phone, then the app closed before the reveal.
+    recorder = store.live_games.recorder()
+    recorder.answer_recorded(game_id, answer(game_id, "p0", unrevealed.id, 0, 0))
+    recorder.close()
+    qtbot.mouseClick(page.current_screen().back_button, LEFT)
+    qtbot.mouseClick(page.current_screen().report_button, LEFT)
+    report = page.current_screen()
+    assert isinstance(report, SessionReportScreen)
+    assert report.attendance.text() == ngettext(
+        "Who came: {n} person", "Who came: {n} people", 5
+    ).format(n=5)
+    assert "Khách số" not in report.attendee_names.text()
+    assert ngettext("{n} player", "{n} players", 3).format(n=3) in report.phone_totals.text()
+    # The revealed question is in the group quiz results; the other is listed apart.
+    (counted,) = report.quiz_lines
+    assert question.text in counted.text()
+    assert _("{percent} right").format(percent=format_percent(2 / 3)) in counted.text()
+    (line,) = report.phone_lines
+    assert unrevealed.text in line.text()
+    assert _("{percent} right").format(percent=format_percent(1.0)) in line.text()
+    qtbot.mouseClick(report.end_button, LEFT)
+    qtbot.mouseClick(report.confirm_button, LEFT)
+    (item,) = [i for i in store.outbox.next_batch() if i.record_type == "session_report"]
+    assert item.payload["attendance"] == 5 and item.payload["phone_players"] == 3
+    assert "Khách số" not in json.dumps(item.payload, ensure_ascii=False)

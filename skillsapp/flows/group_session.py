@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from skillsapp.models import Lesson, Question, Quota
 from skillsapp.storage.group_sessions import GroupSession, SessionQuizItem
+from skillsapp.storage.live_figures import LiveSessionSummary
 from skillsapp.storage.profiles import Profile
 
 GROUP_QUIZ_SIZE = 5
@@ -49,18 +50,47 @@ class QuizOutcome:
 
 
 @dataclass(frozen=True)
+class PhoneOutcome:
+    """One question as residents answered it on their phones (every game of the session)."""
+
+    question: Question
+    answers: int
+    right: int
+
+    @property
+    def share_right(self) -> float | None:
+        return self.right / self.answers if self.answers else None
+
+
+@dataclass(frozen=True)
 class SessionSummary:
     """Everything the report screen and the PDF show; plain data, safe to hand to a thread."""
 
     session: GroupSession
     topic_title: str
-    attendees: list[str] = field(default_factory=list)
+    attendees: list[str] = field(default_factory=list)  # checked-in names only
     lessons: list[str] = field(default_factory=list)  # titles of the topic's lessons
     quiz: list[QuizOutcome] = field(default_factory=list)
+    phone: LiveSessionSummary = field(default_factory=LiveSessionSummary)
+    phone_quiz: list[PhoneOutcome] = field(default_factory=list)  # in the order asked
+
+    @property
+    def attendance(self) -> int:
+        """Who came: the checked-in names plus phone players who gave no name (counted,
+        not listed; :mod:`skillsapp.storage.live_figures` says how)."""
+        return len(self.attendees) + self.phone.anonymous_players
 
     @property
     def average_right(self) -> float | None:
         return average_right(self.quiz)
+
+    @property
+    def phone_quiz_apart(self) -> list[PhoneOutcome]:
+        """The phone questions the group quiz results do not already show as they are: not
+        revealed (the game ended first), or counted again by hand, or asked in two games.
+        A single game revealed to the end leaves none: its tallies are the quiz results."""
+        totals = {o.question.id: o.total for o in self.quiz}
+        return [o for o in self.phone_quiz if totals.get(o.question.id) != o.answers]
 
 
 @dataclass(frozen=True)
@@ -85,7 +115,7 @@ def session_list(store) -> list[SessionListItem]:
     """Every session, newest first, with its topic title and how many came."""
     titles = {t.id: t.title for t in store.content.topics()}
     return [
-        SessionListItem(s, titles.get(s.topic, s.topic), len(store.sessions.attendees(s.id)))
+        SessionListItem(s, titles.get(s.topic, s.topic), store.sessions.attendance(s.id))
         for s in store.sessions.all()
     ]
 
@@ -180,12 +210,15 @@ def _ordered(items: list[SessionQuizItem], order: Sequence[str]) -> list[Session
 
 
 def session_summary(store, session_id: str) -> SessionSummary:
-    """Who came, what the topic covers, and the quiz results in the order they were asked."""
+    """Who came, what the topic covers, the quiz results in the order they were asked, and
+    what the phones answered."""
     report = store.sessions.report(session_id)
     session = report.session
     asked = [q.id for q in group_quiz_questions(store, session)]
     items = _ordered(report.quiz, asked)
-    questions = {q.id: q for q in store.content.questions([i.question_id for i in items])}
+    phone = store.live_games.summary(session_id)
+    wanted = [i.question_id for i in items] + [f.question_id for f in phone.questions]
+    questions = {q.id: q for q in store.content.questions(list(dict.fromkeys(wanted)))}
     return SessionSummary(
         session=session,
         topic_title=topic_title(store, session.topic),
@@ -195,6 +228,12 @@ def session_summary(store, session_id: str) -> SessionSummary:
             QuizOutcome(questions[i.question_id], i.counts)
             for i in items
             if i.question_id in questions
+        ],
+        phone=phone,
+        phone_quiz=[
+            PhoneOutcome(questions[f.question_id], f.answers, f.right)
+            for f in phone.questions
+            if f.question_id in questions
         ],
     )
 

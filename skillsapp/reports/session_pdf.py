@@ -1,6 +1,7 @@
 """A group session's report as a PDF for the group's own records: when and where,
-who came (by name: this copy stays with the group), what was covered and the
-group quiz results.
+who came (by name: this copy stays with the group; phone players who typed a name
+are counted, not listed), what was covered, the group quiz results and what the
+residents answered on their phones.
 
 >>> write_session_pdf(session_summary(store, sid), Path("bao-cao.pdf"), today)   # doctest: +SKIP
 """
@@ -39,7 +40,7 @@ def write_session_pdf(summary: SessionSummary, target: Path, issued: datetime.da
         _line(doc, _("The session is not ended yet: this report may still change."), style="I")
 
     doc.ln(3)
-    count = len(summary.attendees)
+    count = summary.attendance
     _line(
         doc,
         ngettext("Who came: {n} person", "Who came: {n} people", count).format(n=count),
@@ -53,8 +54,21 @@ def write_session_pdf(summary: SessionSummary, target: Path, issued: datetime.da
             table.row(["#", _("Full name")])
             for number, name in enumerate(summary.attendees, start=1):
                 table.row([str(number), name])
-    else:
+    elif not summary.phone.anonymous_players:
         _line(doc, _("Nobody was checked in."))
+    anonymous = summary.phone.anonymous_players
+    if anonymous:
+        _line(
+            doc,
+            ngettext(
+                "{n} person played on a phone without picking a name from the check-in list: "
+                "counted, not listed.",
+                "{n} people played on a phone without picking a name from the check-in list: "
+                "counted, not listed.",
+                anonymous,
+            ).format(n=anonymous),
+            11,
+        )
 
     doc.ln(3)
     _line(doc, _("What was covered"), 14, "B", 9)
@@ -94,6 +108,9 @@ def write_session_pdf(summary: SessionSummary, target: Path, issued: datetime.da
             doc.ln(2)
             _line(doc, _("Right answers on average: {share}").format(share=format_percent(average)))
 
+    if summary.phone.games:
+        _phone_section(doc, summary)
+
     doc.ln(4)
     _line(
         doc,
@@ -105,6 +122,45 @@ def write_session_pdf(summary: SessionSummary, target: Path, issued: datetime.da
         6,
     )
     return save_pdf(doc, target)
+
+
+def _phone_section(doc, summary: SessionSummary) -> None:
+    phone = summary.phone
+    doc.ln(3)
+    _line(doc, _("Played on phones"), 14, "B", 9)
+    _line(
+        doc,
+        ngettext("{n} player", "{n} players", phone.players).format(n=format_number(phone.players))
+        + " · "
+        + ngettext(
+            "{n} of them picked their name from the check-in list",
+            "{n} of them picked their name from the check-in list",
+            phone.checked_in_players,
+        ).format(n=format_number(phone.checked_in_players))
+        + " · "
+        + ngettext("{n} answer", "{n} answers", phone.answers).format(
+            n=format_number(phone.answers)
+        ),
+    )
+    apart = summary.phone_quiz_apart
+    if not apart:
+        _line(doc, _("The group quiz results above include the answers given on phones."), 11)
+        return
+    doc.set_font(FAMILY, "", 10)
+    with doc.table(
+        col_widths=(10, 130, 20, 22), text_align=("CENTER", "LEFT", "CENTER", "CENTER")
+    ) as table:
+        table.row(["#", _("Question"), _("Answers"), _("Right")])
+        for number, outcome in enumerate(apart, start=1):
+            share = outcome.share_right
+            table.row(
+                [
+                    str(number),
+                    outcome.question.text,
+                    format_number(outcome.answers),
+                    format_percent(share) if share is not None else "-",
+                ]
+            )
 
 
 def default_file_name(summary: SessionSummary) -> str:

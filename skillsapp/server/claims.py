@@ -9,7 +9,9 @@ and refuses, with a Vietnamese reason the app shows as is:
   at province level may name any real commune);
 * a session report whose attendance or quiz counts no commune hall could hold, whose date
   is in the future or before the two-level communes existed, or (when the report gives its
-  start and end) that lasted longer than a day's session.
+  start and end) that lasted longer than a day's session;
+* a session report whose phone-game counts (``phone_players``, ``phone_answers``,
+  ``phone_questions``) do not fit its attendance: every phone player is part of it.
 
     claims = DeviceClaims(engine)
     claims.commune(device_id, "00070")        # "00070", or raises RecordProblem
@@ -35,6 +37,8 @@ MAX_SESSION_ATTENDANCE = 300
 # People who answer a projector quiz without having been checked in (neighbours who came
 # late, a school class): a question's answer counts may exceed the attendance by this many.
 SESSION_QUIZ_MARGIN = 30
+# Questions residents may answer on phones in one session, over all its games.
+MAX_PHONE_QUESTIONS = 200
 # Longest a session may last, when the report says when it started and ended.
 MAX_SESSION_HOURS = 12
 # Communes have their current codes since the two-level reform of 1 July 2025.
@@ -187,7 +191,40 @@ def check_session_report(payload: dict, now: datetime.datetime) -> None:
                 f"{MAX_SESSION_ATTENDANCE} người). Hãy nhập lại số đếm.",
                 "session_quiz_implausible",
             )
+    _check_phones(payload, attendance)
     _check_span(payload, now)
+
+
+def _check_phones(payload: dict, attendance: int) -> None:
+    """The phone game's aggregates, when the report has them (older apps send none).
+
+    The app counts a phone player who picked a checked-in name among the checked-in
+    people, and one who typed a name in addition to them, so every phone player is part
+    of ``attendance``; each answered one question at most once per game."""
+    players, answers, questions = (
+        payload.get(name, 0) for name in ("phone_players", "phone_answers", "phone_questions")
+    )
+    if not all(_whole(value) and value >= 0 for value in (players, answers, questions)):
+        raise _problem(
+            "Số liệu trò chơi trên điện thoại của buổi sinh hoạt phải là các số nguyên "
+            "không âm. Hãy cập nhật ứng dụng rồi đồng bộ lại.",
+            "session_phone_implausible",
+        )
+    if players > attendance:
+        raise _problem(
+            f"Buổi sinh hoạt ghi {players} người chơi trên điện thoại nhưng chỉ có "
+            f"{attendance} người dự: người chơi trên điện thoại cũng là người dự buổi "
+            "sinh hoạt. Hãy cập nhật ứng dụng rồi đồng bộ lại.",
+            "session_phone_implausible",
+        )
+    if questions > MAX_PHONE_QUESTIONS or answers > players * questions:
+        raise _problem(
+            f"Buổi sinh hoạt ghi {answers} câu trả lời trên điện thoại cho {questions} câu "
+            f"hỏi và {players} người chơi: mỗi người chỉ trả lời mỗi câu một lần, và một "
+            f"buổi có tối đa {MAX_PHONE_QUESTIONS} câu hỏi. Hãy cập nhật ứng dụng rồi "
+            "đồng bộ lại.",
+            "session_phone_implausible",
+        )
 
 
 def _check_span(payload: dict, now: datetime.datetime) -> None:

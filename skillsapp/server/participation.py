@@ -28,11 +28,13 @@ class CommuneParticipation:
     lessons_completed: int = 0
     sessions: int = 0
     session_attendance: int = 0
+    session_phone_players: int = 0  # of the attendance, those who played on a phone
 
 
 def participation(engine: Engine, commune: str | None = None) -> list[CommuneParticipation]:
     """Per commune, across every contest and device: entrants (one per person), contest
-    attempts, attempts with a full score, lessons completed and group-session attendance.
+    attempts, attempts with a full score, lessons completed and group-session attendance
+    (and, of it, the people who played the session's quiz on their phones).
     Records without a commune of their own count for their PC's commune; a code not on the
     official list (sent before the server checked codes) counts under no commune. No names.
     Full scores count only attempts a ranking may use (``review.rankable()``), by the
@@ -104,11 +106,15 @@ def participation(engine: Engine, commune: str | None = None) -> list[CommunePar
             # A province-level PC may name the commune (checked at ingest); else its PC's.
             item = entry(report.get("commune_code") or row.commune_code)
             item.sessions += 1
-            attendance = report.get("attendance")
-            if isinstance(attendance, int) and not isinstance(attendance, bool) and attendance > 0:
-                item.session_attendance += attendance
+            item.session_attendance += _count(report.get("attendance"))
+            item.session_phone_players += _count(report.get("phone_players"))
     rows = [item for code, item in table.items() if commune is None or code == commune]
     return sorted(rows, key=lambda item: (item.commune_code is None, item.commune_name))
+
+
+def _count(value: object) -> int:
+    """A count from a stored report; anything else (sent before ingest checked) is 0."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
 @dataclass(frozen=True)

@@ -268,6 +268,7 @@ def participation(request: Request, visit: Signed):
             "lessons_completed",
             "sessions",
             "session_attendance",
+            "session_phone_players",
         ):
             setattr(totals, name, getattr(totals, name) + getattr(row, name))
     return render(

@@ -54,7 +54,7 @@ class LiveSessionSummary:
 def live_summary(db: Database, session_id: str) -> LiveSessionSummary:
     """The session's phone games added up; all zero when it had none."""
     games = db.execute(
-        "SELECT question_ids FROM live_games WHERE session_id = ? ORDER BY started_at, id",
+        "SELECT question_ids FROM live_games WHERE session_id = ? ORDER BY started_at, rowid",
         [session_id],
     ).fetchall()
     if not games:

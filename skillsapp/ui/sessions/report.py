@@ -57,6 +57,7 @@ class SessionReportScreen(TaskPage):
         self._add_attendees()
         self._add_covered()
         self._add_quiz()
+        self._add_phone()
         # For the group's own records; not in the action bar, which must fit 1024 pixels.
         self.pdf_button = big_button(_("Save the PDF report"))
         self.pdf_button.setAutoDefault(True)
@@ -118,14 +119,23 @@ class SessionReportScreen(TaskPage):
 
     def _add_attendees(self) -> None:
         people = self.summary.attendees
+        count = self.summary.attendance
         self.attendance = heading(
-            ngettext("Who came: {n} person", "Who came: {n} people", len(people)).format(
-                n=len(people)
-            ),
+            ngettext("Who came: {n} person", "Who came: {n} people", count).format(n=count),
             level=2,
         )
         self.body.addWidget(self.attendance)
         text = ", ".join(people) if people else _("Nobody was checked in.")
+        anonymous = self.summary.phone.anonymous_players
+        if anonymous:
+            unnamed = ngettext(
+                "{n} person played on a phone without picking a name from the check-in list: "
+                "counted, not listed.",
+                "{n} people played on a phone without picking a name from the check-in list: "
+                "counted, not listed.",
+                anonymous,
+            ).format(n=anonymous)
+            text = f"{', '.join(people)}\n{unnamed}" if people else unnamed
         self.attendee_names = paragraph(text)
         self.body.addWidget(self.attendee_names)
 
@@ -174,6 +184,52 @@ class SessionReportScreen(TaskPage):
                 level=2,
             )
             self.body.addWidget(self.average)
+
+    def _add_phone(self) -> None:
+        """What residents answered on their phones: counts and shares, never who."""
+        self.phone_lines: list[QLabel] = []
+        phone = self.summary.phone
+        if not phone.games:
+            return
+        self.body.addWidget(heading(_("Played on phones"), level=2))
+        self.phone_totals = paragraph(
+            " · ".join(
+                [
+                    ngettext("{n} player", "{n} players", phone.players).format(
+                        n=format_number(phone.players)
+                    ),
+                    ngettext(
+                        "{n} of them picked their name from the check-in list",
+                        "{n} of them picked their name from the check-in list",
+                        phone.checked_in_players,
+                    ).format(n=format_number(phone.checked_in_players)),
+                    ngettext("{n} answer", "{n} answers", phone.answers).format(
+                        n=format_number(phone.answers)
+                    ),
+                ]
+            )
+        )
+        self.body.addWidget(self.phone_totals)
+        apart = self.summary.phone_quiz_apart
+        if not apart:
+            self.phone_totals.setText(
+                self.phone_totals.text()
+                + "\n"
+                + _("The group quiz results above include the answers given on phones.")
+            )
+        for number, outcome in enumerate(apart, start=1):
+            share = outcome.share_right
+            verdict = (
+                _("{percent} right").format(percent=format_percent(share))
+                if share is not None
+                else _("no answers counted")
+            )
+            answers = ngettext("{n} answer", "{n} answers", outcome.answers).format(
+                n=format_number(outcome.answers)
+            )
+            label = paragraph(f"{number}. {outcome.question.text}\n{verdict} · {answers}")
+            self.body.addWidget(label)
+            self.phone_lines.append(label)
 
     # -- ending the session -------------------------------------------------------------
     def _show_state(self) -> None:
