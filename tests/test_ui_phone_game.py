@@ -257,7 +257,10 @@ def test_leaving_the_screen_mid_game_stops_the_server(qtbot, session_page):
     page = session_page
     port = free_port()
     control = start_game(qtbot, page, port)
-    key(qtbot, control.next_button, ENTER)  # a question is open
+    # A presenter's clicker on the projector window goes on, as on the leader's screen.
+    key(qtbot, page.presentation, Qt.Key.Key_PageDown)
+    assert control.game.snapshot().phase == "open"
+    assert page.presentation.question_label.text() == control.game.snapshot().question.text
     page.context.unlock_navigation()  # as the window does once the leader said "leave"
     page.show_list()  # another screen of the area (the window's areas hide it the same way)
     qtbot.waitUntil(lambda: not control.running.host.running, timeout=8000)

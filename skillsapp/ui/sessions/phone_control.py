@@ -107,6 +107,8 @@ class PhoneGameControl(TaskPage):
         self.end_button.clicked.connect(self.end)
         self.back_button.clicked.connect(self.finished)
         self.next_button.clicked.connect(self.forward)
+        # A presenter's clicker on the projector goes on too (a live game never goes back).
+        projection.forward_requested.connect(self.forward)
         for button in (self.end_button, self.back_button, self.next_button, self.board_button,
                        self.projector_button):  # fmt: skip
             button.setAutoDefault(True)
