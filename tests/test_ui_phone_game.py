@@ -291,3 +291,48 @@ def test_closing_the_app_mid_game_stops_the_server(qtbot, ui_context, monkeypatc
     # Stopped before the window is gone: nothing may outlive the app.
     assert not control.running.host.running
     assert port_is_free(port)
+
+
+def test_leaving_while_the_server_starts_leaves_nothing_listening(qtbot, session_page):
+    """The session is left (its start screen deleted) before the worker has the server
+    up: once it is up it is stopped, not left listening for nobody."""
+    import threading
+
+    from PySide6.QtCore import QThreadPool
+
+    page = session_page
+    page.context.tasks = TaskRunner()
+    port = free_port()
+    start = open_start_screen(qtbot, page)
+    start.port.setValue(port)
+    start.start()
+    assert start.status.isVisible() and not start.back_button.isEnabled()
+    page.show_session(page.session.id)  # e.g. the session opened again from elsewhere
+    assert QThreadPool.globalInstance().waitForDone(15000)
+
+    def nothing_left() -> bool:
+        names = {thread.name for thread in threading.enumerate()}
+        return not names & {"live-host", "live-stop"}
+
+    qtbot.waitUntil(nothing_left, timeout=10000)
+    assert port_is_free(port)
+    assert isinstance(page.current_screen(), SessionHub)
+
+
+def test_the_networks_offered_are_this_pcs_ipv4_addresses():
+    import ipaddress
+
+    from PySide6.QtNetwork import QNetworkInterface
+
+    offered = phone_start.hall_addresses()
+    assert offered, "at least loopback is up"
+    for item in offered:
+        ipaddress.IPv4Address(item.address)  # raises for anything else
+    every = {
+        entry.ip().toString()
+        for interface in QNetworkInterface.allInterfaces()
+        for entry in interface.addressEntries()
+    }
+    assert {item.address for item in offered} <= every
+    if any(not item.loopback for item in offered):
+        assert all(not item.address.startswith("127.") for item in offered)
