@@ -22,10 +22,10 @@ from PySide6.QtNetwork import QAbstractSocket, QNetworkInterface
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFormLayout,
     QLabel,
     QLineEdit,
     QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -105,9 +105,10 @@ class PhoneGameStart(TaskPage):
                 muted=True,
             )
         )
-        form = QFormLayout()
-        form.setSpacing(12)
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        # Each label above its field, as wide as the page: a form layout's wrapped labels
+        # take a narrow column and break short phrases at the largest text.
+        form = QVBoxLayout()
+        form.setSpacing(8)
 
         def row(label: str, widget: QWidget) -> None:
             text = QLabel(label)
@@ -115,7 +116,8 @@ class PhoneGameStart(TaskPage):
             text.setBuddy(widget)
             widget.setAccessibleName(label.rstrip(":"))
             widget.setMinimumHeight(MIN_TARGET)
-            form.addRow(text, widget)
+            form.addWidget(text)
+            form.addWidget(widget)
 
         self.network = QComboBox()
         self.network.setSizeAdjustPolicy(
@@ -136,7 +138,7 @@ class PhoneGameStart(TaskPage):
             else _("Choose the Wi-Fi or cable the phones are on (usually Wi-Fi)."),
             muted=True,
         )
-        form.addRow(self.network_note)
+        form.addWidget(self.network_note)
 
         self.port = QSpinBox()
         self.port.setRange(1024, 65535)
@@ -155,8 +157,8 @@ class PhoneGameStart(TaskPage):
 
         self.speed_bonus = QCheckBox(_("Extra points for answering quickly"))
         self.speed_bonus.setMinimumHeight(MIN_TARGET)
-        form.addRow(self.speed_bonus)
-        form.addRow(
+        form.addWidget(self.speed_bonus)
+        form.addWidget(
             paragraph(
                 _(
                     "Off unless you turn it on: older people are at a disadvantage when "
@@ -167,7 +169,7 @@ class PhoneGameStart(TaskPage):
         )
         self.leaderboard = QCheckBox(_("Show a leaderboard on the projector"))
         self.leaderboard.setMinimumHeight(MIN_TARGET)
-        form.addRow(self.leaderboard)
+        form.addWidget(self.leaderboard)
         self.body.addLayout(form)
 
         self.status = QLabel()
