@@ -198,6 +198,8 @@ def test_a_phone_game_from_the_session_with_the_keyboard_only(qtbot, session_pag
         tab_to(qtbot, control.board_button)
         key(qtbot, control.board_button, SPACE)
         assert projection.stack.currentWidget() is projection.board_screen
+        # At the largest type: the question's page (bigger) no longer sets the page's size.
+        assert projection.body_point_size == projection.wanted_point_size
         assert [label.text() for label in projection.board_lines] == [
             _("{rank}. {name} — {points} points").format(
                 rank=1, name="Bà Tư", points=format_number(1000)

@@ -11,7 +11,13 @@ snapshots; nothing here talks to the network or the database.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
 from skillsapp.i18n import _, format_number, ngettext
 from skillsapp.live.qr import qr_modules
@@ -171,17 +177,22 @@ class PhoneProjection(QuizProjection):
         column.setStretch(0, 1 if fill else 0)
         column.setStretch(1, 0 if fill else 1)
 
-    def _leave_lobby(self) -> None:
-        """Once the game has begun the lobby is not shown again: out of the stack, so its
-        size (the large code) does not make the questions' text smaller."""
-        self._fill_height(False)
-        if self.stack.indexOf(self.lobby_screen) >= 0:
-            self.stack.removeWidget(self.lobby_screen)
-            self.lobby_screen.hide()
+    def _only_page(self, page: QWidget) -> None:
+        """Keep only ``page`` in the stack: a stack measures as its biggest page (and its
+        height for a width too), so the lobby's large code or a long question would make
+        the leaderboard's text small. The other pages stay, hidden, for later."""
+        self._fill_height(page is self.lobby_screen)
+        if self.stack.indexOf(page) < 0:
+            self.stack.addWidget(page)
+        for position in reversed(range(self.stack.count())):
+            other = self.stack.widget(position)
+            if other is not page:
+                self.stack.removeWidget(other)
+                other.hide()
+        self.stack.setCurrentWidget(page)
 
     def show_lobby(self, players: int) -> None:
-        self._fill_height(True)
-        self.stack.setCurrentWidget(self.lobby_screen)
+        self._only_page(self.lobby_screen)
         self.set_players(players)
         self.refit()
 
@@ -194,7 +205,7 @@ class PhoneProjection(QuizProjection):
             self.joined_label.setAccessibleName(text)
 
     def show_question(self, question: Question, index: int, total: int) -> None:
-        self._leave_lobby()
+        self._only_page(self.question_screen)
         self.set_answered(0, None)
         super().show_question(question, index, total)
 
@@ -211,7 +222,6 @@ class PhoneProjection(QuizProjection):
             self.answered_label.setAccessibleName(text)
 
     def show_leaderboard(self, rows: tuple[tuple[str, int], ...]) -> None:
-        self._leave_lobby()
         for label in self.board_lines:
             label.setParent(None)
             label.deleteLater()
@@ -220,18 +230,12 @@ class PhoneProjection(QuizProjection):
             label = plain_label(text)
             self.board_box.addWidget(label)
             self.board_lines.append(label)
-        self.stack.setCurrentWidget(self.board_screen)
+        self._only_page(self.board_screen)
         self.refit()
 
     def show_end(self, outcomes, leaderboard: tuple[tuple[str, int], ...] | None = None) -> None:
         """The results of each question, then the leaderboard's top five when it was chosen."""
-        self._leave_lobby()
-        # The game is over: only the results stay in the stack, so a long last question
-        # does not make this short page scroll.
-        for screen in (self.question_screen, self.board_screen):
-            if self.stack.indexOf(screen) >= 0:
-                self.stack.removeWidget(screen)
-                screen.hide()
+        self._only_page(self.end_screen)
         super().show_end(outcomes)
         if leaderboard:
             self._end_line(_("Leaderboard"), "subtitle")
