@@ -23,6 +23,7 @@ if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
     )
 webdriver = pytest.importorskip("selenium.webdriver")
 from live_support import SqliteRecorder  # noqa: E402
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as shown  # noqa: E402
@@ -110,6 +111,16 @@ def _text_appears(driver, element_id: str, text: str) -> None:
     )
 
 
+def _option_marked(driver, index: int, mark: str) -> None:
+    """Wait until option ``index`` carries ``mark`` (the page redraws its buttons)."""
+    WebDriverWait(driver, WAIT_SECONDS, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: (
+            mark
+            in d.find_elements(By.CSS_SELECTOR, "#options button")[index].get_attribute("class")
+        )
+    )
+
+
 def _shot(driver, tmp_path: Path, name: str) -> Path:
     path = tmp_path / f"{name}.png"
     assert driver.save_screenshot(str(path))
@@ -149,9 +160,7 @@ def test_a_resident_joins_taps_an_answer_and_reads_the_explanation(
         assert float(option.value_of_css_property("font-size").rstrip("px")) >= 20
     options[1].click()
     _text_appears(driver, "q-status", _("Recorded"))
-    assert "picked" in driver.find_elements(By.CSS_SELECTOR, "#options button")[1].get_attribute(
-        "class"
-    )
+    _option_marked(driver, 1, "picked")
     _shot(driver, tmp_path, "live-phone-recorded")
     assert recorder.rows("SELECT choices, correct FROM answers") == [("1", 1)]
 
@@ -162,9 +171,7 @@ def test_a_resident_joins_taps_an_answer_and_reads_the_explanation(
 
     driver.refresh()  # the screen locked and the browser reloaded: same player, same answer
     _text_appears(driver, "explanation", "Công an không bao giờ")
-    assert "right" in driver.find_elements(By.CSS_SELECTOR, "#options button")[1].get_attribute(
-        "class"
-    )
+    _option_marked(driver, 1, "right")
     assert game.snapshot().players == 1
     logs = driver.get_log("browser") if hasattr(driver, "get_log") else []
     errors = [e for e in logs if e.get("level") == "SEVERE" and "favicon" not in e["message"]]

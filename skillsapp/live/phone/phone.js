@@ -101,8 +101,9 @@
       fill(S.place, { rank: v.rank, players: v.players });
   }
 
-  function render(v) {
+  function render(v, force) {
     if (!v || !v.joined) { view = null; showJoin(); return; }
+    if (!force && view && v.version === view.version) { return; }  // seen: keep the buttons
     var moved = !view || view.phase !== v.phase || view.question_index !== v.question_index;
     view = v;
     if (moved) { window.scrollTo(0, 0); }  // a new step starts at the top of the screen
@@ -224,7 +225,7 @@
       }
       sending = null;
       if (status !== 200) { say(questionId, (data && data.message) || S.try_again); }
-      if (data && data.view) { render(data.view); } else if (view) { render(view); }
+      if (data && data.view) { render(data.view, true); } else if (view) { render(view, true); }
       window.scrollTo(0, 0);  // the confirmation is at the top, under the question
     });
   }
