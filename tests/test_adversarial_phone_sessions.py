@@ -8,13 +8,14 @@ import datetime
 import json
 
 import pytest
-from hostile import HostileDevice
+from hostile import SERVER_NOW, HostileDevice
 from live_records_helpers import T0, Player, answer
 from sqlalchemy import func, select
 
 from skillsapp.server import db
 from skillsapp.server.claims import MAX_PHONE_QUESTIONS, MAX_SESSION_ATTENDANCE, VIETNAM
 from skillsapp.server.participation import participation
+from skillsapp.sync.runner import sync_now
 
 HOAN_KIEM = "00070"
 
@@ -136,3 +137,17 @@ def test_phone_players_raise_attendance_only_within_the_hall(province_server, tm
     (refusal,) = device.send([record])["rejected"]
     assert refusal["code"] == "session_attendance_implausible"
     assert _count(province_server) == 0
+
+
+def test_the_apps_own_sync_sends_the_phone_session(province_server, tmp_path):
+    """The whole way: a phone game recorded, the session ended, ``sync_now`` as the app runs
+    it, and the province's participation counts the phones."""
+    device = HostileDevice(province_server, tmp_path, "pc", HOAN_KIEM)
+    _phone_session(device, checked_in=2, named=1, unnamed=6)
+    report = sync_now(device.store, SERVER_NOW)
+    assert report.rejected == [] and report.sent >= 1
+    assert device.store.outbox.pending_count() == 0
+    (stored,) = _stored(province_server)
+    assert (stored["attendance"], stored["phone_players"]) == (8, 7)
+    (row,) = participation(province_server.services.engine)
+    assert (row.session_attendance, row.session_phone_players) == (8, 7)

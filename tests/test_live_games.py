@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from live_records_helpers import T0, Player, answer
 
+from skillsapp.content.install import ensure_bundled_content
+from skillsapp.flows.group_session import group_quiz_questions
 from skillsapp.storage import open_store
 
 DAY = datetime.date(2026, 12, 8)
@@ -254,3 +256,53 @@ def test_the_app_killed_mid_game_keeps_every_acknowledged_answer(data_paths):
     assert reopened.live_games.players(game_id) >= len(acknowledged)
     assert reopened.sessions.attendance(session.id) >= len(acknowledged)
     reopened.close()
+
+
+def test_answers_the_app_never_revealed_are_tallied_when_the_session_ends(store):
+    """The app stopped mid-question: at the end the stored answers become that question's
+    counts (as the reveal would have made them), and a question counted by hand stays."""
+    session = new_session(store)
+    game_id = store.live_games.start(session.id, ["q1", "q2"], speed_bonus=False)
+    recorder = store.live_games.recorder()
+    for index in range(5):
+        recorder.player_joined(game_id, Player(f"p{index}", f"Khách {index}", None, T0))
+        recorder.answer_recorded(game_id, answer(game_id, f"p{index}", "q1", index % 2))
+        recorder.answer_recorded(game_id, answer(game_id, f"p{index}", "q2", 2))
+    recorder.close()
+    store.sessions.record_quiz(session.id, "q2", [0, 1, 6, 0])  # the leader counted hands
+    store.sessions.close(session.id)
+    (item,) = store.outbox.next_batch()
+    quiz = {q["question_id"]: q["counts"] for q in item.payload["quiz"]}
+    # q1 is not installed here: its counts reach the highest option chosen.
+    assert quiz == {"q1": [3, 2], "q2": [0, 1, 6, 0]}
+    assert item.payload["phone_answers"] == 10 and item.payload["phone_questions"] == 2
+
+
+def test_an_unrevealed_installed_question_is_tallied_over_all_its_options(store):
+    ensure_bundled_content(store)
+    session = new_session(store)
+    question = group_quiz_questions(store, session)[0]
+    game_id = store.live_games.start(session.id, [question.id], speed_bonus=False)
+    recorder = store.live_games.recorder()
+    recorder.player_joined(game_id, Player("p1", "Khách", None, T0))
+    recorder.answer_recorded(game_id, answer(game_id, "p1", question.id, 0))
+    recorder.close()
+    store.sessions.close(session.id)
+    assert store.sessions.quiz(session.id)[0].counts == (1,) + (0,) * (len(question.options) - 1)
+
+
+def test_the_tables_refuse_rows_without_their_keys(store):
+    session = new_session(store)
+    game_id = store.live_games.start(session.id, ["q1"], speed_bonus=False)
+    for sql, values in (
+        (
+            "INSERT INTO live_answers VALUES (?, NULL, 'q1', '[0]', 1, 1000, 'x', 5)",
+            [game_id],
+        ),
+        ("INSERT INTO live_answers VALUES (?, 'p1', NULL, '[0]', 1, 1000, 'x', 5)", [game_id]),
+        ("INSERT INTO live_players VALUES (?, NULL, 'Lan', NULL, 'x')", [game_id]),
+        ("INSERT INTO live_players VALUES ('no-such-game', 'p1', 'Lan', NULL, 'x')", []),
+        ("INSERT INTO live_players VALUES (?, 'p1', 'Lan', 'no-such-profile', 'x')", [game_id]),
+    ):
+        with pytest.raises(sqlite3.IntegrityError):
+            store.db.execute(sql, values)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from skillsapp.storage.connection import Database
 from skillsapp.storage.ids import new_id, utc_now_iso
-from skillsapp.storage.live_figures import live_summary
+from skillsapp.storage.live_figures import live_summary, unrevealed_tallies
 from skillsapp.storage.outbox import Outbox
 
 
@@ -174,7 +174,10 @@ class GroupSessions:
 
     def attendance(self, session_id: str) -> int:
         """How many came: checked-in people plus anonymous phone players."""
-        return self.report(session_id).attendance
+        checked_in = self.db.execute(
+            "SELECT COUNT(*) FROM attendance WHERE session_id = ?", [session_id]
+        ).fetchone()[0]
+        return int(checked_in) + live_summary(self.db, session_id).anonymous_players
 
     def report(self, session_id: str) -> SessionReport:
         return SessionReport(
@@ -189,8 +192,12 @@ class GroupSessions:
 
         ``attendance`` counts checked-in people plus anonymous phone players; a session
         with a phone game adds ``phone_players`` (of them, those who played on a phone),
-        ``phone_answers`` and ``phone_questions`` (game questions answered at least once)."""
+        ``phone_answers`` and ``phone_questions`` (game questions answered at least once).
+        Phone answers to a question the app never revealed (it stopped mid-question) are
+        tallied into the quiz counts first, so they are in the report like the rest."""
         with self.db.atomic():
+            for question_id, counts in unrevealed_tallies(self.db, session_id).items():
+                self.record_quiz(session_id, question_id, counts)
             report = self.report(session_id)
             phones = live_summary(self.db, session_id)
             self.db.execute(

@@ -99,3 +99,31 @@ def live_summary(db: Database, session_id: str) -> LiveSessionSummary:
         answered_questions=int(answered_questions),
         questions=tuple(per_question[qid] for qid in order if qid in per_question),
     )
+
+
+def unrevealed_tallies(db: Database, session_id: str) -> dict[str, list[int]]:
+    """Questions answered on phones that have no quiz counts in the session (the app
+    stopped before the reveal): how many chose each option, from the stored answers, as
+    the game tallies a reveal. The list is as long as the installed question's options
+    (or reaches the highest option chosen, for a question no longer installed)."""
+    rows = db.execute(
+        "SELECT a.question_id, a.choices FROM live_answers a "
+        "JOIN live_games g ON g.id = a.game_id WHERE g.session_id = ? AND a.question_id "
+        "NOT IN (SELECT question_id FROM session_quiz WHERE session_id = ?) "
+        "ORDER BY g.started_at, g.rowid, a.answered_at",
+        [session_id, session_id],
+    ).fetchall()
+    tallies: dict[str, list[int]] = {}
+    for question_id, choices in rows:
+        if question_id not in tallies:
+            found = db.execute("SELECT data FROM questions WHERE id = ?", [question_id]).fetchone()
+            options = (json.loads(found[0]).get("options") or []) if found else []
+            tallies[question_id] = [0] * len(options)
+        tally = tallies[question_id]
+        for choice in json.loads(choices):
+            if not 0 <= choice < 26:  # never stored by the game; kept out of the counts
+                continue
+            if choice >= len(tally):
+                tally.extend([0] * (choice + 1 - len(tally)))
+            tally[choice] += 1
+    return tallies

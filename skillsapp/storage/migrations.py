@@ -408,7 +408,7 @@ def m005_live_games(db: Database) -> None:
             "joined_at": str,
         },
         pk=("game_id", "player_id"),
-        not_null={"display_name", "joined_at"},
+        not_null={"game_id", "player_id", "display_name", "joined_at"},
         foreign_keys=[("game_id", "live_games", "id"), ("profile_id", "profiles", "id")],
     )
     db.table("live_answers").create(
@@ -423,6 +423,15 @@ def m005_live_games(db: Database) -> None:
             "ms_after_open": int,
         },
         pk=("game_id", "player_id", "question_id"),  # one answer per player and question
-        not_null={"choices", "correct", "points", "answered_at", "ms_after_open"},
+        not_null={
+            "game_id",
+            "player_id",
+            "question_id",
+            "choices",
+            "correct",
+            "points",
+            "answered_at",
+            "ms_after_open",
+        },
         foreign_keys=[("game_id", "live_games", "id")],
     )
