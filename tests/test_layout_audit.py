@@ -428,6 +428,49 @@ def projector(step: str) -> Callable[[Env], Shown]:
     return open_projector
 
 
+def phone_game(step: str) -> Callable[[Env], Shown]:
+    """A phone game of the session, started from its start screen on a real server (the
+    PC's likeliest network, a free port) with a Wi-Fi; one phone joined and answered."""
+
+    def open_game(env: Env) -> Shown:
+        import socket
+
+        page = env.go("sessions", session_id(env))
+        page.show_phone_start()
+        if step == "start":
+            return Shown(env.window)
+        start = page.screen
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            start.port.setValue(probe.getsockname()[1])
+        if step != "lobby-plain":
+            start.wifi_name.setText("Nhà văn hóa thôn Đông")
+            start.wifi_password.setText("matkhau123")
+        start.leaderboard.setChecked(True)
+        start.start()
+        control = page.screen
+        assert type(control).__name__ == "PhoneGameControl", start.error.text()
+        game = control.game
+        player = game.join("Nguyễn Thị Lan")
+        control.poll()
+        if step in ("question", "revealed", "board", "end", "leader-revealed"):
+            control.forward()
+            question = game.snapshot().question
+            game.answer(player.id, question.id, [question.correct[0]])
+            control.poll()
+        if step in ("revealed", "board", "end", "leader-revealed"):
+            control.forward()
+        if step == "board":
+            control.toggle_board()
+        if step == "end":
+            control.end()
+        if step.startswith("leader"):
+            return Shown(env.window)
+        return Shown(page.presentation, "projector")
+
+    return open_game
+
+
 def signed_in(env: Env):
     if not env.store.organisers.exist():
         code, _expires = env.store.organisers.issue_setup_code()
@@ -548,6 +591,15 @@ STATES: dict[str, Callable[[Env], Shown]] = {
     "projector-quiz-revealed": projector("revealed"),
     "quiz-leader": projector("leader"),
     "quiz-leader-revealed": projector("leader-revealed"),
+    "phone-start": phone_game("start"),
+    "phone-projector-lobby": phone_game("lobby"),
+    "phone-projector-lobby-plain": phone_game("lobby-plain"),
+    "phone-projector-question": phone_game("question"),
+    "phone-projector-revealed": phone_game("revealed"),
+    "phone-projector-board": phone_game("board"),
+    "phone-projector-end": phone_game("end"),
+    "phone-leader": phone_game("leader"),
+    "phone-leader-revealed": phone_game("leader-revealed"),
     "manage-setup": manage_setup,
     "manage-sign-in": manage_sign_in,
     "manage-menu": manage_menu,

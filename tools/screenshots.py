@@ -254,6 +254,7 @@ def main(argv: list[str]) -> int:
         store.sessions.check_in(session.id, profile.id)
     window().show_area("sessions", session.id)
     shot("session")
+    phone_game_shots(window().page("sessions"), shot, screen, out, suffix, real_screen)
 
     window().show_area("manage")
     shot("manage")
@@ -267,6 +268,62 @@ def main(argv: list[str]) -> int:
     context.update_settings(high_contrast=False)
     store.close()
     return 0
+
+
+def phone_game_shots(page, shot, screen, out: Path, suffix: str, real_screen: bool) -> None:
+    """The phone game: its start screen, then a real server on a free port with four
+    phones joined; the leader's screen and the projector in each step."""
+    import socket
+
+    from PySide6.QtTest import QTest
+
+    page.show_phone_start()
+    start = page.current_screen()
+    start.wifi_name.setText("Nhà văn hóa thôn Đông")
+    start.wifi_password.setText("thondong2026")
+    start.leaderboard.setChecked(True)
+    shot("phone-start")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        start.port.setValue(probe.getsockname()[1])
+    start.start()
+    control = page.current_screen()
+    projection = page.presentation
+    game = control.game
+    players = [game.join(name) for name in LEARNERS]
+    control.poll()
+
+    def projector(name: str) -> None:
+        projection.present()
+        QTest.qWait(300 if real_screen else 20)
+        path = out / f"{name}-{suffix}.png"
+        picture = screen.grabWindow(0) if real_screen else projection.grab()
+        picture.save(str(path))
+        print("saved", path, f"(projector {projection.width()}x{projection.height()})")
+        projection.hide()  # the leader's screen under it, for the next shot
+
+    def leader(name: str) -> None:
+        projection.hide()
+        shot(name)
+
+    projector("phone-projector-lobby")
+    leader("phone-leader-lobby")
+    control.forward()
+    question = game.snapshot().question
+    for number, player in enumerate(players[:3]):
+        right = question.correct[0]
+        game.answer(player.id, question.id, [right if number < 2 else (right + 1) % 4])
+    control.poll()
+    projector("phone-projector-question")
+    leader("phone-leader-question")
+    control.forward()
+    projector("phone-projector-revealed")
+    leader("phone-leader-revealed")
+    control.toggle_board()
+    projector("phone-projector-leaderboard")
+    control.end()
+    projector("phone-projector-end")
+    control.finished.emit()  # back to the session: the server has stopped
 
 
 if __name__ == "__main__":

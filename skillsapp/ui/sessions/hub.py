@@ -1,5 +1,6 @@
 """One group session: what it is, how many came, and the steps of running it —
-check people in, show a lesson on the projector, the group quiz, the report.
+check people in, show a lesson on the projector, the group quiz (counted hands, or played
+on residents' phones), the report.
 
 Keys: the number on each step's badge starts it; Esc goes back to the list. The keys of
 the projector window are told here, on the leader's screen, not to the room.
@@ -30,6 +31,7 @@ class SessionHub(TaskPage):
     check_in_requested = Signal()
     lesson_requested = Signal(object)  # the Lesson to show on the projector
     quiz_requested = Signal()
+    phone_requested = Signal()  # the group quiz played on residents' phones
     report_requested = Signal()
     edit_requested = Signal()
 
@@ -90,6 +92,9 @@ class SessionHub(TaskPage):
         )
         self.quiz_button.clicked.connect(self.quiz_requested)
         self.quiz_button.setEnabled(count > 0 and not session.closed)
+        self.phone_button = self._step(_("Play on phones: residents answer on their own phone"))
+        self.phone_button.clicked.connect(self.phone_requested)
+        self.phone_button.setEnabled(count > 0 and not session.closed)
         self.report_button = self._step(
             _("See the report") if session.closed else _("See the report and end the session")
         )

@@ -124,6 +124,7 @@ class SessionsPage(QWidget):
         hub.check_in_requested.connect(self.show_check_in)
         hub.lesson_requested.connect(self.present_lesson)
         hub.quiz_requested.connect(self.present_quiz)
+        hub.phone_requested.connect(self.show_phone_start)
         hub.report_requested.connect(self.show_report)
         hub.edit_requested.connect(self.show_edit)
         self._set_screen(hub)
@@ -162,7 +163,45 @@ class SessionsPage(QWidget):
         if control.entries:
             control.entries[0].spin.setFocus()
 
-    def _quiz_finished(self, control: QuizControl) -> None:
+    def show_phone_start(self) -> None:
+        """The phone game's start screen (network, port, Wi-Fi, options)."""
+        from skillsapp.ui.sessions.phone_start import PhoneGameStart
+
+        screen = PhoneGameStart(self.context, self.context.store.sessions.get(self.session_id))
+        screen.back.connect(lambda: self.show_session(self.session_id))
+        screen.started.connect(self.present_phone_game)
+        self._set_screen(screen)
+
+    def present_phone_game(self, running) -> None:
+        """The codes to join on the projector; the leader runs the game from this screen.
+        The projector window lives as long as the game's screen: closing it (Esc) does not
+        end the game, "Show the projector window again" brings it back."""
+        from skillsapp.ui.sessions.phone_control import PhoneGameControl
+        from skillsapp.ui.sessions.phone_projection import PhoneProjection
+
+        wifi = None
+        if running.wifi_text is not None:
+            wifi = (running.options.wifi_name, running.wifi_text)
+        projection = PhoneProjection(
+            self.context, running.join_url, running.typed_address, running.game.room_code, wifi
+        )
+        control = PhoneGameControl(self.context, running, projection)
+        control.finished.connect(lambda: self._quiz_finished(control))
+        # The control deletes its projector window when the leader leaves it.
+        projection.destroyed.connect(lambda *_args: self._forget_presentation(projection))
+        if self.presentation is not None:
+            self.presentation.close()
+        self.presentation = projection
+        projection.present()
+        self._set_screen(control)
+        self.window().activateWindow()
+        control.next_button.setFocus()
+
+    def _forget_presentation(self, window: QWidget) -> None:
+        if self.presentation is window:
+            self.presentation = None
+
+    def _quiz_finished(self, control: QWidget) -> None:
         if self.screen is control:
             self.show_session(self.session_id)
 

@@ -32,6 +32,8 @@ class AppContext(QObject):
     navigation_lock_changed = Signal()
     # An organiser signed in or out (set_organiser): staff areas may appear or hide.
     organiser_changed = Signal()
+    # The main window is closing: whatever still runs (a phone game's web server) stops now.
+    closing = Signal()
 
     def __init__(self, paths: DataPaths, settings: Settings) -> None:
         super().__init__()
@@ -44,6 +46,7 @@ class AppContext(QObject):
         self.organiser: str | None = None
         # While set, the window asks this question before leaving the current area.
         self.navigation_lock: str | None = None
+        self.navigation_lock_note = ""  # said under the question when the app closes
         from skillsapp.ui.shell.tasks import TaskRunner
 
         self.tasks: TaskRunner = TaskRunner()
@@ -53,13 +56,16 @@ class AppContext(QObject):
     def now(self) -> datetime.datetime:
         return self.clock()
 
-    def lock_navigation(self, question: str) -> None:
-        """Ask ``question`` (e.g. "Bạn đang làm bài thi. Rời khỏi bài?") before leaving the area."""
+    def lock_navigation(self, question: str, note: str = "") -> None:
+        """Ask ``question`` (e.g. "Bạn đang làm bài thi. Rời khỏi bài?") before leaving the
+        area; ``note`` replaces the contest attempt's reassurance when the app closes."""
         self.navigation_lock = question
+        self.navigation_lock_note = note
         self.navigation_lock_changed.emit()
 
     def unlock_navigation(self) -> None:
         self.navigation_lock = None
+        self.navigation_lock_note = ""
         self.navigation_lock_changed.emit()
 
     def set_organiser(self, name: str | None) -> None:

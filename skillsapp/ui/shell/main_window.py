@@ -269,7 +269,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt naming
         if self.ask_on_close:
             if self.context.navigation_lock and not self.confirm_leave(
-                note=_(
+                note=self.context.navigation_lock_note
+                or _(
                     "Your answers so far are saved. When you open Kỹ Năng Số again, you can "
                     "continue this attempt while its time lasts."
                 ),
@@ -278,6 +279,8 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
             self.remember_geometry()
+        # A phone game's web server must not outlive the window.
+        self.context.closing.emit()
         super().closeEvent(event)
 
     # --- areas --------------------------------------------------------------------------
