@@ -44,7 +44,7 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help=_(
             "processes per worker that verify PCs' batches at a lower priority, so organisers' "
-            "pages stay quick under load (default 0: the worker does it)"
+            "pages stay quick under load (default 1; 0: the worker does it)"
         ),
     )
 
@@ -89,8 +89,12 @@ def _services(args: argparse.Namespace):
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    if args.ingest_processes is not None:  # read by ServerConfig.from_env, in every worker
+    # Read by ServerConfig.from_env, in every worker. ``serve`` runs a province's server:
+    # one ingest process per worker unless told otherwise (ingest_processes.py).
+    if args.ingest_processes is not None:
         os.environ["SKILLSAPP_INGEST_PROCESSES"] = str(args.ingest_processes)
+    else:
+        os.environ.setdefault("SKILLSAPP_INGEST_PROCESSES", "1")
     services = _services(args)
     import uvicorn
 
