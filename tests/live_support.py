@@ -1,12 +1,13 @@
-"""Test support for the live game: a small thread-safe recorder that stores into a real
-SQLite file (its own connection and lock), and a few questions.
-
-It is not a copy of the app's recorder (``skillsapp/storage/live_games.py``): it keeps
-just what the tests read back, with the same promise: committed at once, an answer
-stored once per player and question."""
+"""Test support for the live game: the app's own storage for a hall (:class:`HallStore`:
+a real store, a group session, a game started in it and ``store.live_games``' recorder),
+a small thread-safe recorder for the game's unit tests (:class:`SqliteRecorder`, a real
+SQLite file with the same promise: committed at once, an answer stored once per player
+and question), and a few questions."""
 
 from __future__ import annotations
 
+import datetime
+import json
 import sqlite3
 import threading
 from pathlib import Path
@@ -90,3 +91,52 @@ def questions(count: int = 10) -> list[Question]:
             )
         )
     return made
+
+
+class HallStore:
+    """What the app stores for a phone game, in a temp folder: a real store (migrations and
+    all), a group session with one checked-in resident (``profile_id``, ``RESIDENT``), a
+    game started in it (``game_id``) and the recorder the app hands the game
+    (``store.live_games.recorder()``). :meth:`answers` and friends read the file back
+    through a fresh connection: what is on disk."""
+
+    RESIDENT = "Trần Văn Ba"
+
+    def __init__(self, folder: Path, question_ids: list[str]) -> None:
+        from skillsapp.storage import open_store
+
+        self.store = open_store(folder / "data")
+        session = self.store.sessions.create(
+            datetime.date(2026, 12, 3), "Nhà văn hóa thôn Đông", "Tổ thôn Đông", "lua-dao", "Bình"
+        )
+        self.session_id = session.id
+        self.profile_id = self.store.profiles.create(self.RESIDENT).id
+        self.store.sessions.check_in(session.id, self.profile_id)
+        self.game_id = self.store.live_games.start(session.id, question_ids, speed_bonus=False)
+        self.recorder = self.store.live_games.recorder()
+
+    def roster(self) -> list[tuple[str, str]]:
+        return [(self.profile_id, self.RESIDENT)]
+
+    def rows(self, sql: str, *args: object) -> list[tuple]:
+        with sqlite3.connect(self.store.live_games.database) as reader:
+            return reader.execute(sql, args).fetchall()
+
+    def answers(self) -> dict[tuple[str, str], list[int]]:
+        """(player, question) -> the stored choices."""
+        rows = self.rows("SELECT player_id, question_id, choices FROM live_answers")
+        return {(p, q): json.loads(choices) for p, q, choices in rows}
+
+    def players(self) -> list[tuple[str, str | None]]:
+        return self.rows("SELECT display_name, profile_id FROM live_players ORDER BY joined_at")
+
+    def quiz_counts(self) -> dict[str, list[int]]:
+        """The session's quiz counts, as the reveals saved them."""
+        rows = self.rows(
+            "SELECT question_id, counts FROM session_quiz WHERE session_id = ?", self.session_id
+        )
+        return {q: json.loads(counts) for q, counts in rows}
+
+    def close(self) -> None:
+        self.recorder.close()
+        self.store.close()

@@ -1,7 +1,7 @@
 """The hall web server against a real LiveHost (uvicorn on loopback) and simulated
 phones: httpx async clients, each from its own address 127.0.0.N so the per-address
-limits act as in a hall. Answers are stored by a small SQLite recorder and read back
-from the file."""
+limits act as in a hall. Answers are stored by the app's own storage (a real store, a
+group session, ``store.live_games``' recorder) and read back from the file."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import httpx
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
-from live_support import SqliteRecorder, questions
+from live_support import HallStore, questions
 
 from skillsapp.i18n import _, set_language
 from skillsapp.live.game import LiveGame
@@ -37,15 +37,15 @@ def vietnamese():
 
 
 @pytest.fixture
-def recorder(tmp_path):
-    made = SqliteRecorder(tmp_path / "live.db")
+def hall(tmp_path):
+    made = HallStore(tmp_path, [q.id for q in questions(10)])
     yield made
     made.close()
 
 
 @pytest.fixture
-def hosted(recorder):
-    game = LiveGame("g1", questions(10), ROOM, recorder, roster=[("p-1", "Trần Văn Ba")])
+def hosted(hall):
+    game = LiveGame(hall.game_id, questions(10), ROOM, hall.recorder, roster=hall.roster())
     host = LiveHost(game, "127.0.0.1", 0)
     host.start()
     yield game, host
@@ -74,7 +74,7 @@ async def wait_view(client: httpx.AsyncClient, since: int, phase: str) -> dict:
 
 
 def test_a_hundred_phones_answer_ten_questions_and_every_acknowledged_answer_is_stored_once(
-    hosted, recorder
+    hosted, hall
 ):
     game, host = hosted
     rng = random.Random(14)
@@ -124,20 +124,22 @@ def test_a_hundred_phones_answer_ten_questions_and_every_acknowledged_answer_is_
 
     acknowledged, ids = asyncio.run(play())
     assert len(acknowledged) == PHONES * 10
-    stored = recorder.rows("SELECT player, question, choices FROM answers")
+    stored = hall.rows("SELECT player_id, question_id FROM live_answers")
     assert len(stored) == PHONES * 10  # each once: the primary key would refuse a second
-    assert {(p, q): [int(c) for c in ch.split(",")] for p, q, ch in stored} == acknowledged
-    assert len(recorder.rows("SELECT id FROM players")) == PHONES
-    for question_id, counts in recorder.rows("SELECT question, counts FROM reveals"):
+    assert hall.answers() == acknowledged
+    assert len(hall.players()) == PHONES
+    quiz = hall.quiz_counts()  # each reveal became the session's counts for its question
+    assert len(quiz) == 10
+    for question_id, counts in quiz.items():
         picks = [0, 0, 0, 0]
         for (_player, q), choices in acknowledged.items():
             if q == question_id:
                 for c in choices:
                     picks[c] += 1
-        assert counts == ",".join(map(str, picks))
+        assert counts == picks
 
 
-def test_a_phone_that_reconnects_mid_question_sees_it_with_its_answer(hosted, recorder):
+def test_a_phone_that_reconnects_mid_question_sees_it_with_its_answer(hosted, hall):
     game, host = hosted
 
     async def run() -> None:
@@ -167,10 +169,10 @@ def test_a_phone_that_reconnects_mid_question_sees_it_with_its_answer(hosted, re
             assert resent.status_code == 200 and resent.json()["outcome"] == "already"
 
     asyncio.run(run())
-    assert recorder.rows("SELECT choices FROM answers") == [("2",)]
+    assert list(hall.answers().values()) == [[2]]
 
 
-def test_late_answers_are_refused_clearly_and_not_stored(hosted, recorder):
+def test_late_answers_are_refused_clearly_and_not_stored(hosted, hall):
     game, host = hosted
 
     async def run() -> None:
@@ -188,10 +190,10 @@ def test_late_answers_are_refused_clearly_and_not_stored(hosted, recorder):
             assert late.json()["view"]["phase"] == "revealed"
 
     asyncio.run(run())
-    assert recorder.rows("SELECT count(*) FROM answers") == [(0,)]
+    assert hall.answers() == {}
 
 
-def test_a_phone_answers_only_for_itself(hosted, recorder):
+def test_a_phone_answers_only_for_itself(hosted, hall):
     game, host = hosted
 
     async def run() -> None:
@@ -210,12 +212,12 @@ def test_a_phone_answers_only_for_itself(hosted, recorder):
             assert (await stranger.get("/events")).status_code == 401
 
     asyncio.run(run())
-    assert len(recorder.rows("SELECT player FROM answers")) == 1
-    (player,) = recorder.rows("SELECT player FROM answers")[0]
+    assert len(hall.answers()) == 1
+    ((player, _question),) = hall.answers()
     assert game.player(player).name == "An"
 
 
-def test_a_wrong_room_code_is_refused_and_guessing_soon_stops(hosted, recorder):
+def test_a_wrong_room_code_is_refused_and_guessing_soon_stops(hosted, hall):
     game, host = hosted
 
     async def run() -> None:
@@ -231,14 +233,14 @@ def test_a_wrong_room_code_is_refused_and_guessing_soon_stops(hosted, recorder):
             roster = await neighbour.post("/roster", json={"room_code": "999999"})
             assert roster.status_code == 403
             roster = await neighbour.post("/roster", json={"room_code": ROOM})
-            assert roster.json() == {"names": [{"id": "p-1", "name": "Trần Văn Ba"}]}
+            assert roster.json() == {"names": [{"id": hall.profile_id, "name": "Trần Văn Ba"}]}
             picked = await neighbour.post(
-                "/join", json={"room_code": ROOM, "name": "", "profile_id": "p-1"}
+                "/join", json={"room_code": ROOM, "name": "", "profile_id": hall.profile_id}
             )
             assert picked.json()["view"]["name"] == "Trần Văn Ba"
 
     asyncio.run(run())
-    assert recorder.rows("SELECT name, profile FROM players") == [("Trần Văn Ba", "p-1")]
+    assert hall.players() == [("Trần Văn Ba", hall.profile_id)]
 
 
 def test_a_flood_from_one_address_gets_429_while_another_address_still_answers(hosted):
@@ -345,8 +347,8 @@ def test_names_are_sent_as_data_never_as_markup(hosted):
     asyncio.run(run())
 
 
-def test_the_host_says_why_it_cannot_start_and_stops_cleanly(recorder):
-    game = LiveGame("g1", questions(1), ROOM, recorder)
+def test_the_host_says_why_it_cannot_start_and_stops_cleanly(hall):
+    game = LiveGame(hall.game_id, questions(1), ROOM, hall.recorder)
     host = LiveHost(game, "127.0.0.1", 0)
     url = host.start()
     assert host.running and url == f"http://127.0.0.1:{host.port}/"
