@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 from ui_helpers import make_context
 
+from skillsapp.i18n import _
 from skillsapp.settings import TEXT_SIZES, load_settings
 from skillsapp.ui.common.widgets import MIN_TARGET, OptionButton, TaskPage, big_button
 from skillsapp.ui.shell import theme
@@ -336,6 +337,41 @@ def test_closing_during_an_attempt_asks_and_says_answers_are_saved(qtbot, contex
     window.close()
     assert not window.isVisible()
     assert context.settings.window_geometry  # still remembered
+
+
+@pytest.mark.parametrize(
+    ("screen", "question", "note", "stay"),
+    [
+        (
+            "phone game",
+            "A phone game is running. End it and leave?",
+            "The answers so far are saved. Phones can no longer join or answer.",
+            "Keep the game going",
+        ),
+        (
+            "contest editor",
+            "Leave without saving the changes to this contest?",
+            "The changes you made here are not saved yet.",
+            "Stay and keep editing",
+        ),
+    ],
+)
+def test_closing_elsewhere_says_what_that_screen_keeps(
+    qtbot, context, screen, question, note, stay
+):
+    """Before, every lock closed with the contest attempt's words: "Ở lại làm bài" and
+    "your answers are saved, continue the attempt later", even for unsaved contest edits."""
+    window = open_window(qtbot, context)
+    context.lock_navigation(_(question), note=_(note), stay=_(stay))
+    seen: list[str] = []
+    answer_next_dialog("stay", seen)
+    window.close()
+    assert window.isVisible()
+    assert _(note) in seen[0] and "làm tiếp" not in seen[0]
+    assert seen[1] == f"buttons: {_(stay)} | Đóng ứng dụng"
+    assert "làm bài" not in seen[1]
+    context.unlock_navigation()
+    window.close()
 
 
 # --- theme ------------------------------------------------------------------------------

@@ -256,7 +256,11 @@ class ContestEditor(TaskPage):
         if self.read_only or self.dirty:
             return
         self.dirty = True
-        self.context.lock_navigation(self.leave_question)
+        self.context.lock_navigation(
+            self.leave_question,
+            note=_("The changes you made here are not saved yet."),
+            stay=_("Stay and keep editing"),
+        )
 
     def leave(self) -> None:
         """Back to the list; what was not saved is dropped, as the organiser asked."""

@@ -116,6 +116,7 @@ class PhoneGameControl(TaskPage):
         self.context.lock_navigation(
             _("A phone game is running. End it and leave?"),
             note=_("The answers so far are saved. Phones can no longer join or answer."),
+            stay=_("Keep the game going"),
         )
         self.context.closing.connect(self.stop_now)
         self.timer = QTimer(self)

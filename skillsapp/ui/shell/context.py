@@ -47,6 +47,9 @@ class AppContext(QObject):
         # While set, the window asks this question before leaving the current area.
         self.navigation_lock: str | None = None
         self.navigation_lock_note = ""  # said under the question when the app closes
+        self.navigation_lock_stay = (
+            ""  # the staying button's words (a contest attempt's by default)
+        )
         from skillsapp.ui.shell.tasks import TaskRunner
 
         self.tasks: TaskRunner = TaskRunner()
@@ -56,16 +59,19 @@ class AppContext(QObject):
     def now(self) -> datetime.datetime:
         return self.clock()
 
-    def lock_navigation(self, question: str, note: str = "") -> None:
+    def lock_navigation(self, question: str, note: str = "", stay: str = "") -> None:
         """Ask ``question`` (e.g. "Bạn đang làm bài thi. Rời khỏi bài?") before leaving the
-        area; ``note`` replaces the contest attempt's reassurance when the app closes."""
+        area; ``note`` replaces the contest attempt's reassurance when the app closes and
+        ``stay`` the words of its staying button ("Ở lại làm bài")."""
         self.navigation_lock = question
         self.navigation_lock_note = note
+        self.navigation_lock_stay = stay
         self.navigation_lock_changed.emit()
 
     def unlock_navigation(self) -> None:
         self.navigation_lock = None
         self.navigation_lock_note = ""
+        self.navigation_lock_stay = ""
         self.navigation_lock_changed.emit()
 
     def set_organiser(self, name: str | None) -> None:

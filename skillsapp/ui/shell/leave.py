@@ -18,6 +18,7 @@ class LeaveDialog(QDialog):
         question: str,
         note: str = "",
         leave_text: str = "",
+        stay_text: str = "",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -36,7 +37,7 @@ class LeaveDialog(QDialog):
         self.leave_button = big_button(leave_text or _("Leave"))
         self.leave_button.setAutoDefault(False)
         self.leave_button.clicked.connect(self.accept)
-        self.stay_button = big_button(_("Stay and keep working"), primary=True)
+        self.stay_button = big_button(stay_text or _("Stay and keep working"), primary=True)
         self.stay_button.setDefault(True)
         self.stay_button.clicked.connect(self.reject)
         row.addWidget(self.leave_button)

@@ -342,7 +342,13 @@ class MainWindow(QMainWindow):
         from skillsapp.ui.shell.leave import LeaveDialog
 
         question = self.context.navigation_lock or ""
-        dialog = LeaveDialog(question, note=note, leave_text=leave_text, parent=self)
+        dialog = LeaveDialog(
+            question,
+            note=note,
+            leave_text=leave_text,
+            stay_text=self.context.navigation_lock_stay,
+            parent=self,
+        )
         return dialog.exec() == LeaveDialog.DialogCode.Accepted
 
     def request_area(self, key: str, argument: object = None) -> bool:
