@@ -48,6 +48,10 @@ class Settings:
     # The main window's last geometry (QWidget.saveGeometry, base64); empty on first run,
     # when the window opens maximised.
     window_geometry: str = ""
+    # The phone game's last port and the hall's Wi-Fi name, offered again next time (the
+    # Wi-Fi password is not kept: it is typed each time, never written to this file).
+    phone_game_port: int = 8080
+    phone_game_wifi: str = ""
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -65,6 +69,11 @@ class Settings:
         self.show_staff_areas = bool(self.show_staff_areas)
         if not isinstance(self.window_geometry, str):
             self.window_geometry = ""
+        port = self.phone_game_port
+        if isinstance(port, bool) or not isinstance(port, int) or not 1024 <= port <= 65535:
+            self.phone_game_port = 8080
+        if not isinstance(self.phone_game_wifi, str) or len(self.phone_game_wifi) > 32:
+            self.phone_game_wifi = ""
         return self
 
 

@@ -32,3 +32,16 @@ def test_out_of_range_values_fall_back_to_defaults(tmp_path):
     assert loaded.problem is None
     assert loaded.settings.language == "vi"
     assert loaded.settings.text_size == "large"
+
+
+def test_a_hand_edited_phone_game_port_or_wifi_name_falls_back_to_defaults(tmp_path):
+    path = tmp_path / "settings.json"
+    for port, wifi in [("8080", 5), (70000, "x" * 33), (True, None), (80, "Nhà văn hóa")]:
+        path.write_text(
+            json.dumps({"phone_game_port": port, "phone_game_wifi": wifi}), encoding="utf-8"
+        )
+        loaded = load_settings(path).settings
+        assert loaded.phone_game_port == 8080
+        assert loaded.phone_game_wifi == ("Nhà văn hóa" if wifi == "Nhà văn hóa" else "")
+    path.write_text(json.dumps({"phone_game_port": 8090}), encoding="utf-8")
+    assert load_settings(path).settings.phone_game_port == 8090

@@ -338,3 +338,25 @@ def test_the_networks_offered_are_this_pcs_ipv4_addresses():
     assert {item.address for item in offered} <= every
     if any(not item.loopback for item in offered):
         assert all(not item.address.startswith("127.") for item in offered)
+
+
+def test_next_time_the_start_screen_offers_the_last_port_and_wifi_name_not_the_password(
+    qtbot, session_page
+):
+    page, context = session_page, session_page.context
+    port = free_port()
+    start = open_start_screen(qtbot, page)
+    assert start.wifi_name.text() == "" and start.port.value() == 8080  # first time
+    fill_in_by_keys(qtbot, start, port)
+    key(qtbot, start.start_button, ENTER)
+    qtbot.waitUntil(lambda: isinstance(page.current_screen(), PhoneGameControl), timeout=15000)
+    page.current_screen().stop_now()
+    context.unlock_navigation()
+    page.show_session(page.session.id)
+
+    again = open_start_screen(qtbot, page)
+    assert again.port.value() == port
+    assert again.wifi_name.text() == "Nhà văn hóa"
+    assert again.wifi_password.text() == ""
+    saved = context.paths.settings.read_text(encoding="utf-8")
+    assert "Nhà văn hóa" in saved and "matkhau" not in saved  # the password is never written

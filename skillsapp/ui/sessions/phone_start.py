@@ -142,13 +142,14 @@ class PhoneGameStart(TaskPage):
 
         self.port = QSpinBox()
         self.port.setRange(1024, 65535)
-        self.port.setValue(DEFAULT_PORT)
+        self.port.setValue(context.settings.phone_game_port or DEFAULT_PORT)
         self.port.setGroupSeparatorShown(False)
         row(_("Port (change it only if 8080 is taken):"), self.port)
 
         self.wifi_name = QLineEdit()
         self.wifi_name.setMaxLength(32)  # the longest Wi-Fi name there is
         self.wifi_name.setPlaceholderText(_("Optional: for a QR code that joins the Wi-Fi"))
+        self.wifi_name.setText(context.settings.phone_game_wifi)  # last time's hall
         row(_("Wi-Fi name:"), self.wifi_name)
         self.wifi_password = QLineEdit()
         self.wifi_password.setMaxLength(63)
@@ -242,6 +243,11 @@ class PhoneGameStart(TaskPage):
 
     def _started(self, running) -> None:
         self.starting = False
+        # Next week in the same hall: the same port and Wi-Fi name (never the password).
+        options = running.options
+        self.context.update_settings(
+            phone_game_port=options.port, phone_game_wifi=options.wifi_name
+        )
         self.started.emit(running)
 
     def _failed(self, error: Exception) -> None:
