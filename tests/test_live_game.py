@@ -145,13 +145,18 @@ def test_checked_in_residents_pick_their_name_once_and_strangers_cannot(recorder
     game = _game(recorder, roster=[("p-1", "Trần Văn Ba"), ("p-2", "Lê Thị Tư")])
     first = game.join("", profile_id="p-1")
     assert first.name == "Trần Văn Ba" and first.profile_id == "p-1"
-    assert game.join("whatever", profile_id="p-1") == first  # the same resident again
+    taken = _(
+        "Someone has already joined with this name. If it was you on another phone, type your name instead."
+    )
+    with pytest.raises(ValueError, match=re.escape(taken)):  # never hands Ba to another phone
+        game.join("whatever", profile_id="p-1")
+    assert [pid for pid, _name in game.roster()] == ["p-2"]  # a picked name is not offered
     with pytest.raises(ValueError, match=re.escape(_("This name is not on the check-in list."))):
         game.join("Ba", profile_id="p-9")
     assert recorder.rows("SELECT name, profile FROM players") == [("Trần Văn Ba", "p-1")]
     game.set_roster([("p-1", "Trần Văn Ba"), ("p-2", "Lê Thị Tư"), ("p-9", "Đỗ Văn Chín")])
     assert game.join("", profile_id="p-9").name == "Đỗ Văn Chín"  # checked in later
-    assert [name for _id, name in game.roster()][-1] == "Đỗ Văn Chín"
+    assert [name for _id, name in game.roster()] == ["Lê Thị Tư"]
 
 
 def test_the_phone_view_follows_the_game_and_shows_the_explanation_after_the_reveal(recorder):

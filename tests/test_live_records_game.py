@@ -43,7 +43,8 @@ def test_a_real_game_is_recorded_in_the_session(hall):
     (lan_id, _name), _ = store.sessions.attendees(session.id)
     lan = game.join("", profile_id=lan_id)
     guests = [game.join(f"Khách {i}") for i in range(3)]
-    assert game.join("", profile_id=lan_id).id == lan.id  # picked again: the same player
+    with pytest.raises(ValueError):  # picked again on another phone: refused, not Lan
+        game.join("", profile_id=lan_id)
     for question in questions:
         game.open_next()
         right = question.correct[0]

@@ -243,6 +243,32 @@ def test_a_wrong_room_code_is_refused_and_guessing_soon_stops(hosted, hall):
     assert hall.players() == [("Trần Văn Ba", hall.profile_id)]
 
 
+def test_a_checked_in_name_cannot_be_taken_by_a_second_phone(hosted, hall):
+    """Anyone with the room code sees the check-in list; picking a name already picked would
+    give that resident's player to a neighbour: refused, and the name leaves the list."""
+    game, host = hosted
+
+    async def run() -> None:
+        async with phone(host, 2) as resident, phone(host, 3) as neighbour:
+            picked = {"room_code": ROOM, "name": "", "profile_id": hall.profile_id}
+            assert (await resident.post("/join", json=picked)).status_code == 200
+            roster = await neighbour.post("/roster", json={"room_code": ROOM})
+            assert roster.json() == {"names": []}
+            taken = await neighbour.post("/join", json=picked)
+            assert taken.status_code == 400 and COOKIE not in neighbour.cookies
+            assert "có người vào chơi bằng tên này" in taken.json()["message"]
+            await asyncio.to_thread(game.open_next)
+            question = game.snapshot().question
+            answer = {"question_id": question.id, "choices": [0]}
+            refused = await neighbour.post("/answer", json=answer)
+            assert refused.status_code == 401  # no player: it cannot answer for Ba
+            assert (await resident.post("/answer", json=answer)).json()["outcome"] == "accepted"
+
+    asyncio.run(run())
+    assert hall.players() == [("Trần Văn Ba", hall.profile_id)]
+    assert len(hall.answers()) == 1
+
+
 def test_a_flood_from_one_address_gets_429_while_another_address_still_answers(hosted):
     game, host = hosted
 

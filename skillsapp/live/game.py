@@ -116,9 +116,12 @@ class LiveGame:
     # --- the phones' side -----------------------------------------------------------
 
     def roster(self) -> list[tuple[str, str]]:
-        """The session's checked-in residents (profile id, name) a phone may pick from."""
+        """The session's checked-in residents (profile id, name) a phone may still pick:
+        a name already picked is not offered again."""
         with self._lock:
-            return list(self._roster.items())
+            return [
+                (pid, name) for pid, name in self._roster.items() if pid not in self._by_profile
+            ]
 
     def set_roster(self, roster: Sequence[tuple[str, str]]) -> None:
         """Replace the check-in list (the leader checked someone in during the game)."""
@@ -130,9 +133,9 @@ class LiveGame:
         return secrets.compare_digest(typed.encode(), self.room_code.encode())
 
     def join(self, name: str, profile_id: str | None = None) -> LivePlayer:
-        """A new player, or the same one again when a checked-in resident picks their
-        name a second time (a phone that lost its cookie). Raises ValueError with a
-        message for the phone."""
+        """A new player. A checked-in name can be picked once: a second phone picking it
+        would otherwise answer for that resident (a phone that lost its cookie types a
+        name instead). Raises ValueError with a message for the phone."""
         if profile_id is not None:
             with self._lock:
                 listed = self._roster.get(profile_id)
@@ -143,7 +146,12 @@ class LiveGame:
         with self._joining:
             with self._lock:
                 if profile_id is not None and profile_id in self._by_profile:
-                    return self._players[self._by_profile[profile_id]]
+                    raise ValueError(
+                        _(
+                            "Someone has already joined with this name. If it was you on "
+                            "another phone, type your name instead."
+                        )
+                    )
                 if len(self._players) >= MAX_PLAYERS:
                     raise ValueError(_("The game is full."))
             player = LivePlayer(secrets.token_urlsafe(16), cleaned, profile_id, self._clock())
