@@ -1,33 +1,19 @@
-"""Stand-ins for the game's LivePlayer and LiveAnswer (skillsapp.live.game), attribute for
-attribute, and a small phone game played straight into the store's recorder."""
+"""The game's LivePlayer and LiveAnswer under short names, one-tap answers, and a small
+phone game played straight into the store's recorder."""
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from skillsapp.live.data import LiveAnswer, LivePlayer
 
 T0 = datetime.datetime(2026, 12, 8, 2, 0, tzinfo=datetime.UTC)
 
 
-@dataclass(frozen=True)
-class Player:
-    id: str
-    name: str
-    profile_id: str | None
-    joined_at: datetime.datetime
-
-
-@dataclass(frozen=True)
-class Answer:
-    game_id: str
-    player_id: str
-    question_id: str
-    choices: tuple[int, ...]
-    correct: bool
-    points: int
-    answered_at: datetime.datetime
-    ms_after_open: int
+# The game's own records: the storage is tested with exactly what the game hands it.
+Player = LivePlayer
+Answer = LiveAnswer
 
 
 def answer(game_id: str, player_id: str, question_id: str, choice: int, right: int = 0) -> Answer:

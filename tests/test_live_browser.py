@@ -13,8 +13,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from chromium import CHROMEDRIVER, CHROMIUM, chromium_options, start_chromium
 
-CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
     pytest.skip(
         "needs /usr/bin/chromium and /usr/bin/chromedriver "
@@ -24,7 +24,6 @@ if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
 webdriver = pytest.importorskip("selenium.webdriver")
 from live_support import SqliteRecorder  # noqa: E402
 from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as shown  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
@@ -57,26 +56,12 @@ QUESTIONS = [
 
 @pytest.fixture
 def phone_browser(tmp_path):
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        f"--user-data-dir={tmp_path / 'chromium-profile'}",
-    ):
-        options.add_argument(argument)
+    options = chromium_options(tmp_path)
     options.add_experimental_option(
         "mobileEmulation",
         {"deviceMetrics": {"width": 360, "height": 640, "pixelRatio": 2.0, "touch": True}},
     )
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(30)
+    driver = start_chromium(options)
     try:
         yield driver
     finally:

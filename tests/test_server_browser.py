@@ -8,8 +8,8 @@ import time
 from pathlib import Path
 
 import pytest
+from chromium import CHROMEDRIVER, CHROMIUM, chromium_options, start_chromium
 
-CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
     pytest.skip(
         "needs /usr/bin/chromium and /usr/bin/chromedriver "
@@ -19,7 +19,6 @@ if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
 pytest.importorskip("fastapi")
 webdriver = pytest.importorskip("selenium.webdriver")
 from openpyxl import load_workbook  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as loaded  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
@@ -43,21 +42,7 @@ def _find(driver, by, value):
 def browser(tmp_path):
     downloads = tmp_path / "downloads"
     downloads.mkdir()
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        f"--user-data-dir={tmp_path / 'chromium-profile'}",
-        "--window-size=1366,900",
-    ):
-        options.add_argument(argument)
+    options = chromium_options(tmp_path, "--window-size=1366,900")
     options.add_experimental_option(
         "prefs",
         {
@@ -66,8 +51,7 @@ def browser(tmp_path):
             "safebrowsing.enabled": False,
         },
     )
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(30)
+    driver = start_chromium(options)
     driver.downloads = downloads
     try:
         yield driver
