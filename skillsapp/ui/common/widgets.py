@@ -39,6 +39,16 @@ def paragraph(text: str, muted: bool = False) -> QLabel:
     return label
 
 
+def status_line(kind: str = "bad") -> QLabel:
+    """A hidden, wrapping line for what happens next or what went wrong, styled by ``kind``
+    ("bad", "good", "subtitle"); set its text and show it when there is something to say."""
+    label = QLabel()
+    label.setObjectName(kind)
+    label.setWordWrap(True)
+    label.setVisible(False)
+    return label
+
+
 def big_button(text: str, primary: bool = False, accessible: str | None = None) -> QPushButton:
     button = QPushButton(text)
     if primary:

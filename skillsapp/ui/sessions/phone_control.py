@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from skillsapp.flows.group_session import QuizOutcome
 from skillsapp.flows.phone_game import RunningPhoneGame
@@ -28,6 +28,7 @@ from skillsapp.ui.common.widgets import (
     heading,
     paragraph,
     press_focused_button,
+    status_line,
 )
 from skillsapp.ui.sessions.group_quiz import right_answer_text
 from skillsapp.ui.sessions.phone_projection import PhoneProjection, spaced_code
@@ -76,13 +77,9 @@ class PhoneGameControl(TaskPage):
         self.body.addWidget(self.counter)
         self.question_label = paragraph("")
         self.body.addWidget(self.question_label)
-        self.answered_label = QLabel()
-        self.answered_label.setObjectName("subtitle")
-        self.answered_label.setWordWrap(True)
+        self.answered_label = status_line("subtitle")
         self.body.addWidget(self.answered_label)
-        self.result_label = QLabel()
-        self.result_label.setObjectName("good")
-        self.result_label.setWordWrap(True)
+        self.result_label = status_line("good")
         self.body.addWidget(self.result_label)
         self.note = paragraph(
             _(

@@ -46,6 +46,7 @@ from skillsapp.ui.common.widgets import (
     heading,
     paragraph,
     press_focused_button,
+    status_line,
 )
 from skillsapp.ui.shell.context import AppContext
 
@@ -173,15 +174,9 @@ class PhoneGameStart(TaskPage):
         form.addWidget(self.leaderboard)
         self.body.addLayout(form)
 
-        self.status = QLabel()
-        self.status.setObjectName("subtitle")
-        self.status.setWordWrap(True)
-        self.status.setVisible(False)
+        self.status = status_line("subtitle")
         self.body.addWidget(self.status)
-        self.error = QLabel()
-        self.error.setObjectName("bad")
-        self.error.setWordWrap(True)
-        self.error.setVisible(False)
+        self.error = status_line("bad")
         self.body.addWidget(self.error)
         self.body.addStretch(1)
 
