@@ -313,7 +313,21 @@ def _masked(vault, masked: str | None, sealed: str | None, kind: str) -> str:
     return rankings.masked(vault, sealed, kind) or ""
 
 
-_PLACE_AND_ENTRANT = itemgetter(0, 1)
+_PLACE = itemgetter(0)
+_ENTRANT = itemgetter(1)
+
+
+def _by_place_then_entrant(rows: list) -> None:
+    """Sort ``rows`` (place, entrant key, …) in place by place, then entrant key. Sorting
+    by the place alone compares ints (a (place, key) tuple per row cost 0.12 s for 29,000
+    rows); only the few runs of tied places are then sorted by their keys."""
+    rows.sort(key=_PLACE)
+    start = 0
+    for end in range(1, len(rows) + 1):
+        if end == len(rows) or rows[end][0] != rows[start][0]:
+            if end - start > 1:
+                rows[start:end] = sorted(rows[start:end], key=_ENTRANT)
+            start = end
 
 
 def _csv_fields(ranked, commune) -> tuple:
@@ -352,7 +366,7 @@ def ranking_lines(engine: Engine, report: ServerRound) -> Iterator[tuple]:
         ).all()
     # Sorted here: the database's second sort of 29,000 joined rows cost more than this
     # one of (place, entrant key) pairs (Python compares text by code point, as "C" does).
-    found.sort(key=_PLACE_AND_ENTRANT)
+    _by_place_then_entrant(found)
     for (
         place,
         _entrant,
