@@ -23,7 +23,15 @@ from pathlib import Path
 
 import pytest
 import requests
-from real_screen import app_window, missing_tools, screenshot, start_app, wait_for, x_screen
+from real_screen import (
+    app_window,
+    geometry,
+    missing_tools,
+    screenshot,
+    start_app,
+    wait_for,
+    x_screen,
+)
 from real_screen import xdotool as _xdotool
 
 pytestmark = [
@@ -88,10 +96,19 @@ def rows(data_dir: Path, sql: str, *args) -> list[tuple]:
         return db.execute(sql, args).fetchall()
 
 
-def test_a_leader_runs_a_phone_game_with_keys_and_a_phone_reads_the_projector(tmp_path):
+@pytest.mark.parametrize(
+    ("width", "window_manager"),
+    [
+        pytest.param(1024, True, id="1024x768-openbox"),
+        pytest.param(1366, False, id="1366x768-bare"),
+    ],
+)
+def test_a_leader_runs_a_phone_game_with_keys_and_a_phone_reads_the_projector(
+    tmp_path, width, window_manager
+):
     data_dir = tmp_path / "data"
     session_id = prepare(data_dir)
-    with x_screen(1024, 768, True) as env:
+    with x_screen(width, 768, window_manager) as env:
 
         def xdotool(*args: str) -> str:
             return _xdotool(env, *args)
@@ -164,24 +181,41 @@ def test_a_leader_runs_a_phone_game_with_keys_and_a_phone_reads_the_projector(tm
             )
             assert late.status_code == 409 and late.json()["outcome"] == "late"
 
-            # The leader closes the app mid-game: it asks first; Enter ends the game.
-            # Esc leaves the projector's full screen, Esc again closes it; the game goes on.
-            xdotool("key", "Escape")
-            wait_for(lambda: xdotool("getwindowfocus") not in ("", window), "the projector")
-            xdotool("key", "Escape")
-            wait_for(lambda: xdotool("getwindowfocus") == window, "the leader's window")
-            assert listening(address, 8080)
-            xdotool("key", "alt+F4")  # openbox asks the window to close, as its × button does
-            wait_for(lambda: xdotool("getwindowfocus") not in ("", window), "the question")
-            screenshot(env, tmp_path / "leaving.png")
-            xdotool("key", "Return")  # Enter keeps the game going (the safe default)
-            wait_for(lambda: xdotool("getwindowfocus") == window, "the leader's window again")
-            assert app.poll() is None and listening(address, 8080)
-            xdotool("key", "alt+F4")
-            wait_for(lambda: xdotool("getwindowfocus") not in ("", window), "the question again")
-            # Enter always stays (the dialog's default); Space presses the focused button.
-            xdotool("key", "shift+Tab", "space")  # "Đóng ứng dụng"
-            app.wait(30)
+            # The projector covers the whole screen, with or without a window manager (on a
+            # bare X screen "full screen" is never granted: it used to sit in a corner).
+            projector = xdotool("search", "--onlyvisible", "--name", "Chơi trên điện thoại")
+            box = geometry(env, projector.split()[-1])
+            assert (box["X"], box["Y"], box["WIDTH"], box["HEIGHT"]) == (0, 0, width, 768), box
+            if not window_manager:  # no Alt+F4 without one: the leader ends the game
+                xdotool("key", "Escape", "Escape")  # the projector: out of full screen, closed
+                wait_for(lambda: xdotool("getwindowfocus") == window, "the leader's window")
+                xdotool("key", "Escape")  # the leader's screen: "Kết thúc trò chơi"
+                wait_for(lambda: not listening(address, 8080), "the server to stop")
+                wait_for(
+                    lambda: rows(data_dir, "SELECT finished_at FROM live_games")[0][0],
+                    "the game's end to be recorded",
+                )
+            else:
+                # The leader closes the app mid-game: it asks first; Enter ends the game.
+                # Esc leaves the projector's full screen, Esc again closes it; the game goes on.
+                xdotool("key", "Escape")
+                wait_for(lambda: xdotool("getwindowfocus") not in ("", window), "the projector")
+                xdotool("key", "Escape")
+                wait_for(lambda: xdotool("getwindowfocus") == window, "the leader's window")
+                assert listening(address, 8080)
+                xdotool("key", "alt+F4")  # openbox asks the window to close, as its × button does
+                wait_for(lambda: xdotool("getwindowfocus") not in ("", window), "the question")
+                screenshot(env, tmp_path / "leaving.png")
+                xdotool("key", "Return")  # Enter keeps the game going (the safe default)
+                wait_for(lambda: xdotool("getwindowfocus") == window, "the leader's window again")
+                assert app.poll() is None and listening(address, 8080)
+                xdotool("key", "alt+F4")
+                wait_for(
+                    lambda: xdotool("getwindowfocus") not in ("", window), "the question again"
+                )
+                # Enter always stays (the dialog's default); Space presses the focused button.
+                xdotool("key", "shift+Tab", "space")  # "Đóng ứng dụng"
+                app.wait(30)
             assert not listening(address, 8080)
         finally:
             if app.poll() is None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -192,11 +193,16 @@ class PresentationWindow(QWidget):
         """Full screen on the projector: the second screen when there is one, so the
         leader's own screen keeps the app (and the group quiz's counting)."""
         leader = QApplication.activeWindow()
+        if leader is not None and leader is not self:
+            self.leader_window = leader  # the keyboard goes back to it when this closes
         here = QWidget.screen(leader) if leader is not None else QGuiApplication.primaryScreen()
         others = [s for s in QGuiApplication.screens() if s is not here]
+        target = others[0] if others else here
         if others:
-            self.setScreen(others[0])
-            self.move(others[0].geometry().topLeft())
+            self.setScreen(target)
+        # Without a window manager (a kiosk PC) "full screen" is never granted: cover the
+        # screen by hand too, or the projector shows a window of its last size in a corner.
+        self.setGeometry(target.geometry())
         self.showFullScreen()
         self.activateWindow()
         self.setFocus()
@@ -238,6 +244,11 @@ class PresentationWindow(QWidget):
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt naming
         self.closed.emit()
         super().closeEvent(event)
+        # Give the keyboard back to the leader's window: on a PC without a window manager
+        # nobody else does, and the leader's next key would go nowhere.
+        leader = getattr(self, "leader_window", None)
+        if leader is not None and shiboken6.isValid(leader) and leader.isVisible():
+            leader.activateWindow()
 
 
 # --- a lesson, section by section ---------------------------------------------------------
