@@ -9,6 +9,7 @@ PostgreSQL (``province_server``)."""
 
 from __future__ import annotations
 
+import copy
 import csv
 import dataclasses
 import io
@@ -31,7 +32,15 @@ pytest.importorskip("fastapi")
 from sqlalchemy import select  # noqa: E402
 
 from skillsapp.engine.ranking import AttemptResult, counting_attempts, rank_round  # noqa: E402
-from skillsapp.server import db, rankings, review, round_bests  # noqa: E402
+from skillsapp.server import (  # noqa: E402
+    db,
+    ranking_csv,
+    rankings,
+    review,
+    round_bests,
+    round_exports,
+    round_ranks,
+)
 from skillsapp.server import reports as server_reports  # noqa: E402
 from skillsapp.server.ingest import insert_ignore  # noqa: E402
 from skillsapp.server.personal_data import vault_for  # noqa: E402
@@ -135,6 +144,48 @@ def test_a_masked_ranking_keeps_no_full_id_number_in_memory(province_server, tmp
     clear = server_reports.load_round(engine, CONTEST, ROUND, unmasked=True)
     assert [r.person.id_number for r in clear.rows] == ["001080012345"]
     assert "001080012345" not in repr(rankings._memo)  # unmasked reports are never kept
+    for unmasked in (False, True):  # the ranking CSV's kept lines: masked ones only
+        head = round_ranks.load_head(engine, CONTEST, ROUND, unmasked=unmasked)
+        written = b"".join(round_exports.csv_chunks(head, "xep-hang", engine))
+        assert ("001080012345" in written.decode("utf-8-sig")) is unmasked
+        assert "001******345" in repr(ranking_csv._pieces)
+        assert "001080012345" not in repr(ranking_csv._pieces)
+
+
+def test_the_masked_ranking_csv_after_each_change_is_the_one_written_afresh(
+    province_server, tmp_path
+):
+    """The masked ranking CSV keeps each entrant's own cells between downloads
+    (``ranking_csv``). After each change (a first entrant, a better one above them, a
+    renamed registration, a new first place that moves everyone else down) the download
+    is, byte for byte, the CSV written from a report loaded afresh. (Gaps that move with
+    the true figure: ``test_server_round_ranks``.)"""
+    device = HostileDevice(province_server, tmp_path)
+    engine = province_server.services.engine
+    session, url = _province_session(province_server), province_server.url
+
+    def downloaded() -> str:
+        answer = session.get(f"{url}{ROUND_PAGE}/export.csv?sheet=xep-hang", timeout=30)
+        assert answer.status_code == 200
+        report = server_reports.load_round(engine, CONTEST, ROUND)
+        assert answer.content == b"".join(round_exports.csv_chunks(report, "xep-hang"))
+        return answer.content.decode("utf-8-sig")
+
+    first = device.honest_attempt(name=FIRST, right=12, seed=1)
+    assert device.send(first)["rejected"] == []
+    assert FIRST in downloaded()
+    assert device.send(device.honest_attempt(name=BETTER, right=18, seed=2))["rejected"] == []
+    assert downloaded().splitlines()[1].startswith(f"1,{BETTER},")
+    renamed = copy.deepcopy(first[0])
+    renamed["payload"].update(full_name="Trần Thị Mười", updated_at="2099-01-01T00:00:00+00:00")
+    assert device.send([renamed])["accepted"] == [renamed["id"]]
+    text = downloaded()
+    assert "Trần Thị Mười" in text and FIRST not in text
+    assert (
+        device.send(device.honest_attempt(name="Phạm Văn Ba", right=20, seed=3))["rejected"] == []
+    )
+    rows = [row[:2] for row in csv.reader(io.StringIO(downloaded())) if row and row[0].isdigit()]
+    assert rows == [["1", "Phạm Văn Ba"], ["2", BETTER], ["3", "Trần Thị Mười"]]  # kept, moved
 
 
 @pytest.fixture
@@ -405,13 +456,13 @@ def test_the_masked_ranking_csv_is_kept_until_the_ranking_changes(
     device = HostileDevice(province_server, tmp_path)
     device.send(device.honest_attempt(name=FIRST, right=12, seed=1))
     calls = []
-    original = round_ranks.ranking_lines
+    original = round_ranks.csv_rows
 
     def counted(engine, report):
         calls.append(report.unmasked)
         return original(engine, report)
 
-    monkeypatch.setattr(round_ranks, "ranking_lines", counted)
+    monkeypatch.setattr(round_ranks, "csv_rows", counted)
     session, url = _province_session(province_server), province_server.url
     first = session.get(f"{url}{ROUND_PAGE}/export.csv?sheet=xep-hang", timeout=30)
     again = session.get(f"{url}{ROUND_PAGE}/export.csv?sheet=xep-hang", timeout=30)

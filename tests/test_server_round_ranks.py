@@ -185,10 +185,8 @@ def test_pages_and_csv_read_ranked_from_sql_equal_the_whole_ranking(backend, tmp
                         figure,
                         False,
                     )
-                    assert list(round_exports.ranked_rows_from_sql(engine, head)) == list(
-                        round_exports.ranking_rows(old)
-                    )
-                    # The streamed file, byte for byte (its rows skip the cell-by-cell check).
+                    # The streamed file, byte for byte (its lines skip the cell-by-cell
+                    # check, and a masked one reuses the lines of earlier downloads).
                     assert b"".join(round_exports.csv_chunks(head, "xep-hang", engine)) == b"".join(
                         round_exports.csv_chunks(old, "xep-hang")
                     )

@@ -20,11 +20,11 @@ from skillsapp import geography
 from skillsapp.engine.draw import layout_from_json
 from skillsapp.i18n import _
 from skillsapp.reports import round_data as data
-from skillsapp.reports.cells import csv_row, date_or_text, neutralise
+from skillsapp.reports.cells import csv_row, date_or_text
 from skillsapp.reports.round_csv import write_csv
 from skillsapp.reports.round_statistics import statistics_rows
 from skillsapp.reports.round_xlsx import write_sheet
-from skillsapp.server import db, review, round_ranks
+from skillsapp.server import db, ranking_csv, review
 from skillsapp.server.publish import load_questions
 from skillsapp.server.reports import (
     FLAG_HEADER,
@@ -97,66 +97,6 @@ def _ranked_rows(report: ServerRound) -> Iterator[list]:
             (person.phone or "") if person else "",
             f"Đã chấp nhận sau xem xét. {flag_text(row.flag_reason)}" if row.flagged else "",
         ]
-
-
-def ranked_rows_from_sql(
-    engine: Engine, report: ServerRound, for_csv: bool = False
-) -> Iterator[list]:
-    """``ranking_rows`` of a report without rows (``round_ranks.load_head``): the same
-    cells, read ranked from the database (``round_ranks.ranking_lines``), so a view after
-    a change costs one query and the writing. ``for_csv``: already as ``csv_row`` makes
-    them (only the texts a PC typed can start a formula; the rest are numbers, times and
-    the server's own words), so 29,000 rows are not checked cell by cell."""
-    safe = neutralise if for_csv else _same
-    nothing = "" if for_csv else None
-    communes: dict[str | None, str] = {}
-    times: dict[str, object] = {}
-    for (
-        rank,
-        name,
-        code,
-        score,
-        max_score,
-        prediction,
-        gap,
-        duration_ms,
-        submitted_at,
-        complete,
-        id_number,
-        phone,
-        flagged,
-        reason,
-    ) in round_ranks.ranking_lines(engine, report):
-        commune = communes.get(code)
-        if commune is None:
-            commune = communes[code] = safe(data.commune_name(code))
-        when = times.get(submitted_at)
-        if when is None:
-            when = times[submitted_at] = local_time(submitted_at)
-            if when is None:
-                when = times[submitted_at] = nothing  # type: ignore[assignment]
-        yield [
-            rank,
-            safe(name),
-            commune,
-            score,
-            max_score,
-            prediction if prediction is not None else nothing,
-            gap if gap is not None else "",
-            round(duration_ms / 1000, 1),
-            when,
-            _yes(complete),
-            safe(id_number),
-            safe(phone),
-            safe(f"Đã chấp nhận sau xem xét. {flag_text(reason)}") if flagged else "",
-        ]
-    if not report.final:
-        yield []
-        yield [not_final_note(report)]
-
-
-def _same(text: str) -> str:
-    return text
 
 
 def entrant_rows(report: ServerRound) -> Iterator[list]:
@@ -350,18 +290,19 @@ def write_xlsx(engine: Engine, report: ServerRound, target: Path) -> Path:
 # Sheets made from the report in memory alone: streamed as they are written, since
 # nothing can fail half-way through and leave the download cut short.
 STREAMED_SHEETS = ("xep-hang", "theo-xa-phuong")
-STREAM_ROWS = 2000  # rows per chunk sent
 
 
 def csv_chunks(report: ServerRound, sheet: str, engine: Engine | None = None) -> Iterator[bytes]:
     """One of ``STREAMED_SHEETS`` as ``write_csv_sheet`` writes it (UTF-8 with a
     byte-order mark, the same rows), in chunks of bytes for a streamed response. Given
-    ``engine``, the ranking is read ranked from the database (``ranked_rows_from_sql``)
-    instead of from ``report.rows``."""
-    prepared = engine is not None and sheet == "xep-hang"  # rows already as csv_row makes them
+    ``engine``, the ranking is read ranked from the database (``ranking_csv``) instead of
+    from ``report.rows`` (a report from ``round_ranks.load_head``)."""
+    if sheet == "xep-hang" and engine is not None:
+        footer = [] if report.final else [[], [not_final_note(report)]]
+        yield from ranking_csv.chunks(engine, report, ranking_headers(), footer)
+        return
     if sheet == "xep-hang":
-        headers = ranking_headers()
-        rows = ranked_rows_from_sql(engine, report, True) if engine else ranking_rows(report)
+        headers, rows = ranking_headers(), ranking_rows(report)
     elif sheet == "theo-xa-phuong":
         headers, rows = [_(h) for h in data.COMMUNE_HEADERS], commune_rows(report)
     else:
@@ -371,8 +312,8 @@ def csv_chunks(report: ServerRound, sheet: str, engine: Engine | None = None) ->
     buffer.write("\ufeff")
     writer.writerow(csv_row(headers))
     for count, row in enumerate(rows, start=1):
-        writer.writerow(row if prepared else csv_row(row))
-        if count % STREAM_ROWS == 0:
+        writer.writerow(csv_row(row))
+        if count % ranking_csv.STREAM_ROWS == 0:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)
             buffer.truncate()

@@ -21,7 +21,6 @@ missing an accepted attempt as final.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from operator import itemgetter
 from typing import Any
 
@@ -73,11 +72,12 @@ def _entrant_order(dialect: str, column):
     return column.collate("C") if dialect == "postgresql" else column
 
 
-def ranked(conn: Connection, contest: Contest, round_id: str):
+def ranked(conn: Connection, contest: Contest, round_id: str, carried=None):
     """The round's rows (``round_bests``) with their province-wide ``place``, ``total``
     (entrants ranked) and ``figure`` (the true figure, None without a prediction), as a
     subquery. The rows go through the window whole: joining them back to the table
-    afterwards depends on the planner's statistics, which a freshly filled table lacks."""
+    afterwards depends on the planner's statistics, which a freshly filled table lacks.
+    ``carried``: only those of the table's columns (the window's sort then moves less)."""
     totals = _totals(contest.id, round_id, contest.rules.prediction)
     order: list[Any] = [_B.c.score.desc()]
     if contest.rules.prediction in ("full_score_count", "entrant_count"):
@@ -88,7 +88,7 @@ def ranked(conn: Connection, contest: Contest, round_id: str):
     order += [_B.c.duration_ms, _B.c.submitted_us]
     return (
         select(
-            _B,
+            *(carried if carried is not None else (_B,)),
             func.rank().over(order_by=order).label("place"),
             totals.c.total,
             totals.c.figure,
@@ -121,13 +121,15 @@ def ranked_rows(
     limit: int | None = None,
     fields=None,
     ordered: bool = True,
+    carried=None,
 ):
     """The round's rows in ranking order with ``place``, ``total``, ``figure``, ``commune``
     and ``columns`` (of the registration and PC joined), narrowed to ``commune`` (ranks
     stay province-wide; ``shown_total`` then counts the commune's rows), from ``offset``.
-    ``fields(ranked, commune)``, if given, picks the ranked row's columns instead; not
-    ``ordered``: the caller sorts them (by ``place`` then entrant key)."""
-    inner = ranked(conn, contest, round_id)
+    ``fields(ranked, commune)``, if given, picks the ranked row's columns instead (of
+    those ``carried`` through the window); not ``ordered``: the caller sorts them (by
+    ``place`` then entrant key)."""
+    inner = ranked(conn, contest, round_id, carried)
     dialect = conn.dialect.name
     if not commune and limit is not None:  # only the page's rows are joined
         inner = (
@@ -284,7 +286,7 @@ def load_head(
     commune: str | None = None,
     unmasked: bool = False,
 ) -> ServerRound:
-    """The round's report without rows, for a sheet streamed from ``ranking_lines``:
+    """The round's report without rows, for a sheet streamed from ``csv_rows``:
     whether it is final, and how many rows the (narrowed) ranking has."""
     contest, round_, awaiting, here = _head(engine, contest_id, round_id, commune)
     with engine.begin() as conn:
@@ -294,18 +296,26 @@ def load_head(
     return report
 
 
-_CSV_COLUMNS = (
-    _R.c.id.label("reg_id"),
-    _R.c.full_name,
-    _R.c.complete,
-    _R.c.id_number_sealed,
-    _R.c.phone_sealed,
-    _R.c.id_number_masked,
-    _R.c.phone_masked,
-)
+def _csv_columns(unmasked: bool) -> tuple:
+    """A CSV row's registration columns: the name, whether it is complete, the masked ID
+    number and phone, then the sealed ones, read only where they are needed: for an
+    unmasked CSV, or for a row written around the server's writers without masked forms."""
+    if unmasked:
+        id_sealed, phone_sealed = _R.c.id_number_sealed, _R.c.phone_sealed
+    else:
+        id_sealed = case((_R.c.id_number_masked.is_(None), _R.c.id_number_sealed))
+        phone_sealed = case((_R.c.phone_masked.is_(None), _R.c.phone_sealed))
+    return (
+        _R.c.full_name,
+        _R.c.complete,
+        _R.c.id_number_masked,
+        _R.c.phone_masked,
+        id_sealed.label("id_sealed"),
+        phone_sealed.label("phone_sealed"),
+    )
 
 
-def _masked(vault, masked: str | None, sealed: str | None, kind: str) -> str:
+def masked(vault, masked: str | None, sealed: str | None, kind: str) -> str:
     """The stored masked form; opened and masked (``rankings.masked``) only for a row
     written around the server's writers without one."""
     if masked is not None or sealed is None:
@@ -314,13 +324,13 @@ def _masked(vault, masked: str | None, sealed: str | None, kind: str) -> str:
 
 
 _PLACE = itemgetter(0)
-_ENTRANT = itemgetter(1)
+_ENTRANT = itemgetter(2)
 
 
 def _by_place_then_entrant(rows: list) -> None:
-    """Sort ``rows`` (place, entrant key, …) in place by place, then entrant key. Sorting
-    by the place alone compares ints (a (place, key) tuple per row cost 0.12 s for 29,000
-    rows); only the few runs of tied places are then sorted by their keys."""
+    """Sort ``rows`` (place, figure, entrant key, …) in place by place, then entrant key.
+    Sorting by the place alone compares ints (a (place, key) tuple per row cost 0.12 s
+    for 29,000 rows); only the few runs of tied places are then sorted by their keys."""
     rows.sort(key=_PLACE)
     start = 0
     for end in range(1, len(rows) + 1):
@@ -330,15 +340,30 @@ def _by_place_then_entrant(rows: list) -> None:
             start = end
 
 
+_CSV_CARRIED = (  # what the CSV needs of round_bests, and what its joins need
+    _B.c.contest_id,
+    _B.c.entrant_key,
+    _B.c.registration_id,
+    _B.c.device_id,
+    _B.c.score,
+    _B.c.max_score,
+    _B.c.prediction,
+    _B.c.duration_ms,
+    _B.c.submitted_at,
+    _B.c.flagged,
+    _B.c.flag_reason,
+)
+
+
 def _csv_fields(ranked, commune) -> tuple:
     return (
         ranked.c.place,
+        ranked.c.figure,
         ranked.c.entrant_key,
         commune,
         ranked.c.score,
         ranked.c.max_score,
         ranked.c.prediction,
-        ranked.c.figure,
         ranked.c.duration_ms,
         ranked.c.submitted_at,
         ranked.c.flagged,
@@ -346,71 +371,31 @@ def _csv_fields(ranked, commune) -> tuple:
     )
 
 
-def ranking_lines(engine: Engine, report: ServerRound) -> Iterator[tuple]:
+def csv_rows(engine: Engine, report: ServerRound) -> list:
     """Every row of the report's (narrowed) ranking, read ranked from the database in one
-    statement, as (rank, full name, commune, score, max score, prediction, gap, duration
-    ms, submitted at, complete, ID number, phone, flagged, flag reason); the ID number and
-    phone masked unless the report is unmasked (``reports._make``). Rows are unpacked as
-    tuples: 29,000 rows of attribute look-ups cost more than the query."""
-    vault = vault_for(engine)
-    unmasked = report.unmasked
+    statement, in ranking order, as tuples: (place, true figure, entrant key, commune
+    code, score, max score, prediction, duration ms, submitted at, flagged, flag reason,
+    full name, complete, masked ID number, masked phone, sealed ID number, sealed phone);
+    the registration's columns are None for a row without one, the sealed ones None
+    where a masked report has the masked form (``_csv_columns``). Everything after the
+    true figure is the entrant's own: their counting attempt, registration and commune."""
     with engine.begin() as conn:
-        found = ranked_rows(
+        result = ranked_rows(
             conn,
             report.contest,
             report.round.id,
             report.commune,
-            *_CSV_COLUMNS,
+            *_csv_columns(report.unmasked),
             fields=_csv_fields,
             ordered=False,
-        ).all()
+            carried=_CSV_CARRIED,
+        )
+        # The driver's own tuples: none of these columns needs SQLAlchemy's conversions
+        # (booleans are only tested for truth), and 29,000 rows built as ``Row`` objects
+        # cost a third of the query.
+        found = result.cursor.fetchall()
+        result.close()
     # Sorted here: the database's second sort of 29,000 joined rows cost more than this
     # one of (place, entrant key) pairs (Python compares text by code point, as "C" does).
     _by_place_then_entrant(found)
-    for (
-        place,
-        _entrant,
-        commune,
-        score,
-        max_score,
-        prediction,
-        figure,
-        duration_ms,
-        submitted_at,
-        flagged,
-        flag_reason,
-        reg_id,
-        full_name,
-        complete,
-        id_sealed,
-        phone_sealed,
-        id_masked,
-        phone_masked,
-    ) in found:
-        gap = None if prediction is None or figure is None else abs(prediction - figure)
-        if reg_id is None:
-            full_name, complete, id_number, phone = "", False, "", ""
-        elif unmasked:
-            complete = bool(complete)
-            id_number = vault.open(id_sealed) or ""
-            phone = vault.open(phone_sealed) or ""
-        else:
-            complete = bool(complete)
-            id_number = _masked(vault, id_masked, id_sealed, "id")
-            phone = _masked(vault, phone_masked, phone_sealed, "phone")
-        yield (
-            place,
-            full_name,
-            commune,
-            score,
-            max_score,
-            prediction,
-            gap,
-            duration_ms,
-            submitted_at,
-            complete,
-            id_number,
-            phone,
-            bool(flagged),
-            flag_reason,
-        )
+    return found

@@ -15,7 +15,9 @@ times and measures peak memory of:
 * the peak memory of the whole CSV export (five files) and of the PDF report, which
   must not grow with the round either.
 ``--data DIR`` keeps the built stores in DIR and reuses them on the next run (building
-100,000 attempts takes minutes); ``--sizes 25000,100000`` measures exactly those sizes; ``--parts book`` only the workbook.
+100,000 attempts takes minutes); ``--sizes 25000,100000`` measures exactly those sizes; ``--parts book`` only the workbook;
+``--repeat N`` measures the workbook N times, ours then bare each time, and prints every
+pair and the median of their ratios (this machine's speed drifts by a third between runs).
 Run it from the repository root with the checkout on the path (``PYTHONPATH=.``) when
 measuring a working copy other than the installed one.
 Not a test: it prints figures.
@@ -30,6 +32,7 @@ import json
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -283,6 +286,12 @@ def main() -> None:
         action="store_true",
         help="also time a bare openpyxl loop of the CSV's rows (one per answer; very slow)",
     )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="book: this many pairs (ours, then bare), each printed, then the median ratio",
+    )
     parser.add_argument("--child", nargs=3)
     args = parser.parse_args()
     if args.child:
@@ -316,14 +325,26 @@ def main() -> None:
                 f"ratio {ours['seconds'] / bare['seconds']:.2f} (target <= 1.3){cpu_ratio(ours, bare)}"
             )
         if "book" in parts:
-            ours, bare = measure("ours-book", folder, work), measure("bare-book", folder, work)
-            print(
-                f"Excel, the whole workbook (ranking, entrants, communes, questions, attempts): "
-                f"ours {ours['seconds']:.1f} s, peak {ours['peak_mib']:.0f} MiB | bare openpyxl loop "
-                f"{bare['seconds']:.1f} s, peak {bare['peak_mib']:.0f} MiB | ratio "
-                f"{ours['seconds'] / bare['seconds']:.2f} (target <= 1.3, ours <= 150 MiB)"
-                f"{cpu_ratio(ours, bare)}"
-            )
+            walls, cpus = [], []
+            for run in range(1, args.repeat + 1):  # ours then bare, back to back, each time
+                ours, bare = measure("ours-book", folder, work), measure("bare-book", folder, work)
+                walls.append(ours["seconds"] / bare["seconds"])
+                cpus.append(ours["cpu"] / bare["cpu"])
+                print(
+                    f"Excel, the whole workbook (ranking, entrants, communes, questions, attempts)"
+                    f"{f' run {run}' if args.repeat > 1 else ''}: "
+                    f"ours {ours['seconds']:.1f} s, peak {ours['peak_mib']:.0f} MiB | bare openpyxl "
+                    f"loop {bare['seconds']:.1f} s, peak {bare['peak_mib']:.0f} MiB | ratio "
+                    f"{walls[-1]:.2f} (target <= 1.3, ours <= 150 MiB){cpu_ratio(ours, bare)}; "
+                    f"load average {os.getloadavg()[0]:.1f}"
+                )
+            if args.repeat > 1:
+                print(
+                    f"Excel, the whole workbook, {args.repeat} pairs: ratio median "
+                    f"{statistics.median(walls):.2f} (min {min(walls):.2f}, max {max(walls):.2f}); "
+                    f"CPU ratio median {statistics.median(cpus):.2f} "
+                    f"(min {min(cpus):.2f}, max {max(cpus):.2f})"
+                )
         if "csv" in parts:
             ours, bare_csv = measure("ours-csv", folder, work), measure("bare-csv", folder, work)
             line = (
