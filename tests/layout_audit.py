@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QScrollBar,
     QStyle,
     QStyleOptionButton,
@@ -87,7 +88,7 @@ VIETNAMESE_LETTERS = re.compile(
 
 @dataclass(frozen=True)
 class Problem:
-    kind: str  # "window", "outside", "small", "cut", "english", "scrollbar"
+    kind: str  # "window", "outside", "small", "cut", "english", "scrollbar", "focus"
     widget: str  # class, objectName and text
     geometry: QRect  # in the top-level window's coordinates
     detail: str
@@ -404,6 +405,10 @@ def audit(window: QWidget, visible: QRect, check_minimum: bool = True) -> list[P
                     f"{viewport.width()}x{viewport.height()}: the whole page would scroll, "
                     "taking its action bar with it",
                 )
+        if type(widget) is QScrollArea and widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            # Tab (or Shift+Tab) would stop on the scroll area itself: the theme draws no
+            # ring around it, so a resident sees the focus vanish.
+            report("focus", "a scroll area Tab stops on, with no focus ring to show it")
         clickable = isinstance(widget, (TARGETS, QAbstractScrollArea))
         if clickable and not isinstance(widget, QScrollBar):
             reason = clipping(widget, window, visible)

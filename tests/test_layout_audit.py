@@ -712,6 +712,26 @@ def test_the_audit_sees_each_kind_of_problem(qtbot):
     assert ("english", "'Settings'") in found
     assert ("outside", "'Nộp bài'") in found
     assert ("english", repr(_("Settings"))) not in found
+    assert not any(kind == "focus" for kind, _w in found)  # the page's own area takes none
+
+
+def test_the_audit_fails_a_scroll_area_that_tab_stops_on(qtbot):
+    """A scroll area that takes the focus itself shows no ring: Shift+Tab from a page's
+    first field used to land there (the phone game's start screen), and the focus
+    vanished. Every screen's audit checks for one."""
+    from PySide6.QtWidgets import QScrollArea
+
+    from skillsapp.ui.common.widgets import TaskPage, big_button
+
+    page = TaskPage()
+    qtbot.addWidget(page)
+    page.body.addWidget(big_button("Một"))
+    page.body.addWidget(QScrollArea(page.content))  # Qt's default: it takes Tab
+    page.resize(600, 400)
+    page.show()
+    settle(page)
+    found = [p for p in audit(page, QRect(0, 0, 600, 400)) if p.kind == "focus"]
+    assert len(found) == 1 and found[0].widget.startswith("QScrollArea")
 
 
 def test_the_audit_fails_a_page_that_makes_the_whole_area_scroll(qtbot, tmp_path):

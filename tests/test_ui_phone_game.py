@@ -17,7 +17,14 @@ import httpx
 import pytest
 import ui_helpers
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+)
 
 from skillsapp.flows.group_session import saved_counts
 from skillsapp.flows.phone_game import HallAddress
@@ -222,6 +229,24 @@ def test_a_phone_game_from_the_session_with_the_keyboard_only(qtbot, session_pag
     assert isinstance(page.current_screen(), SessionHub)
     summary = context.store.live_games.summary(page.session.id)
     assert (summary.games, summary.answers) == (1, 1)
+
+
+def test_tab_and_shift_tab_only_stop_where_the_focus_shows(qtbot, session_page):
+    """Round the start screen both ways from the first field: each stop is a field, a box
+    or a button, which the theme rings (a scroll area, ringless, used to be one)."""
+    start = open_start_screen(qtbot, session_page)
+    assert focused() is start.network
+    shown = (QComboBox, QLineEdit, QSpinBox, QCheckBox, QPushButton)
+    for modifier, which in ((Qt.KeyboardModifier.ShiftModifier, Qt.Key.Key_Backtab), (None, TAB)):
+        stops = []
+        for _n in range(12):
+            if modifier is None:
+                qtbot.keyClick(focused(), which)
+            else:
+                qtbot.keyClick(focused(), which, modifier)
+            stops.append(focused())
+        assert all(isinstance(w, shown) and w.isVisible() for w in stops), stops
+        assert start.start_button in stops and start.network in stops  # all the way round
 
 
 def test_a_port_in_use_is_said_and_nothing_listens(qtbot, session_page):

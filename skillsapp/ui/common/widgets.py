@@ -141,6 +141,10 @@ def scroll_page(inner: QWidget) -> QScrollArea:
     # to grab (>= 16 px).
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     area.setFrameShape(QFrame.Shape.NoFrame)
+    # Tab and Shift+Tab go to the fields and buttons inside, and the area scrolls to show
+    # the one with the focus; a scroll area that took the focus itself shows no ring, and
+    # a resident sees the focus vanish.
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     area.setWidget(inner)
     return area
 

@@ -78,7 +78,6 @@ class ContestsPage(QWidget):
             self._list_contests(page)
         page.body.addStretch(1)
         self.list_screen = scroll_page(page)
-        self.list_screen.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # focus goes to the buttons
         self.stack.addWidget(self.list_screen)
         self.stack.setCurrentWidget(self.list_screen)
 

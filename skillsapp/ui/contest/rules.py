@@ -108,7 +108,6 @@ class RulesScreen(TaskPage):
         self.round = round_
         self.registration = registration
         page = self  # the rules scroll; Back and Start stay in the action bar below them
-        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # focus goes to the buttons
         page.body.addWidget(heading(_("Rules")))
         page.body.addWidget(
             paragraph(_("{contest} — {round}").format(contest=contest.title, round=round_.title))

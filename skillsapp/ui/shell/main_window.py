@@ -17,7 +17,7 @@ import binascii
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QRect, Signal
+from PySide6.QtCore import QByteArray, QRect, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFrame,
@@ -209,6 +209,7 @@ class MainWindow(QMainWindow):
         self.area_scroll.setObjectName("areascroll")
         self.area_scroll.setWidgetResizable(True)
         self.area_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.area_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab: never a ringless stop
         self.area_scroll.setWidget(self.stack)
         row.addWidget(self.area_scroll, 1)
 
