@@ -458,9 +458,9 @@ def test_the_masked_ranking_csv_is_kept_until_the_ranking_changes(
     calls = []
     original = round_ranks.csv_rows
 
-    def counted(engine, report):
+    def counted(conn, report, **options):
         calls.append(report.unmasked)
-        return original(engine, report)
+        return original(conn, report, **options)
 
     monkeypatch.setattr(round_ranks, "csv_rows", counted)
     session, url = _province_session(province_server), province_server.url

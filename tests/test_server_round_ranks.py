@@ -325,3 +325,69 @@ def test_the_first_page_is_reused_until_the_ranking_changes(backend, tmp_path, m
         assert first.final is False and again.final is True
         whole = server_reports.load_round(engine, CONTEST, ROUND)
         assert [_shown(r) for r in again.rows] == [_shown(r) for r in whole.rows[:500]]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_masked_csv_after_a_few_rows_change_equals_one_written_afresh(
+    backend, tmp_path, monkeypatch
+):
+    """Downloaded once (every line's pieces kept), then a registration renamed and another
+    entrant's counting attempt changed, around the server's writers: the next download
+    equals the CSV written from a report loaded afresh, and on PostgreSQL only those two
+    entrants' cells are read again (``round_ranks.csv_rows_of``), found by their rows'
+    new versions. Then a PC moved to another commune: the same again."""
+    with live_server(tmp_path, backend) as live:
+        from content_helpers import BUNDLED
+
+        from skillsapp.server.publish import publish_pack
+
+        engine = live.services.engine
+        publish_pack(engine, live.services.key, live.services.config.packs_dir, BUNDLED)
+        _random_round(engine, seed=18)
+
+        def downloaded() -> bytes:
+            head = round_ranks.load_head(engine, CONTEST, ROUND)
+            written = b"".join(round_exports.csv_chunks(head, "xep-hang", engine))
+            fresh = server_reports.load_round(engine, CONTEST, ROUND)
+            assert written == b"".join(round_exports.csv_chunks(fresh, "xep-hang"))
+            return written
+
+        first = downloaded()
+        read_again: list[list[str]] = []
+        original = round_ranks.csv_rows_of
+
+        def spied(conn, report, entrants):
+            read_again.append(sorted(entrants))
+            return original(conn, report, entrants)
+
+        monkeypatch.setattr(round_ranks, "csv_rows_of", spied)
+        with engine.begin() as conn:
+            best = conn.execute(
+                db.round_bests.select().where(db.round_bests.c.registration_id.is_not(None))
+            ).first()
+            other = conn.execute(
+                db.round_bests.select().where(db.round_bests.c.entrant_key != best.entrant_key)
+            ).first()
+            conn.execute(
+                update(db.registrations)
+                .where(db.registrations.c.id == best.registration_id)
+                .values(full_name="Tên Đã Sửa")
+            )
+            conn.execute(
+                update(db.round_bests)
+                .where(db.round_bests.c.entrant_key == other.entrant_key)
+                .values(duration_ms=other.duration_ms + 1000)
+            )
+            rankings.bump_all(conn)
+        second = downloaded()
+        assert second != first and "Tên Đã Sửa" in second.decode("utf-8-sig")
+        if backend == "postgresql":  # only the two entrants whose rows changed
+            assert read_again == [sorted([best.entrant_key, other.entrant_key])]
+        with engine.begin() as conn:  # a PC moved: its entrants' commune with it
+            conn.execute(
+                update(db.devices)
+                .where(db.devices.c.commune_code == COMMUNES[2])
+                .values(commune_code=COMMUNES[0])
+            )
+            rankings.bump_all(conn)
+        assert downloaded() != second

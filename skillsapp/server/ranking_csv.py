@@ -5,9 +5,12 @@ A line is the entrant's place, their cells up to the prediction, the prediction'
 the true figure, then the rest. Only the place and the gap depend on other entrants; the
 rest is a pure function of the entrant's own row (``round_ranks.csv_rows``: their
 counting attempt, registration and commune). In a masked CSV those two pieces of text are
-kept per process, keyed by that row itself, so they can never be out of date: a download
-after a batch arrives formats only the rows the batch changed, and joins the rest. An
-unmasked CSV keeps nothing: its pieces would hold full ID numbers and phones.
+kept per process, keyed by that row itself (on SQLite) or by the versions of the three
+rows it is made from (on PostgreSQL, whose ``xmin`` changes whenever a row does: then
+only places and versions are read for every entrant, the cells only for rows that
+changed), so they can never be out of date: a download after a batch arrives formats
+only the rows the batch changed, and joins the rest. An unmasked CSV keeps nothing: its
+pieces would hold full ID numbers and phones.
 
 The bytes are those ``round_exports.csv_chunks`` writes from a report's rows (tested on
 both database backends, with ties): UTF-8 with a byte-order mark, each cell a PC typed
@@ -37,6 +40,7 @@ PIECES_LIMIT = 200_000  # entrants' pieces kept per process; then all are droppe
 
 _pieces: dict[tuple, tuple[str, str]] = {}  # (vault fingerprint, *row after the figure)
 _pieces_lock = threading.Lock()
+_built: set[tuple[str, ...]] = set()  # PostgreSQL rankings whose pieces are kept here
 
 
 def chunks(engine: Engine, report: ServerRound, headers: list[str], footer: list[list]):
@@ -56,24 +60,79 @@ def ranking_lines(engine: Engine, report: ServerRound) -> Iterator[str]:
     """Each ranked row of the report as its CSV line (ending ``\\r\\n``)."""
     vault = vault_for(engine)
     writer = _Pieces(vault, report.unmasked)
-    kept = None if report.unmasked else _pieces
-    fingerprint = vault.fingerprint
-    for row in round_ranks.csv_rows(engine, report):
-        place, figure, prediction = row[0], row[1], row[6]
+    if report.unmasked:  # nothing kept
+        with engine.begin() as conn:
+            rows = round_ranks.csv_rows(conn, report)
+        for row in rows:
+            yield _joined_line(row[0], row[1], row[6], writer.pieces(row))
+    elif engine.dialect.name == "postgresql":
+        yield from _lines_by_version(engine, report, writer)
+    else:
+        yield from _lines_by_row(engine, report, writer)
+
+
+def _joined_line(place, figure, prediction, pieces: tuple[str, str]) -> str:
+    gap = "" if prediction is None or figure is None else abs(prediction - figure)
+    return f"{place},{pieces[0]}{gap}{pieces[1]}"
+
+
+def _lines_by_row(engine: Engine, report: ServerRound, writer: _Pieces) -> Iterator[str]:
+    """The pieces kept by the entrant's whole row, as read (SQLite)."""
+    fingerprint = writer.vault.fingerprint
+    with engine.begin() as conn:
+        rows = round_ranks.csv_rows(conn, report)
+    for row in rows:
         key = (fingerprint, *row[2:])
-        pieces = kept.get(key) if kept is not None else None
+        pieces = _pieces.get(key)
         if pieces is None:
             pieces = writer.pieces(row)
-            if kept is not None:
-                _keep(key, pieces)
-        gap = "" if prediction is None or figure is None else abs(prediction - figure)
-        yield f"{place},{pieces[0]}{gap}{pieces[1]}"
+            _keep(key, pieces)
+        yield _joined_line(row[0], row[1], row[6], pieces)
+
+
+def _lines_by_version(engine: Engine, report: ServerRound, writer: _Pieces) -> Iterator[str]:
+    """PostgreSQL: the pieces kept by the versions of the three rows a line is made from
+    (``round_ranks.csv_places``), so only the places and versions are read for every
+    entrant, and the cells only for those whose rows changed. Both reads are made in one
+    snapshot (repeatable read), so the versions read with the places are those of the
+    cells read after them. The first download of a ranking in this process reads all of
+    it at once instead."""
+    fingerprint = writer.vault.fingerprint
+    ranking = (str(engine.url), report.contest.id, report.round.id, report.commune or "")
+    with engine.connect() as conn:
+        conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            if ranking in _built:
+                places = round_ranks.csv_places(conn, report)
+                keys = [(fingerprint, "v", p[2], p[4], p[5], p[6]) for p in places]
+                found = [_pieces.get(key) for key in keys]
+                missing = [p[2] for p, pieces in zip(places, found, strict=True) if not pieces]
+            else:
+                places = keys = found = missing = []
+            if places and not missing:
+                rows = []
+            elif not places or len(missing) > len(places) // 4:  # one ranked read is quicker
+                rows = round_ranks.csv_rows(conn, report, versions=True)
+            else:
+                rows = round_ranks.csv_rows_of(conn, report, missing)
+    made = {}
+    for row in rows:
+        key = (fingerprint, "v", row[2], row[-3], row[-2], row[-1])
+        made[key] = pieces = writer.pieces(row[:-3])
+        _keep(key, pieces)
+        if not places:  # read whole: the rows are the ranking
+            yield _joined_line(row[0], row[1], row[6], pieces)
+    for place, key, pieces in zip(places, keys, found, strict=True):
+        yield _joined_line(place[0], place[1], place[3], pieces or made[key])
+    with _pieces_lock:
+        _built.add(ranking)
 
 
 def _keep(key: tuple, pieces: tuple[str, str]) -> None:
     with _pieces_lock:
         if len(_pieces) >= PIECES_LIMIT:
             _pieces.clear()
+            _built.clear()
         _pieces[key] = pieces
 
 
@@ -81,6 +140,7 @@ def forget_all() -> None:
     """Drop this process's kept pieces (tests)."""
     with _pieces_lock:
         _pieces.clear()
+        _built.clear()
 
 
 def _line(cells: list) -> str:

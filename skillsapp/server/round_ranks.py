@@ -371,31 +371,128 @@ def _csv_fields(ranked, commune) -> tuple:
     )
 
 
-def csv_rows(engine: Engine, report: ServerRound) -> list:
+# PostgreSQL: the transaction that wrote a row's current version (its ``xmin``). A row that
+# changes gets a new one; a version, once written, never changes.
+_VERSION = "xmin::text"
+_REGISTRATION_VERSION = literal_column(f"{_R.name}.{_VERSION}")
+_PC_VERSION = literal_column(f"{_D.name}.{_VERSION}")
+_ROW_VERSION = literal_column(f"{_B.name}.{_VERSION}").label("row_version")
+
+
+def _fetched(result) -> list:
+    # The driver's own tuples: none of these columns needs SQLAlchemy's conversions
+    # (booleans are only tested for truth), and 29,000 rows built as ``Row`` objects
+    # cost a third of the query.
+    found = result.cursor.fetchall()
+    result.close()
+    return found
+
+
+def csv_rows(conn: Connection, report: ServerRound, versions: bool = False) -> list:
     """Every row of the report's (narrowed) ranking, read ranked from the database in one
     statement, in ranking order, as tuples: (place, true figure, entrant key, commune
     code, score, max score, prediction, duration ms, submitted at, flagged, flag reason,
     full name, complete, masked ID number, masked phone, sealed ID number, sealed phone);
     the registration's columns are None for a row without one, the sealed ones None
     where a masked report has the masked form (``_csv_columns``). Everything after the
-    true figure is the entrant's own: their counting attempt, registration and commune."""
-    with engine.begin() as conn:
-        result = ranked_rows(
+    true figure is the entrant's own: their counting attempt, registration and commune.
+    ``versions`` (PostgreSQL): then the versions of the three rows they come from
+    (``csv_places``)."""
+    carried = (*_CSV_CARRIED, _ROW_VERSION) if versions else _CSV_CARRIED
+
+    def fields(ranked, commune) -> tuple:
+        found = (*_csv_fields(ranked, commune), *_csv_columns(report.unmasked))
+        if versions:
+            found += (ranked.c.row_version, _REGISTRATION_VERSION, _PC_VERSION)
+        return found
+
+    found = _fetched(
+        ranked_rows(
             conn,
             report.contest,
             report.round.id,
             report.commune,
-            *_csv_columns(report.unmasked),
-            fields=_csv_fields,
+            fields=fields,
             ordered=False,
-            carried=_CSV_CARRIED,
+            carried=carried,
         )
-        # The driver's own tuples: none of these columns needs SQLAlchemy's conversions
-        # (booleans are only tested for truth), and 29,000 rows built as ``Row`` objects
-        # cost a third of the query.
-        found = result.cursor.fetchall()
-        result.close()
+    )
     # Sorted here: the database's second sort of 29,000 joined rows cost more than this
     # one of (place, entrant key) pairs (Python compares text by code point, as "C" does).
     _by_place_then_entrant(found)
+    return found
+
+
+def csv_places(conn: Connection, report: ServerRound) -> list:
+    """PostgreSQL only: every row of the report's (narrowed) ranking in ranking order as
+    (place, true figure, entrant key, prediction, round_bests row version, registration
+    version, PC version), each version the transaction that wrote that row as it is now
+    (None without a registration): what a CSV line needs besides the cells ``csv_rows``
+    gives, which those three versions fully determine."""
+
+    def fields(ranked, _commune) -> tuple:
+        return (
+            ranked.c.place,
+            ranked.c.figure,
+            ranked.c.entrant_key,
+            ranked.c.prediction,
+            ranked.c.row_version,
+            _REGISTRATION_VERSION,
+            _PC_VERSION,
+        )
+
+    carried = (
+        _B.c.contest_id,
+        _B.c.entrant_key,
+        _B.c.registration_id,
+        _B.c.device_id,
+        _B.c.prediction,
+        _ROW_VERSION,
+    )
+    found = _fetched(
+        ranked_rows(
+            conn,
+            report.contest,
+            report.round.id,
+            report.commune,
+            fields=fields,
+            ordered=False,
+            carried=carried,
+        )
+    )
+    _by_place_then_entrant(found)
+    return found
+
+
+def csv_rows_of(conn: Connection, report: ServerRound, entrants: list[str]) -> list:
+    """PostgreSQL only: ``csv_rows(versions=True)`` of these entrants alone, not ranked
+    (place and true figure None), in no order."""
+    found = []
+    for start in range(0, len(entrants), 1000):
+        query = (
+            select(
+                literal_column("NULL"),
+                literal_column("NULL"),
+                _B.c.entrant_key,
+                _commune(),
+                _B.c.score,
+                _B.c.max_score,
+                _B.c.prediction,
+                _B.c.duration_ms,
+                _B.c.submitted_at,
+                _B.c.flagged,
+                _B.c.flag_reason,
+                *_csv_columns(report.unmasked),
+                _ROW_VERSION,
+                _REGISTRATION_VERSION,
+                _PC_VERSION,
+            )
+            .select_from(_joined(_B))
+            .where(
+                _B.c.contest_id == report.contest.id,
+                _B.c.round_id == report.round.id,
+                _B.c.entrant_key.in_(entrants[start : start + 1000]),
+            )
+        )
+        found += _fetched(conn.execute(query))
     return found

@@ -52,10 +52,13 @@ def _percentiles(values: list[float]) -> str:
     if not values:
         return "no requests"
     ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    # With 60 views the p99 is the slowest one: the p95 beside it shows whether one stall
+    # of the machine made it.
     return (
-        f"p50 {statistics.median(ordered) * 1000:6.0f} ms, p99 {p99 * 1000:6.0f} ms, "
-        f"max {ordered[-1] * 1000:6.0f} ms (n={len(ordered)})"
+        f"p50 {statistics.median(ordered) * 1000:6.0f} ms, p95 {p95 * 1000:6.0f} ms, "
+        f"p99 {p99 * 1000:6.0f} ms, max {ordered[-1] * 1000:6.0f} ms (n={len(ordered)})"
     )
 
 
