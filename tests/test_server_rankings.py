@@ -35,6 +35,7 @@ from skillsapp.engine.ranking import AttemptResult, counting_attempts, rank_roun
 from skillsapp.server import (  # noqa: E402
     db,
     ranking_csv,
+    ranking_csv_rows,
     rankings,
     review,
     round_bests,
@@ -451,18 +452,16 @@ def test_the_masked_ranking_csv_is_kept_until_the_ranking_changes(
     """A second download of an unchanged ranking CSV (another organiser's, or a refresh)
     costs no query; a synced batch makes the next one computed again; the CSV with full ID
     numbers is never kept."""
-    from skillsapp.server import round_ranks
-
     device = HostileDevice(province_server, tmp_path)
     device.send(device.honest_attempt(name=FIRST, right=12, seed=1))
     calls = []
-    original = round_ranks.csv_rows
+    original = ranking_csv_rows.csv_rows
 
     def counted(conn, report, **options):
         calls.append(report.unmasked)
         return original(conn, report, **options)
 
-    monkeypatch.setattr(round_ranks, "csv_rows", counted)
+    monkeypatch.setattr(ranking_csv_rows, "csv_rows", counted)
     session, url = _province_session(province_server), province_server.url
     first = session.get(f"{url}{ROUND_PAGE}/export.csv?sheet=xep-hang", timeout=30)
     again = session.get(f"{url}{ROUND_PAGE}/export.csv?sheet=xep-hang", timeout=30)

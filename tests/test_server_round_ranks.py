@@ -22,7 +22,15 @@ from web_helpers import signed_in
 pytest.importorskip("fastapi")
 
 from skillsapp.engine.ranking import rank_round  # noqa: E402
-from skillsapp.server import db, migrations, rankings, round_bests, round_exports, round_ranks  # noqa: E402
+from skillsapp.server import (  # noqa: E402
+    db,
+    migrations,
+    ranking_csv_rows,
+    rankings,
+    round_bests,
+    round_exports,
+    round_ranks,
+)
 from skillsapp.server import reports as server_reports  # noqa: E402
 from skillsapp.server.ingest import insert_ignore  # noqa: E402
 from skillsapp.server.personal_data import vault_for  # noqa: E402
@@ -334,7 +342,7 @@ def test_a_masked_csv_after_a_few_rows_change_equals_one_written_afresh(
     """Downloaded once (every line's pieces kept), then a registration renamed and another
     entrant's counting attempt changed, around the server's writers: the next download
     equals the CSV written from a report loaded afresh, and on PostgreSQL only those two
-    entrants' cells are read again (``round_ranks.csv_rows_of``), found by their rows'
+    entrants' cells are read again (``ranking_csv_rows.csv_rows_of``), found by their rows'
     new versions. Then a PC moved to another commune: the same again."""
     with live_server(tmp_path, backend) as live:
         from content_helpers import BUNDLED
@@ -354,13 +362,13 @@ def test_a_masked_csv_after_a_few_rows_change_equals_one_written_afresh(
 
         first = downloaded()
         read_again: list[list[str]] = []
-        original = round_ranks.csv_rows_of
+        original = ranking_csv_rows.csv_rows_of
 
         def spied(conn, report, entrants):
             read_again.append(sorted(entrants))
             return original(conn, report, entrants)
 
-        monkeypatch.setattr(round_ranks, "csv_rows_of", spied)
+        monkeypatch.setattr(ranking_csv_rows, "csv_rows_of", spied)
         with engine.begin() as conn:
             best = conn.execute(
                 db.round_bests.select().where(db.round_bests.c.registration_id.is_not(None))

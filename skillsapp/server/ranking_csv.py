@@ -3,7 +3,7 @@ line by line, with the entrant's own cells kept between downloads.
 
 A line is the entrant's place, their cells up to the prediction, the prediction's gap to
 the true figure, then the rest. Only the place and the gap depend on other entrants; the
-rest is a pure function of the entrant's own row (``round_ranks.csv_rows``: their
+rest is a pure function of the entrant's own row (``ranking_csv_rows.csv_rows``: their
 counting attempt, registration and commune). In a masked CSV those two pieces of text are
 kept per process, keyed by that row itself (on SQLite) or by the versions of the three
 rows it is made from (on PostgreSQL, whose ``xmin`` changes whenever a row does: then
@@ -31,12 +31,12 @@ from sqlalchemy import Engine
 from skillsapp.i18n import _
 from skillsapp.reports import round_data as data
 from skillsapp.reports.cells import csv_row, neutralise
-from skillsapp.server import round_ranks
+from skillsapp.server import ranking_csv_rows
 from skillsapp.server.personal_data import Vault, vault_for
 from skillsapp.server.reports import ServerRound, flag_text, local_time
 
 STREAM_ROWS = 2000  # lines per chunk sent
-PIECES_LIMIT = 200_000  # entrants' pieces kept per process; then all are dropped
+PIECES_LIMIT = 100_000  # lines kept per process (~0.7 KiB each), then all are dropped
 
 _pieces: dict[tuple, tuple[str, str]] = {}  # (vault fingerprint, *row after the figure)
 _pieces_lock = threading.Lock()
@@ -62,7 +62,7 @@ def ranking_lines(engine: Engine, report: ServerRound) -> Iterator[str]:
     writer = _Pieces(vault, report.unmasked)
     if report.unmasked:  # nothing kept
         with engine.begin() as conn:
-            rows = round_ranks.csv_rows(conn, report)
+            rows = ranking_csv_rows.csv_rows(conn, report)
         for row in rows:
             yield _joined_line(row[0], row[1], row[6], writer.pieces(row))
     elif engine.dialect.name == "postgresql":
@@ -80,7 +80,7 @@ def _lines_by_row(engine: Engine, report: ServerRound, writer: _Pieces) -> Itera
     """The pieces kept by the entrant's whole row, as read (SQLite)."""
     fingerprint = writer.vault.fingerprint
     with engine.begin() as conn:
-        rows = round_ranks.csv_rows(conn, report)
+        rows = ranking_csv_rows.csv_rows(conn, report)
     for row in rows:
         key = (fingerprint, *row[2:])
         pieces = _pieces.get(key)
@@ -92,7 +92,7 @@ def _lines_by_row(engine: Engine, report: ServerRound, writer: _Pieces) -> Itera
 
 def _lines_by_version(engine: Engine, report: ServerRound, writer: _Pieces) -> Iterator[str]:
     """PostgreSQL: the pieces kept by the versions of the three rows a line is made from
-    (``round_ranks.csv_places``), so only the places and versions are read for every
+    (``ranking_csv_rows.csv_places``), so only the places and versions are read for every
     entrant, and the cells only for those whose rows changed. Both reads are made in one
     snapshot (repeatable read), so the versions read with the places are those of the
     cells read after them. The first download of a ranking in this process reads all of
@@ -103,7 +103,7 @@ def _lines_by_version(engine: Engine, report: ServerRound, writer: _Pieces) -> I
         conn = conn.execution_options(isolation_level="REPEATABLE READ")
         with conn.begin():
             if ranking in _built:
-                places = round_ranks.csv_places(conn, report)
+                places = ranking_csv_rows.csv_places(conn, report)
                 keys = [(fingerprint, "v", p[2], p[4], p[5], p[6]) for p in places]
                 found = [_pieces.get(key) for key in keys]
                 missing = [p[2] for p, pieces in zip(places, found, strict=True) if not pieces]
@@ -112,9 +112,9 @@ def _lines_by_version(engine: Engine, report: ServerRound, writer: _Pieces) -> I
             if places and not missing:
                 rows = []
             elif not places or len(missing) > len(places) // 4:  # one ranked read is quicker
-                rows = round_ranks.csv_rows(conn, report, versions=True)
+                rows = ranking_csv_rows.csv_rows(conn, report, versions=True)
             else:
-                rows = round_ranks.csv_rows_of(conn, report, missing)
+                rows = ranking_csv_rows.csv_rows_of(conn, report, missing)
     made = {}
     for row in rows:
         key = (fingerprint, "v", row[2], row[-3], row[-2], row[-1])
@@ -189,8 +189,8 @@ class _Pieces:
             id_number = self.vault.open(id_sealed) or ""
             phone = self.vault.open(phone_sealed) or ""
         else:
-            id_number = round_ranks.masked(self.vault, id_masked, id_sealed, "id")
-            phone = round_ranks.masked(self.vault, phone_masked, phone_sealed, "phone")
+            id_number = ranking_csv_rows.masked(self.vault, id_masked, id_sealed, "id")
+            phone = ranking_csv_rows.masked(self.vault, phone_masked, phone_sealed, "phone")
         commune = self.communes.get(code)
         if commune is None:
             commune = self.communes[code] = neutralise(data.commune_name(code))

@@ -8,7 +8,8 @@ rows equal on all four share a rank (``rank()``: "1, 2, 2, 4"), listed by entran
 text (code points: byte order on PostgreSQL). The true figure is counted in the same
 statement (a materialised CTE), so ranks, gaps and the figure always come from one
 snapshot of the table. Only the rows asked for are then joined to their registration and
-PC: a page of ``PAGE_SIZE`` rows, or every row for the CSV, streamed as it is written.
+PC: a page of ``PAGE_SIZE`` rows, or every row for the CSV (``ranking_csv_rows``, which
+``ranking_csv`` writes line by line).
 
 What awaits review is counted *before* the rows are read: a decision made between the two
 reads can only make the page say "chưa chốt" about rows already final, never show rows
@@ -21,7 +22,6 @@ missing an accepted attempt as final.
 
 from __future__ import annotations
 
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Engine, and_, case, func, literal_column, select, true
@@ -99,12 +99,12 @@ def ranked(conn: Connection, contest: Contest, round_id: str, carried=None):
     )
 
 
-def _commune():
+def row_commune():
     """A row's commune as ``reports._rank`` gives it: its registration's, else its PC's."""
     return func.coalesce(func.nullif(_R.c.commune_code, ""), _D.c.commune_code)
 
 
-def _joined(rows):
+def joined_people(rows):
     """``rows`` (round_bests rows) joined to their registration (of this contest) and PC."""
     return rows.outerjoin(
         _R, and_(_R.c.id == rows.c.registration_id, _R.c.contest_id == rows.c.contest_id)
@@ -140,14 +140,14 @@ def ranked_rows(
             .subquery("shown")
         )
         offset, limit = 0, None
-    where = _commune()
+    where = row_commune()
     shown_total = func.count().over() if commune else inner.c.total
     picked = (
         fields(inner, where)
         if fields
         else (inner, where.label("commune"), shown_total.label("shown_total"))
     )
-    query = select(*picked, *columns).select_from(_joined(inner)).offset(offset)
+    query = select(*picked, *columns).select_from(joined_people(inner)).offset(offset)
     if ordered:
         query = query.order_by(inner.c.place, _entrant_order(dialect, inner.c.entrant_key))
     if commune:
@@ -162,9 +162,9 @@ def ranked_rows(
 def communes(conn: Connection, contest_id: str, round_id: str) -> list[str]:
     """The communes of the round's ranked entrants, in the order the page lists them."""
     query = (
-        select(_commune())
+        select(row_commune())
         .distinct()
-        .select_from(_joined(_B))
+        .select_from(joined_people(_B))
         .where(_B.c.contest_id == contest_id, _B.c.round_id == round_id)
     )
     found = conn.execute(query).scalars()
@@ -272,9 +272,9 @@ def _counts(conn: Connection, contest: Contest, round_id: str, commune: str | No
     if commune:
         shown = conn.execute(
             select(func.count())
-            .select_from(_joined(_B))
+            .select_from(joined_people(_B))
             .where(_B.c.contest_id == contest.id, _B.c.round_id == round_id)
-            .where(_commune() == commune)
+            .where(row_commune() == commune)
         ).scalar()
     return figure, int(total or 0), int(shown or 0)
 
@@ -294,205 +294,3 @@ def load_head(
     report = ServerRound(contest, round_, [], figure, total, [], commune, unmasked, awaiting, here)
     report.shown_total = shown
     return report
-
-
-def _csv_columns(unmasked: bool) -> tuple:
-    """A CSV row's registration columns: the name, whether it is complete, the masked ID
-    number and phone, then the sealed ones, read only where they are needed: for an
-    unmasked CSV, or for a row written around the server's writers without masked forms."""
-    if unmasked:
-        id_sealed, phone_sealed = _R.c.id_number_sealed, _R.c.phone_sealed
-    else:
-        id_sealed = case((_R.c.id_number_masked.is_(None), _R.c.id_number_sealed))
-        phone_sealed = case((_R.c.phone_masked.is_(None), _R.c.phone_sealed))
-    return (
-        _R.c.full_name,
-        _R.c.complete,
-        _R.c.id_number_masked,
-        _R.c.phone_masked,
-        id_sealed.label("id_sealed"),
-        phone_sealed.label("phone_sealed"),
-    )
-
-
-def masked(vault, masked: str | None, sealed: str | None, kind: str) -> str:
-    """The stored masked form; opened and masked (``rankings.masked``) only for a row
-    written around the server's writers without one."""
-    if masked is not None or sealed is None:
-        return masked or ""
-    return rankings.masked(vault, sealed, kind) or ""
-
-
-_PLACE = itemgetter(0)
-_ENTRANT = itemgetter(2)
-
-
-def _by_place_then_entrant(rows: list) -> None:
-    """Sort ``rows`` (place, figure, entrant key, …) in place by place, then entrant key.
-    Sorting by the place alone compares ints (a (place, key) tuple per row cost 0.12 s
-    for 29,000 rows); only the few runs of tied places are then sorted by their keys."""
-    rows.sort(key=_PLACE)
-    start = 0
-    for end in range(1, len(rows) + 1):
-        if end == len(rows) or rows[end][0] != rows[start][0]:
-            if end - start > 1:
-                rows[start:end] = sorted(rows[start:end], key=_ENTRANT)
-            start = end
-
-
-_CSV_CARRIED = (  # what the CSV needs of round_bests, and what its joins need
-    _B.c.contest_id,
-    _B.c.entrant_key,
-    _B.c.registration_id,
-    _B.c.device_id,
-    _B.c.score,
-    _B.c.max_score,
-    _B.c.prediction,
-    _B.c.duration_ms,
-    _B.c.submitted_at,
-    _B.c.flagged,
-    _B.c.flag_reason,
-)
-
-
-def _csv_fields(ranked, commune) -> tuple:
-    return (
-        ranked.c.place,
-        ranked.c.figure,
-        ranked.c.entrant_key,
-        commune,
-        ranked.c.score,
-        ranked.c.max_score,
-        ranked.c.prediction,
-        ranked.c.duration_ms,
-        ranked.c.submitted_at,
-        ranked.c.flagged,
-        ranked.c.flag_reason,
-    )
-
-
-# PostgreSQL: the transaction that wrote a row's current version (its ``xmin``). A row that
-# changes gets a new one; a version, once written, never changes.
-_VERSION = "xmin::text"
-_REGISTRATION_VERSION = literal_column(f"{_R.name}.{_VERSION}")
-_PC_VERSION = literal_column(f"{_D.name}.{_VERSION}")
-_ROW_VERSION = literal_column(f"{_B.name}.{_VERSION}").label("row_version")
-
-
-def _fetched(result) -> list:
-    # The driver's own tuples: none of these columns needs SQLAlchemy's conversions
-    # (booleans are only tested for truth), and 29,000 rows built as ``Row`` objects
-    # cost a third of the query.
-    found = result.cursor.fetchall()
-    result.close()
-    return found
-
-
-def csv_rows(conn: Connection, report: ServerRound, versions: bool = False) -> list:
-    """Every row of the report's (narrowed) ranking, read ranked from the database in one
-    statement, in ranking order, as tuples: (place, true figure, entrant key, commune
-    code, score, max score, prediction, duration ms, submitted at, flagged, flag reason,
-    full name, complete, masked ID number, masked phone, sealed ID number, sealed phone);
-    the registration's columns are None for a row without one, the sealed ones None
-    where a masked report has the masked form (``_csv_columns``). Everything after the
-    true figure is the entrant's own: their counting attempt, registration and commune.
-    ``versions`` (PostgreSQL): then the versions of the three rows they come from
-    (``csv_places``)."""
-    carried = (*_CSV_CARRIED, _ROW_VERSION) if versions else _CSV_CARRIED
-
-    def fields(ranked, commune) -> tuple:
-        found = (*_csv_fields(ranked, commune), *_csv_columns(report.unmasked))
-        if versions:
-            found += (ranked.c.row_version, _REGISTRATION_VERSION, _PC_VERSION)
-        return found
-
-    found = _fetched(
-        ranked_rows(
-            conn,
-            report.contest,
-            report.round.id,
-            report.commune,
-            fields=fields,
-            ordered=False,
-            carried=carried,
-        )
-    )
-    # Sorted here: the database's second sort of 29,000 joined rows cost more than this
-    # one of (place, entrant key) pairs (Python compares text by code point, as "C" does).
-    _by_place_then_entrant(found)
-    return found
-
-
-def csv_places(conn: Connection, report: ServerRound) -> list:
-    """PostgreSQL only: every row of the report's (narrowed) ranking in ranking order as
-    (place, true figure, entrant key, prediction, round_bests row version, registration
-    version, PC version), each version the transaction that wrote that row as it is now
-    (None without a registration): what a CSV line needs besides the cells ``csv_rows``
-    gives, which those three versions fully determine."""
-
-    def fields(ranked, _commune) -> tuple:
-        return (
-            ranked.c.place,
-            ranked.c.figure,
-            ranked.c.entrant_key,
-            ranked.c.prediction,
-            ranked.c.row_version,
-            _REGISTRATION_VERSION,
-            _PC_VERSION,
-        )
-
-    carried = (
-        _B.c.contest_id,
-        _B.c.entrant_key,
-        _B.c.registration_id,
-        _B.c.device_id,
-        _B.c.prediction,
-        _ROW_VERSION,
-    )
-    found = _fetched(
-        ranked_rows(
-            conn,
-            report.contest,
-            report.round.id,
-            report.commune,
-            fields=fields,
-            ordered=False,
-            carried=carried,
-        )
-    )
-    _by_place_then_entrant(found)
-    return found
-
-
-def csv_rows_of(conn: Connection, report: ServerRound, entrants: list[str]) -> list:
-    """PostgreSQL only: ``csv_rows(versions=True)`` of these entrants alone, not ranked
-    (place and true figure None), in no order."""
-    found = []
-    for start in range(0, len(entrants), 1000):
-        query = (
-            select(
-                literal_column("NULL"),
-                literal_column("NULL"),
-                _B.c.entrant_key,
-                _commune(),
-                _B.c.score,
-                _B.c.max_score,
-                _B.c.prediction,
-                _B.c.duration_ms,
-                _B.c.submitted_at,
-                _B.c.flagged,
-                _B.c.flag_reason,
-                *_csv_columns(report.unmasked),
-                _ROW_VERSION,
-                _REGISTRATION_VERSION,
-                _PC_VERSION,
-            )
-            .select_from(_joined(_B))
-            .where(
-                _B.c.contest_id == report.contest.id,
-                _B.c.round_id == report.round.id,
-                _B.c.entrant_key.in_(entrants[start : start + 1000]),
-            )
-        )
-        found += _fetched(conn.execute(query))
-    return found
