@@ -436,6 +436,31 @@ def test_scroll_bar_is_wide_enough_to_grab(qtbot, context, look):
     assert handle.height() >= MIN_TARGET and handle.width() >= 12
 
 
+def test_page_down_turns_a_long_task_screen_whatever_has_the_focus(qtbot, context, look):
+    """The scroll area takes no focus (Tab never stops on it, where no ring shows), so
+    Page Down and Page Up, from the button in the action bar, turn the text above it."""
+    look(context)
+    page = TaskPage()
+    for n in range(60):
+        page.body.addWidget(QLabel(f"Dòng {n}: chỉ có chữ, không có nút nào"))
+    forward = page.add_action(big_button("Trang sau", primary=True))
+    qtbot.addWidget(page)
+    page.resize(800, 400)
+    page.show()
+    qtbot.waitExposed(page)
+    forward.setFocus()
+    bar = page.scroll.verticalScrollBar()
+    assert not page.scroll.focusPolicy() & Qt.FocusPolicy.TabFocus
+    assert bar.value() == 0 and bar.maximum() > bar.pageStep()
+    qtbot.keyClick(forward, Qt.Key.Key_PageDown)
+    assert bar.value() == bar.pageStep() and page.focusWidget() is forward
+    qtbot.keyClick(forward, Qt.Key.Key_PageDown)
+    qtbot.keyClick(forward, Qt.Key.Key_PageUp)
+    assert bar.value() == bar.pageStep()
+    qtbot.keyClick(forward, Qt.Key.Key_PageUp)
+    assert bar.value() == 0
+
+
 def _scroll_option(bar):
     from PySide6.QtWidgets import QStyleOptionSlider
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractSlider,
     QApplication,
     QFrame,
     QHBoxLayout,
@@ -201,6 +202,20 @@ class TaskPage(QWidget):
         """Add a button to the bar: on the right (forward, primary) or on the left (back)."""
         (self._left if left else self._right).addWidget(widget)
         return widget
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        """Page Down and Page Up turn the content a screen at a time whatever has the
+        focus (its scroll area takes none), when no field inside used them first."""
+        bar = self.scroll.verticalScrollBar()
+        steps = {
+            Qt.Key.Key_PageDown: QAbstractSlider.SliderAction.SliderPageStepAdd,
+            Qt.Key.Key_PageUp: QAbstractSlider.SliderAction.SliderPageStepSub,
+        }
+        step = steps.get(event.key())
+        if step is not None and bar.maximum() > bar.minimum():
+            bar.triggerAction(step)
+            return
+        super().keyPressEvent(event)
 
 
 def press_focused_button(container: QWidget) -> bool:
