@@ -13,6 +13,7 @@ import copy
 import csv
 import dataclasses
 import io
+import os
 import random
 import re
 import subprocess
@@ -197,8 +198,13 @@ def second_process(province_server):
     command = [sys.executable, "-m", "skillsapp", "serve", "--server-dir", str(config.data_dir)]
     if config.database_url:
         command += ["--database-url", config.database_url]
+    # Waits for the current ranking however long this machine takes (see live_server).
+    env = {**os.environ, "SKILLSAPP_RANKING_WAIT_S": "60"}
     process = subprocess.Popen(
-        [*command, "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [*command, "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
     )
     url = f"http://127.0.0.1:{port}"
     try:

@@ -17,6 +17,12 @@ Three things make a ranking view cheap with 100,000 attempts:
   commune (``bump_all``). A view reads the generation *before* it reads the attempts, so
   a result computed from newer data is at worst recomputed once more, never shown after a
   change it missed; several worker processes agree because the counter is in the database.
+* The views organisers refresh (a round's first page, its masked ranking CSV) go through
+  ``recent``: after a change a view waits up to ``WAIT_S`` for the ranking to be computed
+  again; if it takes longer (a busy server in the last hours of a contest week), the view
+  shows the ranking computed before, *labelled* with the time it was computed and never
+  as final, while the computation finishes for the next view. A ranking older than
+  ``EARLIER_LIMIT_S`` is never shown: the view waits for the current one.
 
 >>> with engine.begin() as conn:  # doctest: +SKIP
 ...     rankings.bump(conn, ["tim-hieu-chuyen-doi-so-2026"])  # in the writer's transaction
@@ -25,10 +31,16 @@ Three things make a ranking view cheap with 100,000 attempts:
 
 from __future__ import annotations
 
+import datetime
+import logging
+import os
 import threading
+import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import TimeoutError as WaitedTooLong
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from sqlalchemy import Engine, select, update
 from sqlalchemy.engine import Connection
@@ -39,6 +51,15 @@ from skillsapp.server.personal_data import Vault
 
 ALL = "*"  # the generation row that every contest's cache also depends on
 MEMO_LIMIT = 300_000  # masked values and people kept per process; then all dropped
+# A view waits this long for the current ranking, then shows the earlier one (recent);
+# SKILLSAPP_RANKING_WAIT_S sets it (a server that should always wait: a large number).
+WAIT_S = float(os.environ.get("SKILLSAPP_RANKING_WAIT_S") or 0.4)
+# An earlier ranking is shown, labelled with its time, at most this long after it was read:
+# an organiser who comes back after a while in a busy hour sees one from a few minutes ago
+# at once rather than wait seconds; one older than that, never.
+EARLIER_LIMIT_S = 300.0
+
+_log = logging.getLogger(__name__)
 
 _G = db.ranking_generations
 
@@ -104,6 +125,7 @@ T = TypeVar("T")
 class _Entry:
     stamp: tuple[int, int]
     value: object
+    read_at: float = 0.0  # time.time() when its generation was read: the data is from then
 
 
 _cache: dict[tuple[str, ...], _Entry] = {}  # (database URL, contest, round, *part)
@@ -132,6 +154,7 @@ def cached(
     instead of starting their own (one computation per round and part at a time)."""
     key = (str(engine.url), contest_id, round_id, *part)
     with engine.connect() as conn:
+        read_at = time.time()
         stamp = generations(conn, contest_id)
         with _cache_lock:
             entry = _cache.get(key)
@@ -144,16 +167,105 @@ def cached(
             if _fresh(entry, stamp):  # computed meanwhile, from a generation at least ours
                 return entry.value  # type: ignore[union-attr, return-value]
             value = compute(conn)
-            with _cache_lock:
-                if not _fresh(_cache.get(key), stamp):
-                    _cache[key] = _Entry(stamp, value)
+            _store(key, _Entry(stamp, value, read_at))
     return value
+
+
+def _store(key: tuple[str, ...], entry: _Entry) -> None:
+    with _cache_lock:
+        if not _fresh(_cache.get(key), entry.stamp):
+            _cache[key] = entry
+
+
+@dataclass(frozen=True)
+class Shown(Generic[T]):
+    """What ``recent`` gives a view: the ranking, and ``as_of``: None when it is current
+    (computed at the generation the view read, or later), else the instant (UTC) its
+    data was read, before a change it does not show."""
+
+    value: T
+    as_of: datetime.datetime | None
+
+
+_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ranking")
+_running: dict[tuple[str, ...], Future] = {}  # one computation per round and part at a time
+
+
+def recent(
+    engine: Engine,
+    contest_id: str,
+    round_id: str,
+    compute: Callable[[Connection], T],
+    part: tuple[str, ...] = (),
+) -> Shown[T]:
+    """``cached``, for the views organisers refresh: when the ranking must be computed
+    again, the view waits ``WAIT_S`` for it; if it is not ready by then and a ranking of
+    this round read less than ``EARLIER_LIMIT_S`` ago is kept, that one is shown
+    (``as_of`` set) while the computation goes on in this process's ranking threads,
+    kept for the next view. Without an earlier ranking the view waits as long as it
+    takes. ``compute`` runs in a ranking thread, with a connection of its own in which
+    the generation was read first."""
+    key = (str(engine.url), contest_id, round_id, *part)
+    asked_at = time.monotonic()
+    with engine.connect() as conn:
+        stamp = generations(conn, contest_id)
+    while True:
+        with _cache_lock:
+            entry = _cache.get(key)
+        if _fresh(entry, stamp):
+            return Shown(entry.value, None)  # type: ignore[union-attr]
+        running = _start(key, engine, contest_id, compute)
+        earlier = entry is not None and time.time() - entry.read_at <= EARLIER_LIMIT_S
+        try:
+            left = WAIT_S - (time.monotonic() - asked_at)
+            running.result(timeout=max(left, 0.0) if earlier else None)
+        except WaitedTooLong:
+            with _cache_lock:
+                entry = _cache.get(key) or entry  # another computation may have just ended
+            if _fresh(entry, stamp):
+                return Shown(entry.value, None)  # type: ignore[union-attr]
+            read_at = datetime.datetime.fromtimestamp(entry.read_at, datetime.UTC)  # type: ignore[union-attr]
+            return Shown(entry.value, read_at)  # type: ignore[union-attr]
+        # Done: current unless it had read the generation before this view did (a change
+        # arrived in between); then once more, with what is left of the wait.
+
+
+def _start(key: tuple[str, ...], engine: Engine, contest_id: str, compute) -> Future:
+    """The computation of ``key`` under way, or a new one."""
+    with _cache_lock:
+        running = _running.get(key)
+        if running is None or running.done():
+            running = _running[key] = _pool.submit(_computed, key, engine, contest_id, compute)
+    return running
+
+
+def _computed(key: tuple[str, ...], engine: Engine, contest_id: str, compute) -> None:
+    try:
+        with engine.connect() as conn:
+            read_at = time.time()
+            stamp = generations(conn, contest_id)
+            value = compute(conn)
+        _store(key, _Entry(stamp, value, read_at))
+    except Exception:
+        # Seen by the views waiting for it; one that already showed the earlier ranking
+        # is gone, so it is logged too (the round and part only: no personal data).
+        _log.exception("ranking of %s / %s %s not computed", contest_id, key[2], key[3:])
+        raise
+
+
+def wait_for_computations(timeout: float = 60.0) -> None:
+    """Let every ranking computation under way finish (tests, shutdown)."""
+    with _cache_lock:
+        running = list(_running.values())
+    wait(running, timeout=timeout)  # a failed one was logged, and raised to its views
 
 
 def forget_all() -> None:
     """Drop this process's cached rankings (tests; the database stays the authority)."""
+    wait_for_computations()
     with _cache_lock:
         _cache.clear()
+        _running.clear()
 
 
 # --- masked personal data --------------------------------------------------------------

@@ -118,6 +118,9 @@ class ServerRound:
     # of the whole ranking (narrowed to ``commune``). None: ``rows`` holds them all.
     shown_total: int | None = None
     first: int = 0
+    # Shown while the current ranking is being computed (``rankings.recent``): when this
+    # one's data was read (UTC), before a change it does not show. None: current.
+    as_of: datetime.datetime | None = None
 
     @functools.cached_property
     def entrants(self) -> dict[str, Person]:
@@ -127,8 +130,9 @@ class ServerRound:
 
     @property
     def final(self) -> bool:
-        """False while any attempt of the round awaits review: ranks may still change."""
-        return self.awaiting_review == 0
+        """False while any attempt of the round awaits review, or for a ranking shown from
+        before a change (``as_of``): ranks may still change."""
+        return self.awaiting_review == 0 and self.as_of is None
 
     @property
     def awaiting_text(self) -> str:

@@ -9,6 +9,7 @@ says how many await review, and the file names end in ``-chua-chot``."""
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 from collections.abc import Iterator
@@ -59,6 +60,19 @@ def not_final_note(report: ServerRound) -> str:
         f"Chưa chốt: {report.awaiting_text}. Người tổ chức xem và quyết định ở trang "
         "“Xem xét bài thi” (/review) của máy chủ; thứ hạng có thể thay đổi."
     )
+
+
+def earlier_lines(as_of: datetime.datetime) -> bytes:
+    """The lines that end a ranking CSV computed before a change it does not show
+    (``rankings.recent``): when it was computed, and that a newer one is on its way."""
+    when = local_time(as_of.isoformat())
+    note = (
+        f"Chưa chốt: bảng xếp hạng này tính lúc {when:%H:%M:%S %d/%m/%Y}. Máy chủ vừa nhận "
+        "thêm kết quả và đang tính lại; tải lại sau ít giây để có bảng mới nhất."
+    )
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([[], csv_row([note])])
+    return buffer.getvalue().encode("utf-8")
 
 
 def ranking_rows(report: ServerRound) -> Iterator[list]:

@@ -22,6 +22,7 @@ missing an accepted attempt as final.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from sqlalchemy import Engine, and_, case, func, literal_column, select, true
@@ -211,16 +212,20 @@ def load_page(
     ``commune``: ``rows`` holds that page only, ``shown_total`` how many rows the whole
     (narrowed) ranking has, ``first`` the position of the page's first row. The first
     page of the whole province (masked), which organisers refresh, is kept per process
-    while the contest's ranking generation stays the same (``rankings.cached``, as the
-    whole ranking is); every other page is read afresh."""
+    while the contest's ranking generation stays the same, and after a change may be the
+    page from before it, labelled (``rankings.recent``: ``as_of`` set, never final)
+    while the current one is computed; every other page is read afresh."""
     if commune or page != 1 or unmasked:
         return _load_page(engine, contest_id, round_id, commune, page, unmasked)
-    return rankings.cached(
+    shown = rankings.recent(
         engine,
         contest_id,
         f"{round_id}\x00first page",  # its own entry, beside the whole ranking's
         lambda _conn: _load_page(engine, contest_id, round_id, None, 1, False),
     )
+    if shown.as_of is None:
+        return shown.value
+    return dataclasses.replace(shown.value, as_of=shown.as_of)  # the kept one unchanged
 
 
 def _load_page(

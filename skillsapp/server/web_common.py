@@ -54,6 +54,12 @@ def _vn_time(value: str | None) -> str:
     return local.strftime("%H:%M %d/%m/%Y") if local else ""
 
 
+def _vn_time_seconds(value: str | None) -> str:
+    """A stored instant as Vietnam's time of day with seconds, then the date."""
+    local = server_reports.local_time(value) if value else None
+    return local.strftime("%H:%M:%S %d/%m/%Y") if local else ""
+
+
 def _number(value: float | int | None) -> str:
     if value is None:
         return ""
@@ -73,6 +79,7 @@ def _commune(code: str | None) -> str:
 
 templates.filters.update(
     vn_time=_vn_time,
+    vn_time_seconds=_vn_time_seconds,
     number=_number,
     duration=lambda ms: format_duration((ms or 0) / 1000),
     enrolment_code=_code,

@@ -3,6 +3,8 @@ Excel/CSV exports across every PC, participation per commune, USB transfer uploa
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import re
 import shutil
 import tempfile
@@ -102,7 +104,7 @@ def round_ranking(
     if refusal is not None:
         return refusal
     query = f"?commune={quote(report.commune)}" if report.commune and visit.is_province else ""
-    return render(
+    answer = render(
         "round.html",
         visit,
         title=f"{report.round.title} — {report.contest.title}",
@@ -118,6 +120,15 @@ def round_ranking(
         if report.commune and visit.is_province
         else "",
     )
+    _label_earlier(answer, report.as_of)
+    return answer
+
+
+def _label_earlier(answer: Response, as_of: datetime.datetime | None) -> None:
+    """A ranking shown from before a change (``rankings.recent``) says so in a header
+    too, with when it was computed (UTC), for scripts that download it."""
+    if as_of is not None:
+        answer.headers["X-Ranking-As-Of"] = as_of.isoformat(timespec="milliseconds")
 
 
 CSV_SHEET_TITLES = {
@@ -203,16 +214,28 @@ def _export(
             # The masked ranking CSV is kept while the ranking is unchanged (a second
             # download, or another organiser's, costs nothing); any batch that changes
             # the contest makes the next download compute it again. Never the unmasked one.
-            chunks = rankings.cached(
-                services.engine,
+            # After a change, the CSV from before it may be sent, labelled (as the round
+            # page is, rankings.recent) while the current one is computed.
+            engine, scope = services.engine, report.commune
+            shown = rankings.recent(
+                engine,
                 contest_id,
                 round_id,
-                lambda _conn: list(round_exports.csv_chunks(report, sheet, services.engine)),
-                part=("ranking-csv", report.commune or ""),
+                lambda _conn: list(
+                    round_exports.csv_chunks(
+                        round_ranks.load_head(engine, contest_id, round_id, scope), sheet, engine
+                    )
+                ),
+                part=("ranking-csv", scope or ""),
             )
+            chunks = shown.value
+            if shown.as_of is not None:
+                chunks = [*chunks, round_exports.earlier_lines(shown.as_of)]
+                stem = _file_stem(dataclasses.replace(report, as_of=shown.as_of))
         else:
+            shown = None
             chunks = round_exports.csv_chunks(report, sheet, services.engine if from_sql else None)
-        return StreamingResponse(
+        answer = StreamingResponse(
             iter(chunks),
             media_type="text/csv; charset=utf-8",
             headers={
@@ -220,6 +243,8 @@ def _export(
                 "Cache-Control": "no-store",
             },
         )
+        _label_earlier(answer, shown.as_of if shown else None)
+        return answer
     folder = Path(tempfile.mkdtemp(prefix="kns-export-"))
     try:
         if fmt == "xlsx":
