@@ -17,7 +17,9 @@ times and measures peak memory of:
 ``--data DIR`` keeps the built stores in DIR and reuses them on the next run (building
 100,000 attempts takes minutes); ``--sizes 25000,100000`` measures exactly those sizes; ``--parts book`` only the workbook;
 ``--repeat N`` measures the workbook N times, ours then bare each time, and prints every
-pair and the median of their ratios (this machine's speed drifts by a third between runs).
+pair and the median of their ratios (this machine's speed drifts by a third between runs);
+with ``--together`` each pair runs at the same time, one process per core, so that both
+see the same machine (they then share the memory bus).
 Run it from the repository root with the checkout on the path (``PYTHONPATH=.``) when
 measuring a working copy other than the installed one.
 Not a test: it prints figures.
@@ -256,14 +258,32 @@ def book_sheets(store, report):
     ]
 
 
+def _child_command(kind: str, folder: Path, work: Path) -> list[str]:
+    return [sys.executable, __file__, "--child", kind, str(folder), str(work / f"{kind}.out")]
+
+
 def measure(kind: str, folder: Path, work: Path) -> dict:
     out = subprocess.run(
-        [sys.executable, __file__, "--child", kind, str(folder), str(work / f"{kind}.out")],
-        check=True,
-        capture_output=True,
-        text=True,
+        _child_command(kind, folder, work), check=True, capture_output=True, text=True
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def measure_together(kinds: tuple[str, str], folder: Path, work: Path) -> list[dict]:
+    """Both at the same time, each process on its own core (this machine has two): the
+    machine's speed, which drifts by a third from one minute to the next, is then the same
+    for both. They share the memory bus, so each is a little slower than alone."""
+    running = [
+        subprocess.Popen(_child_command(kind, folder, work), stdout=subprocess.PIPE, text=True)
+        for kind in kinds
+    ]
+    found = []
+    for process in running:
+        out, _err = process.communicate()
+        if process.returncode:
+            raise subprocess.CalledProcessError(process.returncode, process.args)
+        found.append(json.loads(out.strip().splitlines()[-1]))
+    return found
 
 
 def cpu_ratio(ours: dict, bare: dict) -> str:
@@ -291,6 +311,11 @@ def main() -> None:
         type=int,
         default=1,
         help="book: this many pairs (ours, then bare), each printed, then the median ratio",
+    )
+    parser.add_argument(
+        "--together",
+        action="store_true",
+        help="book: run ours and bare at the same time, one per core, instead of in turn",
     )
     parser.add_argument("--child", nargs=3)
     args = parser.parse_args()
@@ -326,13 +351,18 @@ def main() -> None:
             )
         if "book" in parts:
             walls, cpus = [], []
+            kinds = ("ours-book", "bare-book")
             for run in range(1, args.repeat + 1):  # ours then bare, back to back, each time
-                ours, bare = measure("ours-book", folder, work), measure("bare-book", folder, work)
+                if args.together:
+                    ours, bare = measure_together(kinds, folder, work)
+                else:
+                    ours, bare = measure(kinds[0], folder, work), measure(kinds[1], folder, work)
                 walls.append(ours["seconds"] / bare["seconds"])
                 cpus.append(ours["cpu"] / bare["cpu"])
                 print(
                     f"Excel, the whole workbook (ranking, entrants, communes, questions, attempts)"
-                    f"{f' run {run}' if args.repeat > 1 else ''}: "
+                    f"{f' run {run}' if args.repeat > 1 else ''}"
+                    f"{' (ours and bare at the same time)' if args.together else ''}: "
                     f"ours {ours['seconds']:.1f} s, peak {ours['peak_mib']:.0f} MiB | bare openpyxl "
                     f"loop {bare['seconds']:.1f} s, peak {bare['peak_mib']:.0f} MiB | ratio "
                     f"{walls[-1]:.2f} (target <= 1.3, ours <= 150 MiB){cpu_ratio(ours, bare)}; "
