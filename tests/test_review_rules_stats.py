@@ -82,3 +82,37 @@ def test_facility_and_discrimination_follow_moodle():
 def test_unanswered_questions_are_counted():
     stats = question_statistics([AttemptAnswers("a", 0, [AnsweredQuestion("q", 0.0, ())])])
     assert stats["q"].unanswered == 1 and stats["q"].average_ms is None
+
+
+def test_statistics_counted_by_mark_and_score_match_a_direct_computation():
+    """The builder counts answers by (mark, score) instead of summing each one: its figures
+    equal those worked out directly from every answer (Python's own correlation)."""
+    import random
+    import statistics as py_statistics
+
+    rng = random.Random(3)
+    attempts = []
+    for n in range(400):
+        answers = []
+        for q in rng.sample(range(12), 8):
+            mark = rng.choice([0.0, 0.5, 1.0, 1.0])
+            chosen = tuple(sorted(rng.sample(range(4), rng.choice([0, 1, 1, 2]))))
+            elapsed = rng.choice([None, rng.randrange(1_000, 60_000)])
+            answers.append(AnsweredQuestion(f"q{q}", mark, chosen, elapsed))
+        score = sum(a.mark for a in answers)
+        attempts.append(AttemptAnswers(f"a{n}", score, answers))
+    stats = question_statistics(attempts)
+    for qid, item in stats.items():
+        shown = [(a.mark, t.score - a.mark, a) for t in attempts for a in t.answers]
+        shown = [(x, y, a) for x, y, a in shown if a.question_id == qid]
+        marks, rests = [x for x, _y, _a in shown], [y for _x, y, _a in shown]
+        assert item.attempts == len(shown)
+        assert item.facility == pytest.approx(sum(marks) / len(marks))
+        expected = 100 * py_statistics.correlation(marks, rests)
+        assert item.discrimination == pytest.approx(expected, rel=1e-9)
+        assert item.unanswered == sum(1 for _x, _y, a in shown if not a.chosen)
+        for option in range(4):
+            picked = sum(1 for _x, _y, a in shown if option in a.chosen)
+            assert item.option_counts.get(option, 0) == picked
+        timed = [a.elapsed_ms for _x, _y, a in shown if a.chosen and a.elapsed_ms is not None]
+        assert item.average_ms == pytest.approx(sum(timed) / len(timed))
