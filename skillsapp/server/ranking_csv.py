@@ -45,14 +45,14 @@ _built: set[tuple[str, ...]] = set()  # PostgreSQL rankings whose pieces are kep
 
 def chunks(engine: Engine, report: ServerRound, headers: list[str], footer: list[list]):
     """The whole file in chunks of bytes: ``headers``, the ranking's lines, ``footer``."""
-    yield ("\ufeff" + _line(csv_row(headers))).encode("utf-8")
+    yield ("\ufeff" + line(csv_row(headers))).encode("utf-8")
     lines: list[str] = []
-    for line in ranking_lines(engine, report):
-        lines.append(line)
+    for ranked in ranking_lines(engine, report):
+        lines.append(ranked)
         if len(lines) == STREAM_ROWS:
             yield "".join(lines).encode("utf-8")
             lines.clear()
-    lines.extend(_line(row) for row in footer)
+    lines.extend(line(row) for row in footer)
     yield "".join(lines).encode("utf-8")
 
 
@@ -143,7 +143,8 @@ def forget_all() -> None:
         _built.clear()
 
 
-def _line(cells: list) -> str:
+def line(cells: list) -> str:
+    """One CSV line (ending ``\\r\\n``) of these cells, as written."""
     buffer = io.StringIO()
     csv.writer(buffer).writerow(cells)
     return buffer.getvalue()

@@ -130,7 +130,6 @@ class _Entry:
 
 _cache: dict[tuple[str, ...], _Entry] = {}  # (database URL, contest, round, *part)
 _cache_lock = threading.Lock()
-_computing: dict[tuple[str, ...], threading.Lock] = {}
 
 
 def _fresh(entry: _Entry | None, stamp: tuple[int, int]) -> bool:
@@ -149,26 +148,8 @@ def cached(
 ) -> T:
     """``compute(conn)`` for this round (and ``part`` of it: another view of the same
     round, e.g. its ranking CSV for one commune), reused while the contest's generation is
-    the one it was computed at. The generation is read first, in the same connection as
-    ``compute``. Views arriving while it is being computed wait for that computation
-    instead of starting their own (one computation per round and part at a time)."""
-    key = (str(engine.url), contest_id, round_id, *part)
-    with engine.connect() as conn:
-        read_at = time.time()
-        stamp = generations(conn, contest_id)
-        with _cache_lock:
-            entry = _cache.get(key)
-            busy = _computing.setdefault(key, threading.Lock())
-        if _fresh(entry, stamp):
-            return entry.value  # type: ignore[union-attr, return-value]
-        with busy:
-            with _cache_lock:
-                entry = _cache.get(key)
-            if _fresh(entry, stamp):  # computed meanwhile, from a generation at least ours
-                return entry.value  # type: ignore[union-attr, return-value]
-            value = compute(conn)
-            _store(key, _Entry(stamp, value, read_at))
-    return value
+    the one it was computed at: ``recent`` that always waits for the current ranking."""
+    return recent(engine, contest_id, round_id, compute, part, show_earlier=False).value
 
 
 def _store(key: tuple[str, ...], entry: _Entry) -> None:
@@ -197,14 +178,17 @@ def recent(
     round_id: str,
     compute: Callable[[Connection], T],
     part: tuple[str, ...] = (),
+    show_earlier: bool = True,
 ) -> Shown[T]:
-    """``cached``, for the views organisers refresh: when the ranking must be computed
-    again, the view waits ``WAIT_S`` for it; if it is not ready by then and a ranking of
-    this round read less than ``EARLIER_LIMIT_S`` ago is kept, that one is shown
-    (``as_of`` set) while the computation goes on in this process's ranking threads,
-    kept for the next view. Without an earlier ranking the view waits as long as it
-    takes. ``compute`` runs in a ranking thread, with a connection of its own in which
-    the generation was read first."""
+    """``compute(conn)`` for this round (and ``part`` of it), reused while the contest's
+    generation is the one it was computed at. When it must be computed again, the view
+    waits ``WAIT_S`` for it; if it is not ready by then and a ranking of this round read
+    less than ``EARLIER_LIMIT_S`` ago is kept (and ``show_earlier``), that one is shown
+    (``as_of`` set) while the computation goes on, kept for the next view. Otherwise the
+    view waits as long as it takes. ``compute`` runs in a ranking thread, with a
+    connection of its own in which the generation was read first; views arriving while
+    it runs wait for it instead of starting their own (one computation per round and
+    part at a time)."""
     key = (str(engine.url), contest_id, round_id, *part)
     asked_at = time.monotonic()
     with engine.connect() as conn:
@@ -215,7 +199,9 @@ def recent(
         if _fresh(entry, stamp):
             return Shown(entry.value, None)  # type: ignore[union-attr]
         running = _start(key, engine, contest_id, compute)
-        earlier = entry is not None and time.time() - entry.read_at <= EARLIER_LIMIT_S
+        earlier = (
+            show_earlier and entry is not None and time.time() - entry.read_at <= EARLIER_LIMIT_S
+        )
         try:
             left = WAIT_S - (time.monotonic() - asked_at)
             running.result(timeout=max(left, 0.0) if earlier else None)

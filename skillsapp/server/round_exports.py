@@ -70,9 +70,7 @@ def earlier_lines(as_of: datetime.datetime) -> bytes:
         f"Chưa chốt: bảng xếp hạng này tính lúc {when:%H:%M:%S %d/%m/%Y}. Máy chủ vừa nhận "
         "thêm kết quả và đang tính lại; tải lại sau ít giây để có bảng mới nhất."
     )
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows([[], csv_row([note])])
-    return buffer.getvalue().encode("utf-8")
+    return (ranking_csv.line([]) + ranking_csv.line(csv_row([note]))).encode("utf-8")
 
 
 def ranking_rows(report: ServerRound) -> Iterator[list]:

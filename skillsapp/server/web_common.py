@@ -47,17 +47,12 @@ HEADERS = {
 # --- formatting for the templates ------------------------------------------------------
 
 
-def _vn_time(value: str | None) -> str:
-    if not value:
-        return ""
-    local = server_reports.local_time(value)
-    return local.strftime("%H:%M %d/%m/%Y") if local else ""
-
-
-def _vn_time_seconds(value: str | None) -> str:
-    """A stored instant as Vietnam's time of day with seconds, then the date."""
+def _vn_time(value: str | None, seconds: bool = False) -> str:
+    """A stored instant as Vietnam's time of day (with ``seconds`` if asked), then the date."""
     local = server_reports.local_time(value) if value else None
-    return local.strftime("%H:%M:%S %d/%m/%Y") if local else ""
+    if local is None:
+        return ""
+    return local.strftime("%H:%M:%S %d/%m/%Y" if seconds else "%H:%M %d/%m/%Y")
 
 
 def _number(value: float | int | None) -> str:
@@ -79,7 +74,6 @@ def _commune(code: str | None) -> str:
 
 templates.filters.update(
     vn_time=_vn_time,
-    vn_time_seconds=_vn_time_seconds,
     number=_number,
     duration=lambda ms: format_duration((ms or 0) / 1000),
     enrolment_code=_code,

@@ -215,7 +215,9 @@ def _export(
             # download, or another organiser's, costs nothing); any batch that changes
             # the contest makes the next download compute it again. Never the unmasked one.
             # After a change, the CSV from before it may be sent, labelled (as the round
-            # page is, rankings.recent) while the current one is computed.
+            # page is, rankings.recent) while the current one is computed. The computation
+            # reads the round's head again, after the generation: its "chưa chốt" footer
+            # then comes from the same snapshot as its rows.
             engine, scope = services.engine, report.commune
             shown = rankings.recent(
                 engine,
