@@ -239,3 +239,32 @@ def test_a_busy_server_shows_the_earlier_ranking_labelled_never_as_final(
     assert page.text.index(BETTER) < page.text.index(FIRST)
     assert [r[1] for r in rows[1:] if r] == [BETTER, FIRST]
     assert "chua-chot" not in answer.headers["Content-Disposition"]
+
+
+def test_the_earlier_ranking_csv_keeps_a_hostile_name_inert(province_server, tmp_path, monkeypatch):
+    """A name an enrolled PC typed to start a formula stays text in the CSV shown from
+    before a change, as in the current one."""
+    hostile = '=HYPERLINK("http://x","bấm")'
+    device = HostileDevice(province_server, tmp_path)
+    assert device.send(device.honest_attempt(name=hostile, right=12, seed=1))["rejected"] == []
+    session = signed_in(province_server.url, "tinh", "mat-khau-tinh")
+    _csv(session, province_server.url)
+    release = threading.Event()
+    original = round_ranks.ranked_rows
+
+    def held(*args, **options):
+        assert release.wait(30)
+        return original(*args, **options)
+
+    monkeypatch.setattr(round_ranks, "ranked_rows", held)
+    monkeypatch.setattr(rankings, "WAIT_S", 0.0)
+    assert device.send(device.honest_attempt(name=BETTER, right=18, seed=2))["rejected"] == []
+    try:
+        answer, rows = _csv(session, province_server.url)
+    finally:
+        release.set()
+        rankings.wait_for_computations()
+    assert "X-Ranking-As-Of" in answer.headers
+    assert [r[1] for r in rows[1:] if r and r[0].isdigit()] == ["'" + hostile]
+    cells = [cell for row in rows for cell in row]
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells)
