@@ -185,6 +185,21 @@ def _csv(session, url: str):
     return answer, rows
 
 
+def _busy_server(monkeypatch) -> threading.Event:
+    """The server is busy: every ranking computation is held until the event is set, and
+    views do not wait for it."""
+    release = threading.Event()
+    original = round_ranks.ranked_rows
+
+    def held(*args, **options):
+        assert release.wait(30)
+        return original(*args, **options)
+
+    monkeypatch.setattr(round_ranks, "ranked_rows", held)
+    monkeypatch.setattr(rankings, "WAIT_S", 0.0)
+    return release
+
+
 def test_a_busy_server_shows_the_earlier_ranking_labelled_never_as_final(
     province_server, tmp_path, monkeypatch
 ):
@@ -201,16 +216,7 @@ def test_a_busy_server_shows_the_earlier_ranking_labelled_never_as_final(
     assert "chua-chot" not in answer.headers["Content-Disposition"]
     assert [r[1] for r in rows[1:] if r] == [FIRST]
 
-    # The server is busy: every ranking computation is held until released.
-    release = threading.Event()
-    original = round_ranks.ranked_rows
-
-    def held(*args, **options):
-        assert release.wait(30)
-        return original(*args, **options)
-
-    monkeypatch.setattr(round_ranks, "ranked_rows", held)
-    monkeypatch.setattr(rankings, "WAIT_S", 0.0)
+    release = _busy_server(monkeypatch)
     assert device.send(device.honest_attempt(name=BETTER, right=18, seed=2))["rejected"] == []
 
     page = session.get(f"{url}{ROUND_PAGE}", timeout=30)
@@ -249,15 +255,7 @@ def test_the_earlier_ranking_csv_keeps_a_hostile_name_inert(province_server, tmp
     assert device.send(device.honest_attempt(name=hostile, right=12, seed=1))["rejected"] == []
     session = signed_in(province_server.url, "tinh", "mat-khau-tinh")
     _csv(session, province_server.url)
-    release = threading.Event()
-    original = round_ranks.ranked_rows
-
-    def held(*args, **options):
-        assert release.wait(30)
-        return original(*args, **options)
-
-    monkeypatch.setattr(round_ranks, "ranked_rows", held)
-    monkeypatch.setattr(rankings, "WAIT_S", 0.0)
+    release = _busy_server(monkeypatch)
     assert device.send(device.honest_attempt(name=BETTER, right=18, seed=2))["rejected"] == []
     try:
         answer, rows = _csv(session, province_server.url)
