@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from skillsapp.ui.common.fields import CALM_FIELDS
 from skillsapp.ui.common.widgets import MIN_TARGET
 
 LOCALES = Path(__file__).resolve().parents[1] / "locales"
@@ -88,7 +89,7 @@ VIETNAMESE_LETTERS = re.compile(
 
 @dataclass(frozen=True)
 class Problem:
-    kind: str  # "window", "outside", "small", "cut", "english", "scrollbar", "focus"
+    kind: str  # "window", "outside", "small", "cut", "english", "scrollbar", "focus", "keys"
     widget: str  # class, objectName and text
     geometry: QRect  # in the top-level window's coordinates
     detail: str
@@ -409,6 +410,12 @@ def audit(window: QWidget, visible: QRect, check_minimum: bool = True) -> list[P
             # Tab (or Shift+Tab) would stop on the scroll area itself: the theme draws no
             # ring around it, so a resident sees the focus vanish.
             report("focus", "a scroll area Tab stops on, with no focus ring to show it")
+        if isinstance(widget, (QAbstractSpinBox, QComboBox)) and not isinstance(
+            widget, CALM_FIELDS
+        ):
+            # Qt's own field: Page Down steps it by ten (or to another choice) and the wheel
+            # changes it as the page scrolls past (skillsapp.ui.common.fields).
+            report("keys", "a Qt field that Page Down or the wheel would change silently")
         clickable = isinstance(widget, (TARGETS, QAbstractScrollArea))
         if clickable and not isinstance(widget, QScrollBar):
             reason = clipping(widget, window, visible)

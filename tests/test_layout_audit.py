@@ -679,8 +679,9 @@ def test_screen_fits_small_commune_screens(env, name):
 
 def test_the_audit_sees_each_kind_of_problem(qtbot):
     """The checks themselves: a fitting screen passes, each fault is named."""
-    from PySide6.QtWidgets import QLabel, QPushButton
+    from PySide6.QtWidgets import QDateEdit, QLabel, QPushButton
 
+    from skillsapp.ui.common.fields import DateEdit
     from skillsapp.ui.common.widgets import TaskPage, big_button, paragraph
 
     page = TaskPage()
@@ -705,7 +706,13 @@ def test_the_audit_sees_each_kind_of_problem(qtbot):
     below = QPushButton("Nộp bài", page)
     below.setGeometry(10, 390, 200, 56)  # half below the edge, not in the scroll area
     below.show()
+    qt_date = QDateEdit(page.content)  # Page Down would move its month by ten
+    page.body.addWidget(qt_date)
+    calm_date = DateEdit(page.content)
+    page.body.addWidget(calm_date)
     settle(page)
+    found = {(p.kind, p.widget.split(" ", 1)[0]) for p in audit(page, QRect(0, 0, 600, 400))}
+    assert ("keys", "QDateEdit") in found and ("keys", "DateEdit") not in found
     found = {(p.kind, p.widget.split(" ", 1)[-1]) for p in audit(page, QRect(0, 0, 600, 400))}
     assert ("small", "'Lưu'") in found
     assert ("cut", repr(cut.text()[:60]) + "…") in found

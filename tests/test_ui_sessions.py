@@ -107,6 +107,28 @@ def test_new_session_starts_today_and_needs_a_place(page, ui_context, qtbot):
     assert again.topic.currentData() == again.topic.itemData(1)  # the next topic
 
 
+def test_page_down_in_the_date_turns_the_form_and_keeps_the_date(page, ui_context, qtbot):
+    """A resident Tabs into the date's month and presses Page Down to see the rest of the
+    form: the form turns, the date stays (Qt alone moved it ten months back)."""
+    page.resize(700, 360)
+    qtbot.mouseClick(page.new_button, LEFT)
+    form = page.current_screen()
+    bar = form.scroll.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    form.date.setFocus()
+    qtbot.keyClick(form.date, Qt.Key.Key_Tab)  # from the day into the month
+    assert form.date.currentSection() == form.date.Section.MonthSection
+    qtbot.keyClick(form.date, Qt.Key.Key_PageDown)
+    assert form.held_on().isoformat() == "2026-12-08" and bar.value() > 0
+    qtbot.keyClick(form.date, Qt.Key.Key_PageUp)
+    assert form.held_on().isoformat() == "2026-12-08" and bar.value() == 0
+    # The same in the closed topic list (Qt alone chose the next topic).
+    topic = form.topic.currentIndex()
+    form.topic.setFocus()
+    qtbot.keyClick(form.topic, Qt.Key.Key_PageDown)
+    assert form.topic.currentIndex() == topic and bar.value() > 0
+
+
 def test_check_in_existing_and_new_people(page, ui_context, qtbot):
     hub = create_session(qtbot, page)
     screen = check_in_two(qtbot, page, hub)
@@ -186,7 +208,10 @@ def test_group_quiz_counted_on_the_leaders_screen_shown_on_the_projector(page, u
     qtbot.mouseClick(control.entries[2].minus, LEFT)
     assert control.total_label.text() == _("Answers counted: {n}").format(n=format_number(16))
     assert store.sessions.quiz(session_id) == []  # nothing saved before the answer is shown
-    qtbot.mouseClick(control.reveal_button, LEFT)
+    # The clicker's Page Down, with the focus still in C's count, shows the answer (it is
+    # not the count field's step of ten, nor the page's turn).
+    control.entries[2].spin.setFocus()
+    qtbot.keyClick(control.entries[2].spin, Qt.Key.Key_PageDown)
 
     first = questions[0]
     (saved,) = store.sessions.quiz(session_id)

@@ -4,8 +4,9 @@ it hides the staff areas from residents, and it asks before leaving a contest at
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import QDate, QPoint, QPointF, Qt, QTimer
 from PySide6.QtGui import QColor
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -21,6 +22,7 @@ from ui_helpers import make_context
 
 from skillsapp.i18n import _
 from skillsapp.settings import TEXT_SIZES, load_settings
+from skillsapp.ui.common.fields import ComboBox, DateEdit, SpinBox
 from skillsapp.ui.common.widgets import MIN_TARGET, OptionButton, TaskPage, big_button
 from skillsapp.ui.shell import theme
 from skillsapp.ui.shell.app import apply_look, prepare_context
@@ -459,6 +461,73 @@ def test_page_down_turns_a_long_task_screen_whatever_has_the_focus(qtbot, contex
     assert bar.value() == bar.pageStep()
     qtbot.keyClick(forward, Qt.Key.Key_PageUp)
     assert bar.value() == 0
+
+
+def _wheel(widget, notches: int) -> None:
+    """The mouse wheel turned over the middle of ``widget`` (down for positive notches),
+    as the window system delivers it (so it travels on to the parents the field leaves it to)."""
+    window = widget.window()
+    middle = widget.mapTo(window, QPoint(widget.width() // 2, widget.height() // 2))
+    QTest.wheelEvent(window.windowHandle(), QPointF(middle), QPoint(0, -120 * notches))
+    QApplication.processEvents()
+
+
+@pytest.mark.parametrize("make", [SpinBox, DateEdit, ComboBox], ids=lambda f: f.__name__)
+def test_a_field_on_a_task_screen_never_changes_behind_the_residents_back(
+    qtbot, context, look, make
+):
+    """Page Down in a date, number or choice field turns the page (Qt would step the value
+    by ten, or move to another choice), and the wheel over a field scrolls the page; the
+    arrows still change the value."""
+    look(context)
+    page = TaskPage()
+    for n in range(30):
+        page.body.addWidget(QLabel(f"Dòng {n}: chữ để trang phải cuộn"))
+    field = make()
+    if isinstance(field, ComboBox):
+        field.addItems([f"Chủ đề {n}" for n in range(20)])
+        field.setCurrentIndex(10)
+    elif isinstance(field, SpinBox):
+        field.setRange(0, 100)
+        field.setValue(50)
+    else:
+        field.setDate(QDate(2026, 12, 3))
+        field.setDisplayFormat("dd/MM/yyyy")
+    page.body.insertWidget(1, field)
+    other = page.add_action(big_button("Lưu", primary=True))
+    qtbot.addWidget(page)
+    page.resize(800, 400)
+    page.show()
+    qtbot.waitExposed(page)
+
+    def value():
+        return field.currentIndex() if isinstance(field, ComboBox) else field.text()
+
+    before = value()
+    bar = page.scroll.verticalScrollBar()
+    assert bar.value() == 0 and bar.maximum() > bar.pageStep()
+
+    field.setFocus()
+    if isinstance(field, DateEdit):
+        field.setCurrentSection(DateEdit.Section.MonthSection)
+    qtbot.keyClick(field, Qt.Key.Key_PageDown)
+    assert value() == before and bar.value() == bar.pageStep()
+    qtbot.keyClick(field, Qt.Key.Key_PageUp)
+    assert value() == before and bar.value() == 0
+
+    # The wheel over the field, while the focus is on the Save button: the page scrolls.
+    other.setFocus()
+    _wheel(field, 1)
+    assert value() == before and bar.value() > 0 and other.hasFocus()
+    bar.setValue(0)
+
+    # Nor in the field that has the focus (the page scrolls it under the pointer too);
+    # its own keys still change it.
+    field.setFocus()
+    _wheel(field, 1)
+    assert value() == before and bar.value() > 0
+    qtbot.keyClick(field, Qt.Key.Key_Down)
+    assert value() != before
 
 
 def _scroll_option(bar):

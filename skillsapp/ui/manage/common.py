@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from skillsapp.ui.common.fields import ComboBox
 from skillsapp.ui.common.widgets import MIN_TARGET
 
 SCROLL_BAR = 20  # px: the thickness of a table's scroll bars
@@ -154,7 +155,7 @@ class CheckLine(QWidget):
 def combo_box() -> QComboBox:
     """A drop-down that may be narrower than its longest item (the page must fit a
     1024-pixel screen at the largest text) and whose list rows are easy to hit."""
-    combo = QComboBox()
+    combo = ComboBox()
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     combo.setMinimumContentsLength(6)
     combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)

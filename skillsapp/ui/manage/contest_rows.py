@@ -8,7 +8,6 @@ import datetime
 from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateTimeEdit,
     QHBoxLayout,
     QLineEdit,
     QSpinBox,
@@ -20,6 +19,7 @@ from skillsapp.engine.rules import VIETNAM
 from skillsapp.flows.contest_admin import DIFFICULTY_LABELS, difficulty_label
 from skillsapp.i18n import _, language
 from skillsapp.models import Quota, Round, Topic
+from skillsapp.ui.common.fields import DateTimeEdit, SpinBox
 from skillsapp.ui.common.widgets import big_button
 from skillsapp.ui.manage.common import Field, Plain, Reflow, combo_box
 
@@ -37,7 +37,7 @@ def _display_format() -> str:
 
 
 def spin_box(low: int, high: int, value: int, none_text: str = "") -> QSpinBox:
-    spin = QSpinBox()
+    spin = SpinBox()
     spin.setRange(low, high)
     if none_text:
         spin.setSpecialValueText(none_text)  # shown for the lowest value, 0
@@ -106,8 +106,8 @@ class RoundRow(QWidget):
         box.setContentsMargins(0, 0, 0, 8)
         self.title = QLineEdit(title)
         self.title.setMaxLength(80)
-        self.opens = QDateTimeEdit(to_qdatetime(opens))
-        self.closes = QDateTimeEdit(to_qdatetime(closes))
+        self.opens = DateTimeEdit(to_qdatetime(opens))
+        self.closes = DateTimeEdit(to_qdatetime(closes))
         for edit in (self.opens, self.closes):
             edit.setDisplayFormat(_display_format())
             edit.setCalendarPopup(True)

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import QSizePolicy, QSpinBox, QWidget
+from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from skillsapp import geography
 from skillsapp.engine.rules import vietnam_day
 from skillsapp.i18n import _, format_number, format_percent
+from skillsapp.ui.common.fields import SpinBox
 from skillsapp.ui.common.pickers import PickerField, PickerItem
 from skillsapp.ui.common.widgets import (
     TaskPage,
@@ -140,7 +141,7 @@ class TargetsScreen(TaskPage):
             )
         )
         frame, box = card()
-        self.year = QSpinBox()
+        self.year = SpinBox()
         self.year.setRange(2020, 2100)
         self.year.setValue(vietnam_day(context.now()).year)
         # Searchable lists, as on every form: typing "ba dinh" finds Phường Ba Đình.
@@ -155,7 +156,7 @@ class TargetsScreen(TaskPage):
             _("Choose the province first"),
             search_hint=_("Type a few letters, for example ba dinh"),
         )
-        self.target = QSpinBox()
+        self.target = SpinBox()
         self.target.setRange(1, 1_000_000)
         self.target.setValue(100)
         self.target.setGroupSeparatorShown(True)

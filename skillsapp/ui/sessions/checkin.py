@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -23,6 +22,7 @@ from skillsapp.flows.group_session import add_and_check_in
 from skillsapp.i18n import _, ngettext
 from skillsapp.storage.group_sessions import GroupSession
 from skillsapp.storage.profiles import Profile
+from skillsapp.ui.common.fields import ComboBox
 from skillsapp.ui.common.widgets import (
     MIN_TARGET,
     TaskPage,
@@ -103,7 +103,7 @@ class CheckInScreen(TaskPage):
         self.year_label = QLabel(_("Year of birth:"))
         self.year_label.setWordWrap(True)
         year_row.addWidget(self.year_label)
-        self.year = QComboBox()
+        self.year = ComboBox()
         self.year.setAccessibleName(_("Year of birth"))
         self.year.setMinimumHeight(MIN_TARGET)
         self.year_label.setBuddy(self.year)

@@ -13,7 +13,6 @@ import datetime
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -24,6 +23,7 @@ from skillsapp.engine.rules import vietnam_day
 from skillsapp.flows.group_session import SessionDefaults, new_session_defaults
 from skillsapp.i18n import _, date_pattern
 from skillsapp.storage.group_sessions import GroupSession
+from skillsapp.ui.common.fields import ComboBox, DateEdit
 from skillsapp.ui.common.widgets import (
     MIN_TARGET,
     TaskPage,
@@ -86,7 +86,7 @@ class NewSessionForm(TaskPage):
             widget.setMinimumHeight(MIN_TARGET)
             form.addRow(text, widget)
 
-        self.date = QDateEdit()
+        self.date = DateEdit()
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat(date_pattern())
         self.date.setDate(QDate(day.year, day.month, day.day))
@@ -102,7 +102,7 @@ class NewSessionForm(TaskPage):
         self.group.setPlaceholderText(_("For example: Digital technology group of village 3"))
         row(_("Community group:"), self.group)
 
-        self.topic = QComboBox()
+        self.topic = ComboBox()
         # Long topic titles must not make the form wider than a 1024-pixel screen.
         self.topic.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon

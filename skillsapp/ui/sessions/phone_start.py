@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
     QLineEdit,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +38,7 @@ from skillsapp.flows.phone_game import (
 )
 from skillsapp.i18n import _
 from skillsapp.storage.group_sessions import GroupSession
+from skillsapp.ui.common.fields import ComboBox, SpinBox
 from skillsapp.ui.common.widgets import (
     MIN_TARGET,
     TaskPage,
@@ -120,7 +120,7 @@ class PhoneGameStart(TaskPage):
             form.addWidget(text)
             form.addWidget(widget)
 
-        self.network = QComboBox()
+        self.network = ComboBox()
         self.network.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
@@ -141,7 +141,7 @@ class PhoneGameStart(TaskPage):
         )
         form.addWidget(self.network_note)
 
-        self.port = QSpinBox()
+        self.port = SpinBox()
         self.port.setRange(1024, 65535)
         self.port.setValue(context.settings.phone_game_port or DEFAULT_PORT)
         self.port.setGroupSeparatorShown(False)

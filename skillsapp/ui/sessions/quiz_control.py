@@ -18,6 +18,7 @@ from skillsapp.flows.group_session import QuizOutcome, saved_counts
 from skillsapp.i18n import _, format_number
 from skillsapp.models import Question
 from skillsapp.storage.group_sessions import GroupSession
+from skillsapp.ui.common.fields import SpinBox
 from skillsapp.ui.common.widgets import (
     TaskPage,
     big_button,
@@ -56,7 +57,7 @@ class CountEntry(QWidget):
             # The glyph as big as the number beside it (the theme's "huge" is 2x the text).
             button.setStyleSheet(f"padding: 0px; font-weight: 700; font-size: {point * 2:.1f}pt;")
             button.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.spin = QSpinBox()
+        self.spin = SpinBox()
         # The theme's big number: its arrows are 0 px wide (the − and + buttons do that job;
         # NoButtons with a styled border would leave the number no room to show).
         self.spin.setObjectName("bignumber")

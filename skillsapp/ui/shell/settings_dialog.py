@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from skillsapp.i18n import _
 from skillsapp.settings import TEXT_SIZE_LABELS, TEXT_SIZES
+from skillsapp.ui.common.fields import ComboBox
 from skillsapp.ui.common.widgets import MIN_TARGET, big_button, heading, paragraph, scroll_page
 from skillsapp.ui.shell.context import AppContext
 
@@ -75,7 +76,7 @@ class SettingsDialog(QDialog):
 
         language_label = _label(_("Language"))
         layout.addWidget(language_label)
-        self.language = QComboBox()
+        self.language = ComboBox()
         self.language.setAccessibleName(_("Language"))
         self.language.setMinimumHeight(MIN_TARGET)
         for code, name in LANGUAGE_NAMES.items():
