@@ -20,6 +20,7 @@ import argparse
 import getpass
 import json
 import os
+import tempfile
 from pathlib import Path
 
 from skillsapp.i18n import _
@@ -106,14 +107,20 @@ def run_serve(args: argparse.Namespace) -> int:
     # The server reads X-Forwarded-For itself, only from SKILLSAPP_TRUSTED_PROXIES
     # (skillsapp.server.sign_in_guard); uvicorn's own reading would trust any local caller.
     if args.workers > 1:  # each worker process tunes its collector in app_from_env
-        uvicorn.run(
-            "skillsapp.server.app:app_from_env",
-            factory=True,
-            host=args.host,
-            port=args.port,
-            workers=args.workers,
-            proxy_headers=False,
-        )
+        # The workers hand each other their computed rankings in a folder made for this
+        # run (rankings.share_in), removed when the server stops.
+        from skillsapp.server.rankings import SHARE_DIR_ENV
+
+        with tempfile.TemporaryDirectory(prefix="kns-rankings-") as shared:
+            os.environ[SHARE_DIR_ENV] = shared
+            uvicorn.run(
+                "skillsapp.server.app:app_from_env",
+                factory=True,
+                host=args.host,
+                port=args.port,
+                workers=args.workers,
+                proxy_headers=False,
+            )
     else:
         from skillsapp.server import gc_settings
 

@@ -177,3 +177,45 @@ class FaultProxy:
         self.closed = True
         self._release.set()
         self.listener.close()
+
+
+@contextlib.contextmanager
+def serve_process(config, workers: int = 1, env: dict[str, str] | None = None) -> Iterator[str]:
+    """``skillsapp serve`` in its own process (``workers`` uvicorn workers) on the database
+    of ``config``; yields its URL. It waits for the current ranking however long this
+    machine takes (see live_server) unless ``env`` says otherwise."""
+    import subprocess
+    import sys
+
+    import requests
+
+    port = _free_port()
+    command = [sys.executable, "-m", "skillsapp", "serve", "--server-dir", str(config.data_dir)]
+    if config.database_url:
+        command += ["--database-url", config.database_url]
+    process = subprocess.Popen(
+        [*command, "--port", str(port), "--workers", str(workers)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "SKILLSAPP_RANKING_WAIT_S": "60", **(env or {})},
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if requests.get(f"{url}/api/v1/health", timeout=1).ok:
+                    break
+            except requests.RequestException:  # not listening yet, or slow to answer
+                assert time.monotonic() < deadline and process.poll() is None, "no server"
+                time.sleep(0.1)  # waiting for the process to listen, not for a result
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -13,18 +13,13 @@ import copy
 import csv
 import dataclasses
 import io
-import os
 import random
 import re
-import subprocess
-import sys
-import time
 import uuid
 
 import pytest
-import requests
 from hostile import CONTEST, ROUND, HostileDevice
-from server_helpers import BACKENDS, live_server
+from server_helpers import BACKENDS, live_server, serve_process
 from test_adversarial_scope import _decide as decide_conflict
 from test_adversarial_scope import _two_claims
 from web_helpers import csrf_of, signed_in
@@ -193,41 +188,8 @@ def test_the_masked_ranking_csv_after_each_change_is_the_one_written_afresh(
 @pytest.fixture
 def second_process(province_server):
     """``skillsapp serve`` in its own process on the province server's database."""
-    config = province_server.services.config
-    port = _free_port()
-    command = [sys.executable, "-m", "skillsapp", "serve", "--server-dir", str(config.data_dir)]
-    if config.database_url:
-        command += ["--database-url", config.database_url]
-    # Waits for the current ranking however long this machine takes (see live_server).
-    env = {**os.environ, "SKILLSAPP_RANKING_WAIT_S": "60"}
-    process = subprocess.Popen(
-        [*command, "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if requests.get(f"{url}/api/v1/health", timeout=1).ok:
-                    break
-            except requests.RequestException:  # not listening yet, or slow to answer
-                assert time.monotonic() < deadline and process.poll() is None, "no server"
-                time.sleep(0.1)  # waiting for the process to listen, not for a result
+    with serve_process(province_server.services.config) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_a_second_server_process_shows_a_batch_the_first_one_stored(

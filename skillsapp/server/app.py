@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import datetime
 import logging
+import os
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -14,7 +16,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy import Engine
 
 from skillsapp import __version__
-from skillsapp.server import db, migrations, personal_data, private_files
+from skillsapp.server import db, migrations, personal_data, private_files, rankings
 from skillsapp.server.accounts import Accounts
 from skillsapp.server.config import ServerConfig
 from skillsapp.server.errors import ApiError
@@ -211,5 +213,8 @@ def app_from_env() -> FastAPI:
 
     config = ServerConfig.from_env()
     app = create_app(config)
+    shared = os.environ.get(rankings.SHARE_DIR_ENV)
+    if shared:  # set by ``skillsapp serve`` for its workers
+        rankings.share_in(app.state.services.engine, Path(shared))
     gc_settings.tune()
     return app

@@ -1,6 +1,6 @@
 """A round's province-wide ranking, fast at contest-week scale, and never stale.
 
-Three things make a ranking view cheap with 100,000 attempts:
+What makes a ranking view cheap with 100,000 attempts:
 
 * Each entrant's counting attempt is kept up to date by every writer, in its own
   transaction (``round_bests.py``, schema step 013), so a view reads one row per entrant,
@@ -23,6 +23,10 @@ Three things make a ranking view cheap with 100,000 attempts:
   shows the ranking computed before, *labelled* with the time it was computed and never
   as final, while the computation finishes for the next view. A ranking older than
   ``EARLIER_LIMIT_S`` is never shown: the view waits for the current one.
+* The worker processes of one ``skillsapp serve --workers N`` hand each other what they
+  computed (``share_in``: a file per round and view in a folder made for that run), so a
+  worker's first view of a busy hour shows the ranking another worker computed (current,
+  or labelled as above) instead of waiting for a computation of its own.
 
 >>> with engine.begin() as conn:  # doctest: +SKIP
 ...     rankings.bump(conn, ["tim-hieu-chuyen-doi-so-2026"])  # in the writer's transaction
@@ -32,14 +36,17 @@ Three things make a ranking view cheap with 100,000 attempts:
 from __future__ import annotations
 
 import datetime
+import hashlib
 import logging
 import os
+import pickle
 import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from concurrent.futures import TimeoutError as WaitedTooLong
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Generic, TypeVar
 
 from sqlalchemy import Engine, select, update
@@ -196,6 +203,9 @@ def recent(
     while True:
         with _cache_lock:
             entry = _cache.get(key)
+        if not _fresh(entry, stamp) and _take_shared(key):
+            with _cache_lock:
+                entry = _cache.get(key)
         if _fresh(entry, stamp):
             return Shown(entry.value, None)  # type: ignore[union-attr]
         running = _start(key, engine, contest_id, compute)
@@ -231,12 +241,87 @@ def _computed(key: tuple[str, ...], engine: Engine, contest_id: str, compute) ->
             read_at = time.time()
             stamp = generations(conn, contest_id)
             value = compute(conn)
-        _store(key, _Entry(stamp, value, read_at))
+        entry = _Entry(stamp, value, read_at)
+        _store(key, entry)
     except Exception:
         # Seen by the views waiting for it; one that already showed the earlier ranking
         # is gone, so it is logged too (the round and part only: no personal data).
         _log.exception("ranking of %s / %s %s not computed", contest_id, key[2], key[3:])
         raise
+    _share(key, entry)
+
+
+# --- shared by the worker processes of one server -------------------------------------
+
+SHARE_DIR_ENV = "SKILLSAPP_RANKING_SHARE_DIR"  # set by ``skillsapp serve --workers N``
+_shared_in: dict[str, Path] = {}  # database URL -> the folder its rankings are shared in
+_taken: dict[tuple[str, ...], tuple[int, int]] = {}  # key -> (mtime, size) of the file read
+
+
+def share_in(engine: Engine, folder: Path) -> None:
+    """Hand this database's computed rankings to the other worker processes that share
+    ``folder``, and take theirs. ``skillsapp serve`` makes the folder afresh for each run
+    and removes it after: what is in it was computed from the database those workers
+    serve, at the generation it carries (the same guarantee as this process's own cache).
+    Its files are pickles: only the server's own processes write to that folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    _shared_in[str(engine.url)] = folder
+
+
+def stop_sharing(engine: Engine) -> None:
+    """This process keeps its rankings to itself again (tests)."""
+    _shared_in.pop(str(engine.url), None)
+
+
+def _shared_file(key: tuple[str, ...]) -> Path | None:
+    folder = _shared_in.get(key[0])
+    if folder is None:
+        return None
+    name = hashlib.sha256("\x1f".join(key).encode()).hexdigest()[:32]
+    return folder / f"{name}.ranking"
+
+
+def _share(key: tuple[str, ...], entry: _Entry) -> None:
+    """Write what this process computed for the others (a new file, then renamed over
+    the old one: a reader sees one whole file or the other)."""
+    path = _shared_file(key)
+    if path is None:
+        return
+    try:
+        data = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
+        part = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}")
+        part.write_bytes(data)
+        written = part.stat()  # a rename keeps it: this process need not read it back
+        os.replace(part, path)
+        _taken[key] = (written.st_mtime_ns, written.st_size)
+    except Exception:  # the view is served either way; only the other workers miss it
+        _log.exception("ranking of %s / %s %s not shared", key[1], key[2], key[3:])
+
+
+def _take_shared(key: tuple[str, ...]) -> bool:
+    """Keep what another worker computed for ``key`` if it is newer than this process's
+    own; True if it was. The file is read only when it changed since it was last read."""
+    path = _shared_file(key)
+    if path is None:
+        return False
+    try:
+        info = path.stat()
+        version = (info.st_mtime_ns, info.st_size)
+        if _taken.get(key) == version:
+            return False
+        entry = pickle.loads(path.read_bytes())
+    except FileNotFoundError:
+        return False
+    except Exception:  # a view then computes it itself
+        _log.exception("shared ranking of %s / %s %s not read", key[1], key[2], key[3:])
+        return False
+    _taken[key] = version
+    with _cache_lock:
+        kept = _cache.get(key)
+        if kept is not None and (kept.stamp, kept.read_at) >= (entry.stamp, entry.read_at):
+            return False
+        _cache[key] = entry
+    return True
 
 
 def wait_for_computations(timeout: float = 60.0) -> None:
@@ -252,6 +337,7 @@ def forget_all() -> None:
     with _cache_lock:
         _cache.clear()
         _running.clear()
+        _taken.clear()
 
 
 # --- masked personal data --------------------------------------------------------------

@@ -221,11 +221,20 @@ def load_page(
         engine,
         contest_id,
         f"{round_id}\x00first page",  # its own entry, beside the whole ranking's
-        lambda _conn: _load_page(engine, contest_id, round_id, None, 1, False),
+        lambda _conn: settled(_load_page(engine, contest_id, round_id, None, 1, False)),
     )
     if shown.as_of is None:
         return shown.value
     return dataclasses.replace(shown.value, as_of=shown.as_of)  # the kept one unchanged
+
+
+def settled(report: ServerRound) -> ServerRound:
+    """``report`` with each row's person opened now, and what opens it dropped: it can
+    then be kept, and handed to the other worker processes (``rankings.share_in``)."""
+    for row in report.rows:
+        _ = row.person  # kept on the row (functools.cached_property)
+        row.source = row.opener = None
+    return report
 
 
 def _load_page(
