@@ -60,7 +60,7 @@ ALL = "*"  # the generation row that every contest's cache also depends on
 MEMO_LIMIT = 300_000  # masked values and people kept per process; then all dropped
 # A view waits this long for the current ranking, then shows the earlier one (recent);
 # SKILLSAPP_RANKING_WAIT_S sets it (a server that should always wait: a large number).
-WAIT_S = float(os.environ.get("SKILLSAPP_RANKING_WAIT_S") or 0.4)
+WAIT_S = float(os.environ.get("SKILLSAPP_RANKING_WAIT_S") or 0.3)
 # An earlier ranking is shown, labelled with its time, at most this long after it was read:
 # an organiser who comes back after a while in a busy hour sees one from a few minutes ago
 # at once rather than wait seconds; one older than that, never.

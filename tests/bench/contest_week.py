@@ -182,9 +182,10 @@ class _Load:
         self.page: list[float] = []
         self.csv: list[float] = []
         self.health: list[float] = []
-        # Views that showed the ranking from before a change: how old its data was (s).
-        self.page_ages: list[float] = []
-        self.csv_ages: list[float] = []
+        # For each view, how old the data of the ranking it showed from before a change
+        # was (s); None for the current ranking.
+        self.page_ages: list[float | None] = []
+        self.csv_ages: list[float | None] = []
         self.devices_done = 0.0  # when the last PC's last post ended (perf_counter)
         self.busy = 0  # 503 answers (server busy): sent again after Retry-After, not errors
 
@@ -262,8 +263,7 @@ def _organiser(session: requests.Session, url: str, deadline: float, load: _Load
                 continue
             with load.lock:
                 values.append(seconds)
-                if age is not None:
-                    ages.append(age)
+                ages.append(age)
         tick += 1.0  # every second from the start of the last refresh, as a browser would
         pause = tick - time.perf_counter()
         if pause > 0:
@@ -364,10 +364,11 @@ def _bench_one(
             print(f"[{label}]   batch posts   {_percentiles(load.posts)}")
             print(f"[{label}]   round page    {_percentiles(load.page)} (target p99 <= 1 s)")
             print(f"[{label}]   ranking CSV   {_percentiles(load.csv)} (target p99 <= 1 s)")
-            for name, views, ages in (
+            for name, views, shown in (
                 ("round page", load.page, load.page_ages),
                 ("ranking CSV", load.csv, load.csv_ages),
             ):
+                ages = [age for age in shown if age is not None]
                 slowest = sorted(range(len(views)), key=views.__getitem__)[-3:][::-1]
                 print(
                     f"[{label}]   {name}: {len(ages)} of {len(views)} views showed the ranking "
@@ -379,7 +380,12 @@ def _bench_one(
                         else ""
                     )
                     + "; slowest: "
-                    + ", ".join(f"view {i + 1} {views[i] * 1000:.0f} ms" for i in slowest)
+                    + ", ".join(
+                        f"view {i + 1} {views[i] * 1000:.0f} ms ("
+                        + ("current" if shown[i] is None else f"earlier, {shown[i]:.1f} s old")
+                        + ")"
+                        for i in slowest
+                    )
                 )
             print(f"[{label}]   health (bare) {_percentiles(load.health)}")
             print(
