@@ -108,10 +108,12 @@ def run_serve(args: argparse.Namespace) -> int:
     # (skillsapp.server.sign_in_guard); uvicorn's own reading would trust any local caller.
     if args.workers > 1:  # each worker process tunes its collector in app_from_env
         # The workers hand each other their computed rankings in a folder made for this
-        # run (rankings.share_in), removed when the server stops.
+        # run (rankings.share_in), removed when the server stops. It is in the server's
+        # folder, beside its key and database: it holds the names the ranking pages show.
         from skillsapp.server.rankings import SHARE_DIR_ENV
 
-        with tempfile.TemporaryDirectory(prefix="kns-rankings-") as shared:
+        data_dir = services.config.data_dir
+        with tempfile.TemporaryDirectory(prefix="rankings-", dir=data_dir) as shared:
             os.environ[SHARE_DIR_ENV] = shared
             uvicorn.run(
                 "skillsapp.server.app:app_from_env",

@@ -196,12 +196,11 @@ def test_the_round_page_from_another_worker_keeps_personal_data_masked(
 
 def test_serve_with_workers_shares_rankings_in_a_folder_of_its_own_run(province_server, tmp_path):
     """``skillsapp serve --workers 2``: its workers share what they compute in a folder
-    made for the run (only the server's user may read it), removed when it stops."""
-    temporary = tmp_path / "tmp"
-    temporary.mkdir()
+    made for the run in the server's folder (only the server's user may read it), removed
+    when it stops."""
     config = province_server.services.config
-    with serve_process(config, workers=2, env={"TMPDIR": str(temporary)}) as url:
-        (run,) = temporary.glob("kns-rankings-*")
+    with serve_process(config, workers=2) as url:
+        (run,) = config.data_dir.glob("rankings-*")
         assert run.stat().st_mode & 0o077 == 0
         session = signed_in(url, "tinh", "mat-khau-tinh")
         assert session.get(f"{url}{ROUND_PAGE}", timeout=60).status_code == 200
