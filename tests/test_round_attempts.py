@@ -234,14 +234,3 @@ def test_an_attempt_without_any_answer_keeps_its_row_and_the_next_ones_their_ans
     for row in rows:
         if row[0] in emptied:
             assert row[10::3] == [""] * ((len(row) - 9) // 3)
-
-
-def test_the_attempts_sheet_names_its_text_columns(store):
-    fill(store, random.Random(4), 10)
-    report = round_data.load_round(store, CONTEST, "tuan-1", NOW)
-    headers = round_data.attempt_headers(report)
-    columns = round_attempts.attempt_text_columns(report)
-    assert [headers[i] for i in columns[:3]] == ["Lượt thi", "Họ và tên", "Xã, phường"]
-    assert [headers[i] for i in columns[3:]] == [
-        f"Câu {n}" for n in range(1, report.contest.rules.questions_per_attempt + 1)
-    ]

@@ -11,14 +11,14 @@ also stored as text, never as formulas. Numbers, dates and times stay what they 
 
 Readable: every Excel sheet has its header row bold, frozen and filtered, column widths
 from the header and the first rows, and dates and times as real values in Vietnamese
-formats (``08/12/2026 09:05``), so they sort. Sheets stream (openpyxl write-only): only
-the first ``SAMPLE_ROWS`` rows are held, to size the columns.
+formats (``08/12/2026 09:05``), so they sort. Sheets stream (XlsxWriter's constant
+memory mode writes each row to disk as the next begins): only the first ``SAMPLE_ROWS``
+rows are held, to size the columns.
 
-Fast: a sheet of 100,000 attempts has ten million cells, so a cell costs no more than
-it does in a bare openpyxl loop. Dates and times made as :class:`ExcelDateTime` and
-:class:`ExcelDate` get their Vietnamese format from their type, without a cell object
-each; and a caller that knows which columns hold text a PC typed passes
-``text_columns``, so that only those cells are checked (once per distinct text).
+Fast: a sheet of 100,000 attempts has ten million cells, so a cell costs little more
+than it does in a bare XlsxWriter loop. A column whose first rows hold dates (or times)
+made as :class:`ExcelDate` (:class:`ExcelDateTime`) is formatted as a whole, so its
+cells need no format of their own; each distinct short text is checked once.
 
 >>> neutralise('=HYPERLINK("http://x","bấm")')
 '\\'=HYPERLINK("http://x","bấm")'
@@ -31,10 +31,15 @@ from __future__ import annotations
 import datetime
 import itertools
 import math
+import re
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from skillsapp.i18n import _
+
+# The control characters XML 1.0 does not allow in a file (a PC may send one): dropped.
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DATE_TIME_FORMAT = "dd/mm/yyyy hh:mm"
@@ -162,23 +167,41 @@ def column_widths(headers: list[str], sample: list[list]) -> list[float]:
     return widths
 
 
-def _formats_by_type(sheet) -> bool:
-    """Have openpyxl format :class:`ExcelDateTime` and :class:`ExcelDate` values in the
-    Vietnamese way by their type alone, as it formats a ``datetime`` by its type (its
-    table of formats by type, which it also fills itself for subclasses). True when
-    a probe cell shows it works with this openpyxl; otherwise each such value gets a
-    cell object with its format, as any other date does."""
-    from openpyxl.cell import WriteOnlyCell
+def new_workbook(path: Path):
+    """A workbook that streams each sheet to disk as it is written (XlsxWriter's constant
+    memory mode) and never turns a text into a formula, a link or a number by its look;
+    :func:`write_sheet` adds its sheets, ``close()`` writes the file."""
+    import xlsxwriter
 
-    try:
-        from openpyxl.cell.cell import TIME_FORMATS
-    except ImportError:  # pragma: no cover - another openpyxl
-        return False
-    TIME_FORMATS[ExcelDateTime] = DATE_TIME_FORMAT
-    TIME_FORMATS[ExcelDate] = DATE_FORMAT
-    moment = WriteOnlyCell(sheet, value=ExcelDateTime(2026, 12, 8, 9, 5))
-    day = WriteOnlyCell(sheet, value=ExcelDate(2026, 12, 8))
-    return moment.number_format == DATE_TIME_FORMAT and day.number_format == DATE_FORMAT
+    return xlsxwriter.Workbook(
+        str(path),
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "nan_inf_to_errors": True,
+        },
+    )
+
+
+def _formats(book) -> dict[str, Any]:
+    """The workbook's cell formats, made once per workbook."""
+    made = getattr(book, "_skillsapp_formats", None)
+    if made is None:
+        # The font named, as the body's: a style without one prints in a serif fallback.
+        made = {
+            "header": book.add_format(
+                {"bold": True, "font_name": "Calibri", "font_size": 11, "text_wrap": True}
+            ),
+            ExcelDateTime: book.add_format({"num_format": DATE_TIME_FORMAT}),
+            ExcelDate: book.add_format({"num_format": DATE_FORMAT}),
+        }
+        made["header"].set_align("top")
+        made[datetime.datetime] = made[ExcelDateTime]
+        made[datetime.date] = made[ExcelDate]
+        book._skillsapp_formats = made
+    return made
 
 
 def write_sheet(
@@ -187,125 +210,78 @@ def write_sheet(
     headers: Iterable[str],
     rows: Iterable[list],
     progress: Progress | None = None,
-    text_columns: Iterable[int] | None = None,
+    sheet=None,
 ) -> int:
-    """Append a sheet to a write-only workbook: bold, frozen, filtered header; widths
-    from the header and the first rows; safe text cells. Returns the rows written.
+    """Add a sheet to a workbook from :func:`new_workbook`: bold, frozen, filtered
+    header; widths from the header and the first rows; safe text cells (the row lists
+    are changed in place); dates and times in Vietnamese formats. Returns the rows
+    written. ``sheet``: one made earlier with ``book.add_worksheet`` (sheets keep the
+    order they were made in), to be written now."""
+    from xlsxwriter.utility import xl_col_to_name
 
-    ``text_columns``: the columns (from 0) that may hold text a PC or a person typed
-    (names, IDs, places, question ids) or anything other than numbers, ``None``,
-    :class:`ExcelDateTime`/:class:`ExcelDate` values and text this app wrote itself
-    (answer letters, "yes"). Only those cells are then checked, and the row lists are
-    changed in place. Without it, every cell is checked."""
-    # openpyxl is imported here, not at the top: the app's screens import this module
-    # (through round_data) and need no spreadsheet library until an export.
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
+    formats = _formats(book)
+    texts: dict[str, str] = {}  # question ids and answer letters repeat on every row
 
-    texts: dict[str, Any] = {}  # question ids and answer letters repeat on every row
-
-    def cell_of(value: Any):
-        """Text stored as text, never a formula; dates and times with Vietnamese formats;
-        numbers as numbers. A plain text is passed as is (openpyxl stores a ``str`` as
-        text unless it starts with "=", which a neutralised text never does): a cell
-        object for each would make the export twice as slow."""
-        if isinstance(value, str):
-            known = texts.get(value)
-            if known is not None:
-                return known
-            safe = safe_text(value)
-            if isinstance(safe, str) and len(value) <= 40 and len(texts) < 50_000:
-                texts[value] = safe  # a cell object is never shared between cells
-            return safe
-        kind = type(value)
-        if (kind is ExcelDateTime or kind is ExcelDate) and by_type:
-            return value  # formatted by its type, as in a bare loop
-        if isinstance(value, datetime.datetime):
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.number_format = DATE_TIME_FORMAT
-            return cell
-        if isinstance(value, datetime.date):
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.number_format = DATE_FORMAT
-            return cell
-        return value
-
-    def safe_text(value: str):
-        if ILLEGAL_CHARACTERS_RE.search(value):
-            # Control characters a PC may send are not allowed in the file: dropped.
-            value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        value = neutralise(value)
-        if value in ERROR_CODES:  # "#N/A" would become an error value: keep it text
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.data_type = "s"
-            return cell
-        return value
+    def safe_text(value: str) -> str:
+        """Text stored as text, never a formula (the workbook writes every text as a
+        text; the apostrophe keeps it safe once re-saved as CSV)."""
+        known = texts.get(value)
+        if known is not None:
+            return known
+        safe = neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
+        if len(value) <= 40 and len(texts) < 50_000:
+            texts[value] = safe
+        return safe
 
     say = progress or (lambda _m: None)
     headers = list(headers)
-    sheet = book.create_sheet(title=title[:31])
-    by_type = _formats_by_type(sheet)
-    checked = sorted(set(text_columns)) if text_columns is not None and by_type else None
-    # The other columns should hold numbers and the app's own short texts; a text found
-    # there anyway (a damaged or forged database) is made safe too, found by a type test.
-    skip = set(checked or ())
-    unchecked = [i for i in range(len(headers)) if i not in skip]
+    if sheet is None:
+        sheet = book.add_worksheet(title[:31])
     stream: Iterator[list] = iter(rows)
     sample = list(itertools.islice(stream, SAMPLE_ROWS))
     widths = column_widths(headers, sample)
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
+    # A date or time column is formatted as a whole; its cells need no format of their own.
+    dated: dict[int, type] = {}
+    for index in range(len(headers)):
+        kinds = {type(row[index]) for row in sample if index < len(row)}
+        kinds &= {ExcelDateTime, ExcelDate}
+        if len(kinds) == 1:
+            dated[index] = kinds.pop()
+    for index, width in enumerate(widths):
+        kind = dated.get(index)
+        sheet.set_column(index, index, width, formats[kind] if kind else None)
     if any(header_wraps(h) for h in headers):
-        sheet.row_dimensions[1].height = HEADER_TWO_LINES
-    sheet.freeze_panes = "A2"
+        sheet.set_row(0, HEADER_TWO_LINES)
+    sheet.freeze_panes(1, 0)
     # Printed: landscape, the header on every page, and a sheet of a few columns scaled
     # to the paper's width (a wide one, like every attempt's answers, is left full size).
-    sheet.page_setup.orientation = "landscape"
-    sheet.print_title_rows = "1:1"
+    sheet.set_landscape()
+    sheet.repeat_rows(0)
     if sum(widths) <= FIT_TO_PAGE_WIDTH:
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0
-    # The font named, as the body's: a style without one prints in a serif fallback.
-    bold = Font(name="Calibri", size=11, bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=neutralise(header))
-        cell.data_type = "s"
-        cell.font = bold
-        cell.alignment = wrap
-        header_cells.append(cell)
-    sheet.append(header_cells)
+        sheet.fit_to_pages(1, 0)
+    header_format = formats["header"]
+    for index, header in enumerate(headers):
+        sheet.write_string(0, index, neutralise(header), header_format)
+    write_row, write = sheet.write_row, sheet.write
     count = 0
-    append = sheet.append
-    known = texts.get
     for row in itertools.chain(sample, stream):
-        if checked is None:
-            append([cell_of(value) for value in row])
-        else:
-            if type(row) is not list:
-                row = list(row)
-            width = len(row)
-            for index in checked:
-                if index >= width:
-                    break
-                value = row[index]
-                if value is not None:
-                    safe = known(value) if type(value) is str else None
-                    row[index] = cell_of(value) if safe is None else safe
-            for index in [i for i in unchecked if i < width and type(row[i]) is str]:
-                row[index] = cell_of(row[index])
-            for index in range(len(headers), width):  # beyond the headers: all checked
-                row[index] = cell_of(row[index])
-            append(row)
+        if type(row) is not list:
+            row = list(row)
+        misplaced = []
+        for index, value in enumerate(row):
+            kind = type(value)
+            if kind is str:
+                row[index] = safe_text(value)
+            elif kind in formats and dated.get(index) is not kind:
+                misplaced.append(index)  # a date where the column holds none
         count += 1
+        write_row(count, 0, row)
+        for index in misplaced:
+            write(count, index, row[index], formats[type(row[index])])
         if count % 10_000 == 0:
             say(_("{sheet}: {n} rows").format(sheet=title, n=count))
         if count >= EXCEL_MAX_ROWS - 1:
             break
     if headers:
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"
+        sheet.autofilter(f"A1:{xl_col_to_name(len(headers) - 1)}{count + 1}")
     return count

@@ -102,13 +102,6 @@ def iter_attempts(store, report: RoundReport) -> Iterator[AttemptWithAnswers]:
         )
 
 
-def attempt_text_columns(report: RoundReport) -> list[int]:
-    """The attempts sheet's columns that hold text a PC wrote: the attempt's id, the
-    name, the commune (its code when unknown here) and each question's id."""
-    per_attempt = report.contest.rules.questions_per_attempt
-    return [0, 1, 2, *range(9, 9 + 3 * per_attempt, 3)]
-
-
 def attempt_rows(
     store, report: RoundReport, statistics: StatisticsBuilder | None = None
 ) -> Iterator[list]:

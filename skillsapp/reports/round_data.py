@@ -120,9 +120,6 @@ RANKING_HEADERS = (
     N_("Phone"),
 )
 
-# The columns of the ranking that hold text a PC wrote (name, commune, ID number, phone).
-RANKING_TEXT_COLUMNS = (1, 2, 10, 11)
-
 
 def shown_id(value: str | None, unmasked: bool) -> str:
     """An ID number as an export shows it: masked unless asked for (``001******345``)."""
@@ -168,9 +165,6 @@ ENTRANT_HEADERS = (
     N_("Group"),
     N_("Eligible for a prize"),
 )
-
-# The entrants' columns that hold text a PC wrote (all but the province and "yes"/"no").
-ENTRANT_TEXT_COLUMNS = (0, 1, 2, 3, 5, 6, 7)
 
 
 def entrant_rows(report: RoundReport) -> Iterator[list]:

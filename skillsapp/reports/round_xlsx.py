@@ -1,9 +1,10 @@
-"""A round's results as one Excel workbook (openpyxl, write-only: memory stays flat).
+"""A round's results as one Excel workbook (XlsxWriter, each sheet streamed: memory stays flat).
 
 Sheets: ranking, entrants, participation per commune, per-question statistics, and
 every attempt with its answers. The statistics are gathered while the attempts are
-written (the answers are read once) and their sheet is then moved before them. Each sheet is written by ``cells.write_sheet``:
-safe text cells, Vietnamese date formats, widths, a frozen and filtered header.
+written (the answers are read once) into their sheet, made before the attempts' and
+written after. Each sheet is written by ``cells.write_sheet``: safe text cells,
+Vietnamese date formats, widths, a frozen and filtered header.
 """
 
 from __future__ import annotations
@@ -11,13 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from openpyxl import Workbook
-
 from skillsapp.engine.statistics import StatisticsBuilder
 from skillsapp.i18n import _
 from skillsapp.reports import round_attempts, round_statistics
 from skillsapp.reports import round_data as data
-from skillsapp.reports.cells import write_sheet
+from skillsapp.reports.cells import new_workbook, write_sheet
 from skillsapp.reports.files import export_target
 
 Progress = Callable[[str], None]
@@ -27,15 +26,14 @@ def write_round_xlsx(
     store, report: data.RoundReport, target: Path, progress: Progress | None = None
 ) -> Path:
     say = progress or (lambda _m: None)
-    book = Workbook(write_only=True)
     with export_target(target) as partial:
+        book = new_workbook(partial)
         write_sheet(
             book,
             _("Ranking"),
             [_(h) for h in data.RANKING_HEADERS],
             data.ranking_rows(report),
             say,
-            data.RANKING_TEXT_COLUMNS,
         )
         write_sheet(
             book,
@@ -43,7 +41,6 @@ def write_round_xlsx(
             [_(h) for h in data.ENTRANT_HEADERS],
             data.entrant_rows(report),
             say,
-            data.ENTRANT_TEXT_COLUMNS,
         )
         write_sheet(
             book,
@@ -52,16 +49,10 @@ def write_round_xlsx(
             data.commune_rows(report),
             say,
         )
+        questions = book.add_worksheet(_("Questions")[:31])  # before the long Attempts sheet
         statistics = StatisticsBuilder()
         attempts = round_attempts.attempt_rows(store, report, statistics)
-        write_sheet(
-            book,
-            _("Attempts"),
-            data.attempt_headers(report),
-            attempts,
-            say,
-            round_attempts.attempt_text_columns(report),
-        )
+        write_sheet(book, _("Attempts"), data.attempt_headers(report), attempts, say)
         for _beyond_the_sheet in attempts:  # past Excel's row limit: still counted below
             pass
         write_sheet(
@@ -70,8 +61,8 @@ def write_round_xlsx(
             [_(h) for h in data.QUESTION_HEADERS],
             round_statistics.gathered_question_rows(store, statistics),
             say,
+            sheet=questions,
         )
-        book.move_sheet(book.worksheets[-1].title, offset=-1)  # before the long Attempts sheet
         say(_("Saving the workbook…"))
-        book.save(partial)
+        book.close()
     return Path(target)

@@ -21,10 +21,9 @@ from skillsapp import geography
 from skillsapp.engine.draw import layout_from_json
 from skillsapp.i18n import _
 from skillsapp.reports import round_data as data
-from skillsapp.reports.cells import csv_row, date_or_text
+from skillsapp.reports.cells import csv_row, date_or_text, new_workbook, write_sheet
 from skillsapp.reports.round_csv import write_csv
 from skillsapp.reports.round_statistics import statistics_rows
-from skillsapp.reports.round_xlsx import write_sheet
 from skillsapp.server import db, ranking_csv, review
 from skillsapp.server.publish import load_questions
 from skillsapp.server.reports import (
@@ -268,15 +267,13 @@ CSV_SHEETS = ("xep-hang", "nguoi-du-thi", "theo-xa-phuong", "cau-hoi", "bai-lam"
 
 def write_xlsx(engine: Engine, report: ServerRound, target: Path) -> Path:
     """The same five sheets as the PC's Excel export, across every device."""
-    from openpyxl import Workbook
-
     from skillsapp.reports.files import export_target
 
     def quiet(_message: str) -> None:
         pass
 
-    book = Workbook(write_only=True)
     with export_target(target) as partial:
+        book = new_workbook(partial)
         ranking_title = _("Ranking") if report.final else NOT_FINAL_SHEET
         write_sheet(book, ranking_title, ranking_headers(), ranking_rows(report), quiet)
         write_sheet(
@@ -295,7 +292,7 @@ def write_xlsx(engine: Engine, report: ServerRound, target: Path) -> Path:
         write_sheet(
             book, _("Attempts"), attempt_headers(report), attempt_rows(engine, report), quiet
         )
-        book.save(partial)
+        book.close()
     return target
 
 
