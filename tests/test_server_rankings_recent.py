@@ -16,6 +16,7 @@ import threading
 
 import pytest
 from hostile import CONTEST, ROUND, HostileDevice
+from ranking_helpers import Held, bump, release_all
 from web_helpers import signed_in
 
 pytest.importorskip("fastapi")
@@ -35,42 +36,15 @@ def engine(tmp_path, monkeypatch):
     engine = create_engine(f"sqlite:///{tmp_path / 'g.db'}")
     db.ranking_generations.create(engine)
     yield engine
-    for held in _HELD:  # a failed test leaves none waiting
-        held.release.set()
-    _HELD.clear()
+    release_all()  # a failed test leaves none waiting
     rankings.wait_for_computations()
     rankings.forget_all()
     engine.dispose()
 
 
-_HELD: list[_Held] = []
-
-
-def _bump(engine) -> None:
-    with engine.begin() as conn:
-        rankings.bump(conn, [CONTEST])
-
-
-class _Held:
-    """A computation that returns ``value`` once released (``release``)."""
-
-    def __init__(self, value: str) -> None:
-        self.value = value
-        self.started = threading.Event()
-        self.release = threading.Event()
-        self.calls = 0
-        _HELD.append(self)
-
-    def __call__(self, _conn) -> str:
-        self.calls += 1
-        self.started.set()
-        assert self.release.wait(30)
-        return self.value
-
-
 def test_a_view_after_a_change_waits_for_the_computation_within_the_wait(engine):
     assert rankings.recent(engine, CONTEST, ROUND, lambda _c: "v1") == rankings.Shown("v1", None)
-    _bump(engine)
+    bump(engine)
     assert rankings.recent(engine, CONTEST, ROUND, lambda _c: "v2") == rankings.Shown("v2", None)
     # Unchanged: the kept one, computed no more.
     shown = rankings.recent(engine, CONTEST, ROUND, lambda _c: pytest.fail("computed again"))
@@ -84,8 +58,8 @@ def test_a_slow_computation_shows_the_earlier_ranking_labelled_then_the_current_
     rankings.recent(engine, CONTEST, ROUND, lambda _c: "v1")
     after = datetime.datetime.now(datetime.UTC)
     monkeypatch.setattr(rankings, "WAIT_S", 0.0)
-    _bump(engine)
-    held = _Held("v2")
+    bump(engine)
+    held = Held("v2")
     shown = rankings.recent(engine, CONTEST, ROUND, held)
     assert shown.value == "v1" and before <= shown.as_of <= after  # when v1's data was read
     again = rankings.recent(engine, CONTEST, ROUND, held)
@@ -108,7 +82,7 @@ def _view_in_thread(engine, compute) -> tuple[threading.Thread, list]:
 
 def test_without_an_earlier_ranking_a_view_waits_as_long_as_it_takes(engine, monkeypatch):
     monkeypatch.setattr(rankings, "WAIT_S", 0.0)
-    held = _Held("v1")
+    held = Held("v1")
     view, seen = _view_in_thread(engine, held)
     assert held.started.wait(30)
     view.join(0.5)
@@ -122,8 +96,8 @@ def test_an_earlier_ranking_read_too_long_ago_is_never_shown(engine, monkeypatch
     rankings.recent(engine, CONTEST, ROUND, lambda _c: "v1")
     monkeypatch.setattr(rankings, "WAIT_S", 0.0)
     monkeypatch.setattr(rankings, "EARLIER_LIMIT_S", 0.0)
-    _bump(engine)
-    held = _Held("v2")
+    bump(engine)
+    held = Held("v2")
     view, seen = _view_in_thread(engine, held)
     assert held.started.wait(30)
     view.join(0.5)
@@ -136,11 +110,11 @@ def test_an_earlier_ranking_read_too_long_ago_is_never_shown(engine, monkeypatch
 def test_a_change_during_the_computation_is_computed_again_for_a_view_after_it(engine):
     """A computation that read the generation before a view did is not current for it."""
     rankings.recent(engine, CONTEST, ROUND, lambda _c: "v1")
-    _bump(engine)
-    held = _Held("v2")
+    bump(engine)
+    held = Held("v2")
     first, first_seen = _view_in_thread(engine, held)
     assert held.started.wait(30)
-    _bump(engine)  # after the computation read the generation
+    bump(engine)  # after the computation read the generation
     second, second_seen = _view_in_thread(engine, lambda _c: "v3")
     held.release.set()
     first.join(30)
@@ -159,7 +133,7 @@ def test_a_failed_computation_reaches_its_view_and_the_log(engine, monkeypatch, 
     # A view that showed the earlier ranking is gone when its computation fails: logged.
     rankings.recent(engine, CONTEST, ROUND, lambda _c: "v1")
     monkeypatch.setattr(rankings, "WAIT_S", 0.0)
-    _bump(engine)
+    bump(engine)
     release = threading.Event()
 
     def broken_later(_conn):

@@ -11,11 +11,11 @@ import logging
 import pickle
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 from hostile import CONTEST, ROUND, HostileDevice
+from ranking_helpers import Held, bump, release_all
 from server_helpers import serve_process
 from web_helpers import signed_in
 
@@ -61,28 +61,10 @@ def shared(tmp_path, monkeypatch):
     folder = tmp_path / "shared"
     rankings.share_in(engine, folder)
     yield engine, url, folder
+    release_all()  # a failed test leaves none waiting
     rankings.stop_sharing(engine)
     rankings.forget_all()
     engine.dispose()
-
-
-def _bump(engine) -> None:
-    with engine.begin() as conn:
-        rankings.bump(conn, [CONTEST])
-
-
-class _Held:
-    """A computation that returns ``value`` once released."""
-
-    def __init__(self, value: str) -> None:
-        self.value = value
-        self.started = threading.Event()
-        self.release = threading.Event()
-
-    def __call__(self, _conn) -> str:
-        self.started.set()
-        assert self.release.wait(30)
-        return self.value
 
 
 def test_a_worker_shows_the_ranking_another_worker_computed(shared, monkeypatch):
@@ -94,8 +76,8 @@ def test_a_worker_shows_the_ranking_another_worker_computed(shared, monkeypatch)
 
     # After a change, on a busy server: the other worker's ranking, labelled, never final.
     monkeypatch.setattr(rankings, "WAIT_S", 0.0)
-    _bump(engine)
-    held = _Held("v2 computed here")
+    bump(engine)
+    held = Held("v2 computed here")
     shown = rankings.recent(engine, CONTEST, ROUND, held)
     assert shown.value == "v1 from the other worker" and shown.as_of is not None
     assert held.started.wait(30)
@@ -111,15 +93,15 @@ def test_a_worker_shows_the_ranking_another_worker_computed(shared, monkeypatch)
 def test_a_worker_never_takes_an_older_ranking_over_its_own(shared, monkeypatch):
     engine, url, folder = shared
     other_worker_computes(url, folder, "v1 from the other worker")
-    _bump(engine)
+    bump(engine)
     assert rankings.recent(engine, CONTEST, ROUND, lambda _c: "v2 here").value == "v2 here"
     (path,) = folder.glob("*.ranking")
     path.write_bytes(
         pickle.dumps(rankings._Entry((1, 0), "v1 from the other worker", 0.0))  # older
     )
     monkeypatch.setattr(rankings, "WAIT_S", 0.0)
-    _bump(engine)
-    held = _Held("v3")
+    bump(engine)
+    held = Held("v3")
     shown = rankings.recent(engine, CONTEST, ROUND, held)
     assert shown.value == "v2 here" and shown.as_of is not None
     held.release.set()
