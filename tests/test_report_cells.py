@@ -4,6 +4,7 @@ header)."""
 
 import csv
 import datetime
+import tempfile
 
 import pytest
 from export_helpers import (
@@ -104,18 +105,17 @@ def test_app_excel_export_is_readable_as_it_comes(store, tmp_path):
 
 
 def test_widths_come_from_the_first_rows_and_later_rows_stream(tmp_path):
-    book = cells.new_workbook(tmp_path / "thu.xlsx")
-    taken = []
+    with cells.new_workbook(tmp_path / "thu.xlsx") as book:
+        taken = []
 
-    def rows():
-        for n in range(cells.SAMPLE_ROWS + 500):
-            taken.append(n)
-            yield [n, "x" * 40 if n == 0 else "y", datetime.date(2026, 12, 8)]
+        def rows():
+            for n in range(cells.SAMPLE_ROWS + 500):
+                taken.append(n)
+                yield [n, "x" * 40 if n == 0 else "y", datetime.date(2026, 12, 8)]
 
-    stream = rows()
-    written = cells.write_sheet(book, "Thử", ["Số", "Tên", "Ngày"], stream)
-    assert written == cells.SAMPLE_ROWS + 500 and len(taken) == written
-    book.close()
+        stream = rows()
+        written = cells.write_sheet(book, "Thử", ["Số", "Tên", "Ngày"], stream)
+        assert written == cells.SAMPLE_ROWS + 500 and len(taken) == written
     sheet = load_workbook(tmp_path / "thu.xlsx")["Thử"]
     assert sheet.column_dimensions["B"].width >= 40
     assert cells.MIN_WIDTH <= sheet.column_dimensions["A"].width < 12
@@ -124,29 +124,27 @@ def test_widths_come_from_the_first_rows_and_later_rows_stream(tmp_path):
 
 
 def test_a_control_character_a_pc_sent_does_not_break_the_excel_file(tmp_path):
-    book = cells.new_workbook(tmp_path / "thu.xlsx")
-    cells.write_sheet(book, "Thử", ["Tên"], [["An\x01=1"], ["\x02=1+1"], ["#N/A"]])
-    book.close()
+    with cells.new_workbook(tmp_path / "thu.xlsx") as book:
+        cells.write_sheet(book, "Thử", ["Tên"], [["An\x01=1"], ["\x02=1+1"], ["#N/A"]])
     sheet = load_workbook(tmp_path / "thu.xlsx")["Thử"]
     assert [c.value for c in sheet["A"][1:]] == ["An=1", "'=1+1", "#N/A"]
     assert all(c.data_type == "s" for c in sheet["A"])
 
 
 def test_texts_are_made_safe_and_dates_formatted_in_any_column(tmp_path):
-    book = cells.new_workbook(tmp_path / "thu.xlsx")
-    moment = cells.ExcelDateTime(2026, 12, 8, 9, 5)
-    rows = [
-        ["=1+1", 1.5, moment, "A, C", cells.ExcelDate(1980, 1, 2)],
-        ("An\x01=1", -2, moment, "B", "2030-13-45"),  # a tuple, as a caller may give
-        ["#N/A", None, moment, "", datetime.date(1981, 3, 4)],
-        ["+84912345678"],  # shorter than the others
-        ["=1+1", 0, datetime.datetime(2026, 12, 8, 10, 0), "D", ""],  # a text seen before
-    ]
-    written = cells.write_sheet(
-        book, "Thử", ["Tên", "Điểm", "Nộp lúc", "Đáp án", "Ngày sinh"], rows
-    )
-    assert written == len(rows)
-    book.close()
+    with cells.new_workbook(tmp_path / "thu.xlsx") as book:
+        moment = cells.ExcelDateTime(2026, 12, 8, 9, 5)
+        rows = [
+            ["=1+1", 1.5, moment, "A, C", cells.ExcelDate(1980, 1, 2)],
+            ("An\x01=1", -2, moment, "B", "2030-13-45"),  # a tuple, as a caller may give
+            ["#N/A", None, moment, "", datetime.date(1981, 3, 4)],
+            ["+84912345678"],  # shorter than the others
+            ["=1+1", 0, datetime.datetime(2026, 12, 8, 10, 0), "D", ""],  # a text seen before
+        ]
+        written = cells.write_sheet(
+            book, "Thử", ["Tên", "Điểm", "Nộp lúc", "Đáp án", "Ngày sinh"], rows
+        )
+        assert written == len(rows)
     assert_no_formula_cells(tmp_path / "thu.xlsx")
     sheet = load_workbook(tmp_path / "thu.xlsx")["Thử"]
     assert [c.value for c in sheet["A"][1:]] == ["'=1+1", "An=1", "#N/A", "'+84912345678", "'=1+1"]
@@ -174,16 +172,39 @@ def test_excel_dates_are_plain_dates_and_times_everywhere_else():
 def test_a_text_where_a_number_belongs_is_made_safe_too(tmp_path):
     """A damaged or forged database can hold text in a column the export names as numbers
     (a prediction "=HYPERLINK(…)"), or a row longer than the headers: no formula, no crash."""
-    book = cells.new_workbook(tmp_path / "thu.xlsx")
-    rows = [
-        ["An", '=HYPERLINK("http://x")', 3],
-        ["Bình", 2, "\x02@SUM(A1)", "=1+1"],  # a control character; a cell past the headers
-    ]
-    written = cells.write_sheet(book, "Thử", ["Tên", "Dự đoán", "Điểm"], rows)
-    assert written == 2
-    book.close()
+    with cells.new_workbook(tmp_path / "thu.xlsx") as book:
+        rows = [
+            ["An", '=HYPERLINK("http://x")', 3],
+            ["Bình", 2, "\x02@SUM(A1)", "=1+1"],  # a control character; a cell past the headers
+        ]
+        written = cells.write_sheet(book, "Thử", ["Tên", "Dự đoán", "Điểm"], rows)
+        assert written == 2
     assert_no_formula_cells(tmp_path / "thu.xlsx")
     sheet = load_workbook(tmp_path / "thu.xlsx")["Thử"]
     assert sheet["B2"].value == '\'=HYPERLINK("http://x")'
     assert (sheet["C3"].value, sheet["D3"].value) == ("'@SUM(A1)", "'=1+1")
     assert (sheet["B3"].value, sheet["C2"].value) == (2, 3)
+
+
+def test_an_export_that_fails_half_way_leaves_no_rows_on_disk(tmp_path, monkeypatch):
+    """The rows wait on disk while a sheet is written; they hold names, so neither a
+    finished nor a failed export leaves them in the temporary folder."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+
+    def rows():
+        for n in range(cells.SAMPLE_ROWS + 50):
+            yield [f"Nguyễn Văn {n}", n]
+        raise OSError("the disk is full")
+
+    with (
+        pytest.raises(OSError, match="disk is full"),
+        cells.new_workbook(tmp_path / "hong.xlsx") as book,
+    ):
+        cells.write_sheet(book, "Thử", ["Tên", "Số"], rows())
+    assert list(scratch.iterdir()) == []
+    with cells.new_workbook(tmp_path / "thu.xlsx") as book:
+        cells.write_sheet(book, "Thử", ["Tên", "Số"], [["Nguyễn Văn An", 1]])
+        assert list(scratch.iterdir())  # its scratch folder, while it is written
+    assert list(scratch.iterdir()) == []

@@ -28,10 +28,12 @@ cells need no format of their own; each distinct short text is checked once.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import itertools
 import math
 import re
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -167,22 +169,31 @@ def column_widths(headers: list[str], sample: list[list]) -> list[float]:
     return widths
 
 
-def new_workbook(path: Path):
-    """A workbook that streams each sheet to disk as it is written (XlsxWriter's constant
-    memory mode) and never turns a text into a formula, a link or a number by its look;
-    :func:`write_sheet` adds its sheets, ``close()`` writes the file."""
+@contextlib.contextmanager
+def new_workbook(path: Path) -> Iterator[Any]:
+    """A workbook written to ``path`` when the block ends, which streams each sheet to
+    disk as it is written (XlsxWriter's constant memory mode) and never turns a text
+    into a formula, a link or a number by its look; :func:`write_sheet` adds its sheets.
+    The rows wait on disk in a scratch folder of its own, removed when the block ends,
+    also when the export fails half-way: they hold names and numbers of people."""
     import xlsxwriter
 
-    return xlsxwriter.Workbook(
-        str(path),
-        {
-            "constant_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-            "nan_inf_to_errors": True,
-        },
-    )
+    with tempfile.TemporaryDirectory(prefix="kns-xlsx-", ignore_cleanup_errors=True) as scratch:
+        book = xlsxwriter.Workbook(
+            str(path),
+            {
+                "constant_memory": True,
+                "tmpdir": scratch,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+                "nan_inf_to_errors": True,
+            },
+        )
+        try:
+            yield book
+        finally:
+            book.close()  # after a failure too: its scratch files are closed and deleted
 
 
 def _formats(book) -> dict[str, Any]:

@@ -26,8 +26,7 @@ def write_round_xlsx(
     store, report: data.RoundReport, target: Path, progress: Progress | None = None
 ) -> Path:
     say = progress or (lambda _m: None)
-    with export_target(target) as partial:
-        book = new_workbook(partial)
+    with export_target(target) as partial, new_workbook(partial) as book:
         write_sheet(
             book,
             _("Ranking"),
@@ -64,5 +63,4 @@ def write_round_xlsx(
             sheet=questions,
         )
         say(_("Saving the workbook…"))
-        book.close()
     return Path(target)

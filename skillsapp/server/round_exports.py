@@ -272,8 +272,7 @@ def write_xlsx(engine: Engine, report: ServerRound, target: Path) -> Path:
     def quiet(_message: str) -> None:
         pass
 
-    with export_target(target) as partial:
-        book = new_workbook(partial)
+    with export_target(target) as partial, new_workbook(partial) as book:
         ranking_title = _("Ranking") if report.final else NOT_FINAL_SHEET
         write_sheet(book, ranking_title, ranking_headers(), ranking_rows(report), quiet)
         write_sheet(
@@ -292,7 +291,6 @@ def write_xlsx(engine: Engine, report: ServerRound, target: Path) -> Path:
         write_sheet(
             book, _("Attempts"), attempt_headers(report), attempt_rows(engine, report), quiet
         )
-        book.close()
     return target
 
 

@@ -231,15 +231,14 @@ def child(kind: str, folder: Path, target: Path) -> None:
     else:
         started, cpu = time.perf_counter(), time.process_time()
         if kind == "ours-xlsx":
-            book = new_workbook(target)
-            write_sheet(
-                book,
-                "Bài làm",
-                round_data.attempt_headers(report),
-                round_attempts.attempt_rows(store, report),
-                lambda _m: None,
-            )
-            book.close()
+            with new_workbook(target) as book:
+                write_sheet(
+                    book,
+                    "Bài làm",
+                    round_data.attempt_headers(report),
+                    round_attempts.attempt_rows(store, report),
+                    lambda _m: None,
+                )
         else:
             write_csv(
                 target, list(round_data.ANSWER_HEADERS), round_attempts.answer_rows(store, report)
